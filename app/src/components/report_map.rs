@@ -1,0 +1,191 @@
+//! The Leaflet map of reports. The server renders an empty box; in the browser Leaflet draws the tiles and one
+//! circle per report, coloured by state, each with a popup linking to the report's page.
+//!
+//! Pins are drawn straight into a Leaflet `LayerGroup` (SVG circles), not as Leptos components: a popup made of
+//! components would put one hidden DOM subtree per pin into the page, and none of it is needed before a click.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_leaflet::leaflet;
+use leptos_leaflet::prelude::{MapContainer, MapEvents, Position, TileLayer};
+use shared::report::MapPin;
+use shared::{BBox, Locale};
+use shared::i18n::{Msg, age_label};
+
+use crate::i18n::use_locale;
+
+/// Escapes text for HTML (popups are built as strings for Leaflet).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The popup of one pin: title (linked), category, state and age.
+pub fn popup_html(pin: &MapPin, now: DateTime<Utc>, locale: Locale) -> String {
+    let href = format!("/segnalazioni/{}", escape_html(&pin.receipt_code));
+    format!(
+        "<div class=\"pin-popup\"><a class=\"pin-title\" href=\"{href}\">{title}</a>\
+         <div class=\"pin-category\">{category}</div>\
+         <div><span class=\"state-badge state-{state}\" style=\"--state-colour: {colour}\">{state_label}</span> \
+         <span class=\"pin-age\">{age}</span></div>\
+         <a class=\"pin-link\" href=\"{href}\">{open} ›</a></div>",
+        title = escape_html(&pin.title),
+        category = escape_html(&pin.category),
+        state = pin.state.as_str(),
+        colour = pin.state.colour(),
+        state_label = escape_html(pin.state.label(locale)),
+        age = escape_html(&age_label(pin.created_at, now, locale)),
+        open = escape_html(locale.t(Msg::OpenReport)),
+    )
+}
+
+/// Reads the map's current bounds as `"west,south,east,north"`.
+fn bounds_param(map: &leaflet::Map) -> Option<String> {
+    let b = map.get_bounds();
+    let (sw, ne) = (b.get_south_west(), b.get_north_east());
+    // Leaflet can report longitudes beyond ±180 when the world wraps; clamp to what BBox accepts.
+    BBox::new(
+        sw.lng().clamp(-180.0, 180.0),
+        sw.lat().clamp(-90.0, 90.0),
+        ne.lng().clamp(-180.0, 180.0),
+        ne.lat().clamp(-90.0, 90.0),
+    )
+    .ok()
+    .map(|b| b.to_param())
+}
+
+/// A map of report pins.
+///
+/// - `fit`: the area to show first.
+/// - `pins`/`now`: what to draw, and the moment ages are counted from.
+/// - `on_move`: told the new bounds whenever the visitor pans or zooms (not on the first view).
+#[component]
+pub fn ReportMap(
+    fit: BBox,
+    #[prop(into)] pins: Signal<Vec<MapPin>>,
+    #[prop(into)] now: Signal<DateTime<Utc>>,
+    tile_url: String,
+    tile_attribution: String,
+    #[prop(optional)] on_move: Option<Callback<String>>,
+    #[prop(into, optional)] class: String,
+    #[prop(optional, default = 13.0)] max_zoom_on_fit: f64,
+    /// Open the popup of the only pin (the report page's small map shows no popups).
+    #[prop(optional)]
+    popups: Option<bool>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let popups = popups.unwrap_or(true);
+    let (map, set_map) = signal_local(None::<leaflet::Map>);
+    let events = MapEvents::new().move_end(move |_| {
+        if let (Some(cb), Some(m)) = (on_move, map.get_untracked())
+            && let Some(b) = bounds_param(&m)
+        {
+            cb.run(b);
+        }
+    });
+
+    // First view: fit the given area (the events are already listening, but Leaflet only fires `moveend` here
+    // if the view really changes, which is what we want).
+    let fitted = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(m) = map.get()
+            && !fitted.get_value()
+        {
+            fitted.set_value(true);
+            let bounds = leaflet::LatLngBounds::new(
+                &leaflet::LatLng::new(fit.south(), fit.west()),
+                &leaflet::LatLng::new(fit.north(), fit.east()),
+            );
+            m.fit_bounds(&bounds);
+            if m.get_zoom() > max_zoom_on_fit {
+                m.set_zoom(max_zoom_on_fit);
+            }
+        }
+    });
+
+    // Pins: one layer group, refilled whenever the list changes.
+    let group = StoredValue::new_local(None::<leaflet::LayerGroup>);
+    Effect::new(move |_| {
+        let Some(m) = map.get() else { return };
+        let pins = pins.get();
+        let now = now.get();
+        let g = match group.get_value() {
+            Some(g) => g,
+            None => {
+                let g = leaflet::LayerGroup::new();
+                g.add_to(&m);
+                group.set_value(Some(g.clone()));
+                g
+            }
+        };
+        g.clear_layers();
+        for pin in &pins {
+            let o = leaflet::CircleOptions::new();
+            o.set_radius(8.0);
+            o.set_color("#ffffff".into());
+            o.set_weight(2.0);
+            o.set_fill_color(pin.state.colour().into());
+            o.set_fill_opacity(0.95);
+            o.set_class_name(format!("pin pin-{}", pin.state.as_str()));
+            let marker = leaflet::CircleMarker::new_with_options(&leaflet::LatLng::new(pin.lat, pin.lng), &o);
+            if popups {
+                marker.bind_popup_with_options(
+                    &wasm_bindgen::JsValue::from_str(&popup_html(pin, now, locale)),
+                    &wasm_bindgen::JsValue::UNDEFINED,
+                );
+            }
+            g.add_layer(&marker);
+        }
+    });
+
+    let center = fit.center();
+    view! {
+        <MapContainer
+            class=format!("report-map {class}")
+            center=Position::new(center.lat(), center.lng())
+            zoom=13.0
+            map=set_map
+            events=events
+        >
+            <TileLayer url=tile_url attribution=tile_attribution max_zoom=19.0 />
+        </MapContainer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::{ReportId, ReportKind, ReportState};
+
+    #[test]
+    fn popup_escapes_and_links() {
+        let now = Utc::now();
+        let pin = MapPin {
+            id: ReportId(1),
+            receipt_code: "SEG-2026-000001".into(),
+            title: "<script>alert(1)</script> & co".into(),
+            kind: ReportKind::Problem,
+            state: ReportState::InCharge,
+            category: "Buche stradali".into(),
+            lat: 45.4,
+            lng: 11.87,
+            created_at: now - chrono::Duration::days(3),
+        };
+        let html = popup_html(&pin, now, Locale::It);
+        assert!(html.contains("href=\"/segnalazioni/SEG-2026-000001\""));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("Presa in carico") && html.contains("3 giorni fa"));
+        assert!(popup_html(&pin, now, Locale::En).contains("3 days ago"));
+    }
+}

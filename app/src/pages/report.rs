@@ -1,0 +1,155 @@
+//! `/segnalazioni/{receipt_code}`: one report, its place and its public timeline.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::i18n::{Msg, age_label, date_label};
+use shared::report::{MapPin, ReportDetail, TimelineEntry};
+use shared::{BBox, Locale};
+
+use crate::components::header::Header;
+use crate::components::report_map::ReportMap;
+use crate::components::state_badge::StateBadge;
+use crate::error::AppError;
+use crate::i18n::use_locale;
+use crate::pages::not_found::ErrorBox;
+use crate::server_fns::reports::{get_map_setup, get_report};
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let report = Resource::new(code, get_report);
+    let setup = Resource::new(|| (), |_| get_map_setup());
+
+    view! {
+        <Header />
+        <main class="page report-page">
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match (report.await, setup.await) {
+                        (Ok(r), Ok(s)) => view! {
+                            <ReportView report=r tile_url=s.tile_url tile_attribution=s.tile_attribution />
+                        }.into_any(),
+                        (Err(AppError::NotFound | AppError::Invalid(_)), _) => view! {
+                            <Title text=locale.t(Msg::NotFoundTitle) />
+                            <h1>{locale.t(Msg::NotFoundTitle)}</h1>
+                            <p>{locale.t(Msg::ReportNotFoundText)}</p>
+                            <p><a href="/">{locale.t(Msg::BackToMap)}</a></p>
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) -> impl IntoView {
+    let locale = use_locale();
+    let r = report;
+    let now = r.now;
+    // About 300 m around the report.
+    let (dlat, dlng) = (0.0027, 0.0038);
+    let fit = BBox::new(r.lng - dlng, r.lat - dlat, r.lng + dlng, r.lat + dlat).unwrap_or_else(|_| {
+        BBox::new(-180.0, -90.0, 180.0, 90.0).expect("the whole world is a valid bbox")
+    });
+    let pin = MapPin {
+        id: r.id,
+        receipt_code: r.receipt_code.clone(),
+        title: r.title.clone(),
+        kind: r.kind,
+        state: r.state,
+        category: r.category.clone(),
+        lat: r.lat,
+        lng: r.lng,
+        created_at: r.created_at,
+    };
+    let timeline = r.timeline.clone();
+    view! {
+        <Title text=format!("{} · {}", r.title, r.receipt_code) />
+        <p class="breadcrumb"><a href="/">{"‹ "}{locale.t(Msg::BackToMap)}</a></p>
+        <article class="report">
+            <header class="report-head">
+                <h1>{r.title.clone()}</h1>
+                <StateBadge state=r.state />
+            </header>
+            <dl class="facts">
+                <dt>{locale.t(Msg::ReceiptCode)}</dt><dd class="receipt-code">{r.receipt_code.clone()}</dd>
+                <dt>{locale.t(Msg::Kind)}</dt><dd>{r.kind.label(locale)}</dd>
+                <dt>{locale.t(Msg::Category)}</dt><dd>{r.category.clone()}</dd>
+                <dt>{locale.t(Msg::Office)}</dt><dd>{r.office.clone().unwrap_or_else(|| locale.t(Msg::NotAssigned).to_owned())}</dd>
+                {r.district.clone().map(|d| view! { <dt>{locale.t(Msg::District)}</dt><dd>{d}</dd> })}
+                <dt>{locale.t(Msg::Submitted)}</dt>
+                <dd><time datetime=r.created_at.to_rfc3339()>{date_label(r.created_at, locale)}</time>
+                    {format!(" ({})", age_label(r.created_at, now, locale))}</dd>
+                <dt>{locale.t(Msg::LastUpdate)}</dt>
+                <dd><time datetime=r.updated_at.to_rfc3339()>{date_label(r.updated_at, locale)}</time></dd>
+            </dl>
+            <section class="description">
+                <h2>{locale.t(Msg::Description)}</h2>
+                <p>{r.description.clone()}</p>
+            </section>
+            <section class="photos">
+                <h2>{locale.t(Msg::Photos)}</h2>
+                <p class="muted">{locale.t(Msg::NoPhotos)}</p>
+            </section>
+            <section class="location">
+                <h2>{locale.t(Msg::Location)}</h2>
+                <ReportMap
+                    fit=fit
+                    pins=vec![pin]
+                    now=now
+                    tile_url=tile_url
+                    tile_attribution=tile_attribution
+                    class="map-small"
+                    max_zoom_on_fit=17.0
+                    popups=false
+                />
+                <p class="muted coords">{format!("{:.5}, {:.5}", r.lat, r.lng)}</p>
+            </section>
+            <section class="timeline">
+                <h2>{locale.t(Msg::Timeline)}</h2>
+                <Timeline entries=timeline locale=locale />
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn Timeline(entries: Vec<TimelineEntry>, locale: Locale) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p class="muted">{locale.t(Msg::TimelineEmpty)}</p> }.into_any();
+    }
+    view! {
+        <ol class="timeline-list">
+            {entries
+                .into_iter()
+                .map(|e| {
+                    let what = match (e.from_state, e.to_state) {
+                        (_, Some(to)) => view! { <StateBadge state=to /> }.into_any(),
+                        _ => view! { <span class="timeline-note-label">{locale.t(Msg::Note)}</span> }.into_any(),
+                    };
+                    let who = match &e.office {
+                        Some(o) if !e.actor.contains(o.as_str()) => format!("{} ({o})", e.actor),
+                        _ => e.actor.clone(),
+                    };
+                    let who = if who == "Cittadino" { locale.t(Msg::Citizen).to_owned() } else { who };
+                    view! {
+                        <li class="timeline-entry">
+                            <div class="timeline-head">
+                                {what}
+                                <time datetime=e.at.to_rfc3339()>{date_label(e.at, locale)}</time>
+                                <span class="timeline-actor">{who}</span>
+                            </div>
+                            {e.note.map(|n| view! { <p class="timeline-text">{n}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+    .into_any()
+}

@@ -1,0 +1,78 @@
+//! Reports for the public pages.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::BBox;
+use shared::report::{ReportDetail, Viewport};
+
+use crate::error::AppError;
+
+/// What the map needs to open: where, and which tiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapSetup {
+    pub municipality: String,
+    pub bbox: BBox,
+    pub tile_url: String,
+    pub tile_attribution: String,
+}
+
+/// Map settings the server is configured with, provided as context by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TileConfig {
+    pub url: String,
+    pub attribution: String,
+}
+
+#[cfg(feature = "ssr")]
+fn state() -> Result<backend::State, AppError> {
+    use_context::<backend::State>().ok_or_else(|| {
+        tracing::error!("backend::State is not in the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// Where the map opens (the municipality's extent) and its tile source.
+#[server(endpoint = "map_setup")]
+pub async fn get_map_setup() -> Result<MapSetup, AppError> {
+    let state = state()?;
+    let tiles = use_context::<TileConfig>().ok_or(AppError::Internal)?;
+    let bbox = backend::areas::municipality_bbox(&state)
+        .await
+        .map_err(AppError::from_backend)?
+        .unwrap_or(BBox::new(6.6, 36.6, 18.5, 47.1).map_err(|_| AppError::Internal)?); // all of Italy
+    let municipality = backend::areas::municipality_name(&state)
+        .await
+        .map_err(AppError::from_backend)?
+        .unwrap_or_default();
+    Ok(MapSetup {
+        municipality,
+        bbox,
+        tile_url: tiles.url,
+        tile_attribution: tiles.attribution,
+    })
+}
+
+/// The public reports in a map viewport (`"west,south,east,north"`); the whole municipality when `None`.
+#[server(endpoint = "viewport")]
+pub async fn get_viewport(bbox: Option<String>) -> Result<Viewport, AppError> {
+    let state = state()?;
+    let bbox = match bbox {
+        Some(s) => BBox::parse(&s).map_err(|e| AppError::from_backend(e.into()))?,
+        None => backend::areas::municipality_bbox(&state)
+            .await
+            .map_err(AppError::from_backend)?
+            .ok_or_else(|| AppError::from_backend(backend::Error::NotFound))?,
+    };
+    backend::reports::viewport(&state, &bbox)
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// A public report and its timeline, by receipt code.
+#[server(endpoint = "report")]
+pub async fn get_report(code: String) -> Result<ReportDetail, AppError> {
+    let state = state()?;
+    backend::reports::get_by_code(&state, &code)
+        .await
+        .map_err(AppError::from_backend)
+}

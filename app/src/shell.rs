@@ -1,0 +1,88 @@
+//! The HTML document around the app (server only): assets with their hashed names, Leaflet as a global script
+//! before the app's module, and the script that loads the WASM and hydrates.
+
+use leptos::prelude::*;
+use leptos_meta::MetaTags;
+use serde::Deserialize;
+
+use crate::App;
+use crate::i18n::{provide_locale, use_locale};
+
+/// The site's built files, by role. Written by `scripts/build` as `pkg/manifest.json` with content-hashed names
+/// (served with a one-year cache); without a manifest (a `cargo leptos watch` build) the plain names are used.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Assets {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    pub leaflet_js: String,
+    pub leaflet_css: String,
+    /// True when the names carry content hashes (and may be cached forever).
+    #[serde(default)]
+    pub hashed: bool,
+}
+
+impl Assets {
+    /// Reads `{site_root}/{pkg_dir}/manifest.json`, or falls back to the names cargo-leptos writes.
+    pub fn load(site_root: &str, pkg_dir: &str, output_name: &str) -> Self {
+        let dir = std::path::Path::new(site_root).join(pkg_dir);
+        let url = |file: &str| format!("/{pkg_dir}/{file}");
+        if let Ok(text) = std::fs::read_to_string(dir.join("manifest.json"))
+            && let Ok(m) = serde_json::from_str::<Assets>(&text)
+        {
+            return Assets {
+                js: url(&m.js),
+                wasm: url(&m.wasm),
+                css: url(&m.css),
+                leaflet_js: url(&m.leaflet_js),
+                leaflet_css: url(&m.leaflet_css),
+                hashed: m.hashed,
+            };
+        }
+        let wasm = if dir.join(format!("{output_name}.wasm")).exists() {
+            format!("{output_name}.wasm")
+        } else {
+            format!("{output_name}_bg.wasm")
+        };
+        Assets {
+            js: url(&format!("{output_name}.js")),
+            wasm: url(&wasm),
+            css: url(&format!("{output_name}.css")),
+            leaflet_js: "/vendor/leaflet/leaflet.js".into(),
+            leaflet_css: "/vendor/leaflet/leaflet.css".into(),
+            hashed: false,
+        }
+    }
+}
+
+/// The whole document. `Assets` comes from the server's context.
+pub fn shell(assets: Assets) -> impl IntoView {
+    provide_locale();
+    let locale = use_locale();
+    let boot = format!(
+        "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);",
+        js = assets.js,
+        wasm = assets.wasm
+    );
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=assets.leaflet_css />
+                <link rel="stylesheet" href=assets.css />
+                <script src=assets.leaflet_js></script>
+                <link rel="modulepreload" href=assets.js.clone() />
+                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
+                <script type="module">{boot}</script>
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}

@@ -1,0 +1,43 @@
+//! Report services: what the doors call.
+
+use chrono::Utc;
+use shared::report::{ReportDetail, Viewport};
+use shared::{BBox, ReceiptCode};
+
+use super::store;
+use crate::{Error, Result, State};
+
+/// At most this many pins per viewport request. Beyond it the page says how many there are in all; clustering
+/// for large numbers is the map-at-scale work, not this function's.
+pub const VIEWPORT_LIMIT: i64 = 500;
+
+/// The public reports in a map viewport, newest first.
+#[tracing::instrument(skip(state), fields(bbox = %bbox.to_param()))]
+pub async fn viewport(state: &State, bbox: &BBox) -> Result<Viewport> {
+    let mut conn = state.pool.acquire().await?;
+    let pins = store::pins_in_bbox(&mut conn, bbox, VIEWPORT_LIMIT).await?;
+    // Counting is only needed when the page is full.
+    let total = if (pins.len() as i64) < VIEWPORT_LIMIT {
+        pins.len() as i64
+    } else {
+        store::count_in_bbox(&mut conn, bbox).await?
+    };
+    Ok(Viewport {
+        pins,
+        total,
+        now: Utc::now(),
+    })
+}
+
+/// A public report with its public timeline, by receipt code as typed by a person.
+#[tracing::instrument(skip(state))]
+pub async fn get_by_code(state: &State, code: &str) -> Result<ReportDetail> {
+    let code = ReceiptCode::parse(code)?;
+    let mut tx = state.pool.begin().await?;
+    let mut report = store::find_public_by_code(&mut tx, &code)
+        .await?
+        .ok_or(Error::NotFound)?;
+    report.timeline = store::public_timeline(&mut tx, report.id).await?;
+    tx.commit().await?;
+    Ok(report)
+}

@@ -1,0 +1,176 @@
+# Shared steps of scripts/run and scripts/test. Each step says what it does, skips what is already done, and
+# stops the whole script with a clear message when it fails.
+# shellcheck shell=bash
+
+set -Eeuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# One build cache outside the clone, shared by every run and by CI's fresh clones.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/segnala/target}"
+export SEGNALA_SITE_ROOT="${SEGNALA_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+# Queries are checked at compile time against the committed .sqlx/ data: no database needed to build.
+export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+WASM_BINDGEN_VERSION="0.2.130"
+PG_VERSION=15
+PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
+PG_PORT="${SEGNALA_PG_PORT:-54329}"
+
+STEP_T0=$SECONDS
+step() { printf '\n\033[1;34m==> [%4ss] %s\033[0m\n' "$((SECONDS - STEP_T0))" "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() { printf '\n\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+trap 'die "step failed at ${BASH_SOURCE[0]}:${LINENO}: $BASH_COMMAND"' ERR
+
+need_root_for_apt() {
+  [ "$(id -u)" = 0 ] || die "installing Debian packages needs root (or install them yourself: $*)"
+}
+
+# ensure_apt PKG...: installs the Debian packages that are missing.
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then info "Debian packages present: $*"; return; fi
+  need_root_for_apt "${missing[*]}"
+  step "Installing Debian packages: ${missing[*]} (apt-get; a minute or two)"
+  apt-get update -q || die "apt-get update failed: is the Debian mirror reachable?"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+ensure_rust() {
+  step "Rust toolchain (pinned in rust-toolchain.toml; rustup installs it on first use)"
+  command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first (https://rustup.rs)"
+  cargo --version || die "rustup could not install the pinned toolchain"
+  rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+}
+
+ensure_wasm_bindgen() {
+  if command -v wasm-bindgen >/dev/null && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$WASM_BINDGEN_VERSION" ]; then
+    info "wasm-bindgen $WASM_BINDGEN_VERSION present"
+    return
+  fi
+  step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 2 minutes on 2 cores, once)"
+  # Without --locked: the registry snapshot reachable here may lack the exact versions of its lock file.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
+    || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+}
+
+ensure_npm() {
+  command -v npm >/dev/null || die "npm not found: install Node.js 20+ first"
+  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] \
+     && [ -x node_modules/.bin/wasm-opt ]; then
+    info "npm packages present"
+    return
+  fi
+  step "Installing npm packages (leaflet, binaryen's wasm-opt, playwright-core) with npm ci"
+  npm ci --no-audit --no-fund || die "npm ci failed"
+}
+
+# build_site PROFILE: the browser bundle (WASM + JS + CSS + Leaflet) under $SEGNALA_SITE_ROOT.
+build_site() {
+  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
+  step "Building the browser bundle (Rust -> WASM, profile wasm-release)"
+  cargo build --lib -p app --target wasm32-unknown-unknown --profile wasm-release --features hydrate \
+    || die "WASM build failed"
+  local stage="$CARGO_TARGET_DIR/site-stage"
+  local stamp="$stage/.input-sha"
+  local sum
+  sum="$(sha256sum "$wasm" | cut -c1-64)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$stage/segnala_bg.wasm" ]; then
+    info "WASM unchanged: skipping wasm-bindgen and wasm-opt"
+  else
+    step "wasm-bindgen + wasm-opt -Oz (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
+    rm -rf "$stage" && mkdir -p "$stage"
+    wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
+      || die "wasm-bindgen failed"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+      --enable-sign-ext --enable-mutable-globals \
+      "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
+    mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
+    echo "$sum" > "$stamp"
+  fi
+  step "Hashing and pre-compressing site assets (gzip + brotli)"
+  python3 scripts/site.py --stage "$stage" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"
+}
+
+# build_server PROFILE (dev|release)
+build_server() {
+  local profile="$1"
+  step "Building the server (profile $profile)"
+  if [ "$profile" = release ]; then
+    cargo build -p server --release || die "server build failed"
+    SERVER_BIN="$CARGO_TARGET_DIR/release/segnala"
+  else
+    cargo build -p server || die "server build failed"
+    SERVER_BIN="$CARGO_TARGET_DIR/debug/segnala"
+  fi
+}
+
+# The private PostgreSQL cluster lives in data/ when the postgres user can reach it, else under /var/tmp.
+pg_data_dir() {
+  local want="$ROOT/data/pg$PG_VERSION"
+  mkdir -p "$ROOT/data"
+  if runuser -u postgres -- test -x "$ROOT/data" 2>/dev/null; then
+    echo "$want"
+  else
+    echo "/var/tmp/segnala-$(echo "$ROOT" | sha256sum | cut -c1-12)/pg$PG_VERSION"
+  fi
+}
+
+pg_ctl_as_postgres() { runuser -u postgres -- "$PG_BIN/pg_ctl" "$@"; }
+
+# ensure_database: sets ADMIN_URL (a superuser connection to the server) from DATABASE_URL, or starts the
+# private cluster.
+ensure_database() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    step "Using the PostgreSQL server of DATABASE_URL"
+    ADMIN_URL="$DATABASE_URL"
+    PRIVATE_PG=0
+    return
+  fi
+  PRIVATE_PG=1
+  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL $PG_VERSION binaries missing in $PG_BIN"
+  local data
+  data="$(pg_data_dir)"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    step "Creating a private PostgreSQL $PG_VERSION cluster in $data"
+    install -d -o postgres -g postgres -m 700 "$data"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || die "initdb failed"
+  fi
+  if pg_ctl_as_postgres -D "$data" status >/dev/null 2>&1; then
+    info "private PostgreSQL already running on 127.0.0.1:$PG_PORT ($data)"
+  else
+    step "Starting the private PostgreSQL on 127.0.0.1:$PG_PORT"
+    pg_ctl_as_postgres -D "$data" -l "$data/server.log" -w -t 60 \
+      -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=${SEGNALA_PG_FSYNC:-on}" start >/dev/null \
+      || die "PostgreSQL did not start; see $data/server.log"
+  fi
+  ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+# db_url NAME: a URL for database NAME on the same server as ADMIN_URL.
+db_url() {
+  python3 - "$ADMIN_URL" "$1" <<'PY'
+import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, p.fragment)))
+PY
+}
+
+psql_admin() { psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# ensure_db_exists NAME
+ensure_db_exists() {
+  if [ "$(psql_admin -c "select 1 from pg_database where datname = '$1'")" != 1 ]; then
+    info "creating database $1"
+    psql_admin -c "create database \"$1\"" || die "cannot create database $1"
+  fi
+}

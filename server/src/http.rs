@@ -1,0 +1,51 @@
+//! HTTP doors besides the Leptos pages: health, the REST API, the language switch, static files; and the
+//! layers every response goes through (security headers, caching, compression, request logs).
+
+pub mod error;
+pub mod health;
+pub mod lang;
+pub mod reports;
+pub mod static_files;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::startup::AppState;
+
+/// The non-page routes.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(lang::router())
+        .merge(reports::router())
+        .merge(static_files::router(state))
+}
+
+/// Layers for every response.
+pub fn layers(router: Router, state: &AppState) -> Router {
+    let tiles = state.config.tile_origin().unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: {tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    let set = |name: HeaderName, value: &str| {
+        SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("")),
+        )
+    };
+    router
+        .layer(set(header::CONTENT_SECURITY_POLICY, &csp))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(set(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(set(
+            HeaderName::from_static("permissions-policy"),
+            "geolocation=(self), camera=(), microphone=()",
+        ))
+        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(TraceLayer::new_for_http())
+}

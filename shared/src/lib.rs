@@ -1,0 +1,19 @@
+//! Segnala's shared domain: what the server and the browser must agree on.
+//!
+//! Everything here is pure (no I/O) and compiles both natively and to `wasm32`. Values that come from
+//! outside (coordinates, receipt codes, titles, …) are parsed into validated newtypes here, so no invalid
+//! value travels further.
+
+pub mod error;
+pub mod geo;
+pub mod i18n;
+pub mod ids;
+pub mod report;
+pub mod validation;
+
+pub use error::ErrorCode;
+pub use geo::{BBox, LatLng};
+pub use i18n::Locale;
+pub use ids::{AreaId, CategoryId, OfficeId, ReportId, UpdateId};
+pub use report::{Description, ReceiptCode, ReportKind, ReportState, Title};
+pub use validation::{Field, Rule, ValidationError};

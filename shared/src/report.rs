@@ -1,0 +1,475 @@
+//! The report aggregate: kinds, the lifecycle state machine, receipt codes, validated text, and the read
+//! models the pages show.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ReportId;
+use crate::validation::{Field, Rule, ValidationError};
+
+/// What a citizen is telling the municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "report_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    Problem,
+    Suggestion,
+    Complaint,
+    Compliment,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 4] = [Self::Problem, Self::Suggestion, Self::Complaint, Self::Compliment];
+
+    /// Stable machine name, as in SQL and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Problem => "problem",
+            Self::Suggestion => "suggestion",
+            Self::Complaint => "complaint",
+            Self::Compliment => "compliment",
+        }
+    }
+}
+
+/// Where a report is in its life. The allowed moves are in [`ReportState::can_become`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "report_state", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    /// Sent by a citizen, not yet looked at.
+    Submitted,
+    /// An office has taken it in charge (presa in carico).
+    InCharge,
+    /// Assigned to an office or an external contractor for the work.
+    Assigned,
+    /// Work under way.
+    InProgress,
+    /// The office says it is fixed or answered.
+    Resolved,
+    /// Final: resolved and confirmed, or closed after the reopening window.
+    Closed,
+    /// Not a matter for the municipality, or not acceptable.
+    Rejected,
+    /// Same as an earlier report (which it points at).
+    Duplicate,
+    /// Opened again after being resolved, closed, rejected or marked duplicate.
+    Reopened,
+}
+
+impl ReportState {
+    pub const ALL: [ReportState; 9] = [
+        Self::Submitted,
+        Self::InCharge,
+        Self::Assigned,
+        Self::InProgress,
+        Self::Resolved,
+        Self::Closed,
+        Self::Rejected,
+        Self::Duplicate,
+        Self::Reopened,
+    ];
+
+    /// Stable machine name, as in SQL and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InCharge => "in_charge",
+            Self::Assigned => "assigned",
+            Self::InProgress => "in_progress",
+            Self::Resolved => "resolved",
+            Self::Closed => "closed",
+            Self::Rejected => "rejected",
+            Self::Duplicate => "duplicate",
+            Self::Reopened => "reopened",
+        }
+    }
+
+    /// The states this one may move to. The same table is enforced in SQL (`report_state_transition`), and a
+    /// test checks that the two agree.
+    pub fn next_states(self) -> &'static [ReportState] {
+        use ReportState::*;
+        match self {
+            Submitted => &[InCharge, Rejected, Duplicate],
+            InCharge => &[Assigned, InProgress, Resolved, Rejected, Duplicate],
+            // An assignment can be handed back to the office in charge (wrong contractor, say).
+            Assigned => &[InProgress, Resolved, InCharge],
+            InProgress => &[Resolved, Assigned],
+            Resolved => &[Closed, Reopened],
+            Closed => &[Reopened],
+            Rejected => &[Reopened],
+            Duplicate => &[Reopened],
+            Reopened => &[InCharge, Assigned, InProgress, Resolved, Rejected, Duplicate],
+        }
+    }
+
+    /// Whether a report in `self` may move to `next`. Staying in the same state is not a transition.
+    pub fn can_become(self, next: ReportState) -> bool {
+        self.next_states().contains(&next)
+    }
+
+    /// Whether the office still has work to do on it.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Resolved | Self::Closed | Self::Rejected | Self::Duplicate)
+    }
+
+    /// Marker colour on the map (also used in the list legend). Chosen to stay distinct for colour-blind eyes
+    /// (Okabe–Ito palette).
+    pub fn colour(self) -> &'static str {
+        match self {
+            Self::Submitted => "#d55e00",
+            Self::InCharge => "#e69f00",
+            Self::Assigned => "#cc79a7",
+            Self::InProgress => "#0072b2",
+            Self::Resolved => "#009e73",
+            Self::Closed => "#4d4d4d",
+            Self::Rejected => "#999999",
+            Self::Duplicate => "#b3b3b3",
+            Self::Reopened => "#56b4e9",
+        }
+    }
+}
+
+impl fmt::Display for ReportState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ReportState {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| ValidationError::new(Field::State, Rule::UnknownValue))
+    }
+}
+
+impl FromStr for ReportKind {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ValidationError::new(Field::Kind, Rule::UnknownValue))
+    }
+}
+
+/// The code a citizen receives: `SEG-<year>-<six digits>`, unique within the year, e.g. `SEG-2026-000123`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReceiptCode {
+    year: u16,
+    number: u32,
+}
+
+impl ReceiptCode {
+    pub const PREFIX: &'static str = "SEG";
+    /// Six digits: up to 999,999 reports a year.
+    pub const MAX_NUMBER: u32 = 999_999;
+
+    /// The `number`-th report of `year` (counting from 1).
+    pub fn new(year: u16, number: u32) -> Result<Self, ValidationError> {
+        if !(2000..=9999).contains(&year) || number == 0 || number > Self::MAX_NUMBER {
+            return Err(Self::format_error());
+        }
+        Ok(Self { year, number })
+    }
+
+    fn format_error() -> ValidationError {
+        ValidationError::new(
+            Field::ReceiptCode,
+            Rule::Format {
+                expected: "SEG-2026-000123".into(),
+            },
+        )
+    }
+
+    /// Parses a code as typed by a person: case and surrounding spaces are forgiven.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(ValidationError::new(Field::ReceiptCode, Rule::Required));
+        }
+        let upper = s.to_ascii_uppercase();
+        let mut parts = upper.split('-');
+        let (Some(prefix), Some(year), Some(number), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Self::format_error());
+        };
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if prefix != Self::PREFIX || !digits(year, 4) || !digits(number, 6) {
+            return Err(Self::format_error());
+        }
+        let year = year.parse().map_err(|_| Self::format_error())?;
+        let number = number.parse().map_err(|_| Self::format_error())?;
+        Self::new(year, number)
+    }
+
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+}
+
+impl fmt::Display for ReceiptCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:04}-{:06}", Self::PREFIX, self.year, self.number)
+    }
+}
+
+impl TryFrom<String> for ReceiptCode {
+    type Error = ValidationError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ReceiptCode> for String {
+    fn from(c: ReceiptCode) -> Self {
+        c.to_string()
+    }
+}
+
+fn parse_text(field: Field, s: &str, min: usize, max: usize) -> Result<String, ValidationError> {
+    let s = s.trim();
+    let chars = s.chars().count();
+    if chars == 0 {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    if chars < min {
+        return Err(ValidationError::new(field, Rule::TooShort { min }));
+    }
+    if chars > max {
+        return Err(ValidationError::new(field, Rule::TooLong { max }));
+    }
+    Ok(s.to_owned())
+}
+
+/// A report's title: 5–120 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Title(String);
+
+impl Title {
+    pub const MIN: usize = 5;
+    pub const MAX: usize = 120;
+
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        parse_text(Field::Title, s, Self::MIN, Self::MAX).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A report's description: up to 5,000 characters after trimming; required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Description(String);
+
+impl Description {
+    pub const MIN: usize = 1;
+    pub const MAX: usize = 5000;
+
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        parse_text(Field::Description, s, Self::MIN, Self::MAX).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! string_conversions {
+    ($t:ident) => {
+        impl TryFrom<String> for $t {
+            type Error = ValidationError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> Self {
+                v.0
+            }
+        }
+    };
+}
+string_conversions!(Title);
+string_conversions!(Description);
+
+/// One report as a point on the map (and a row of the plain list beside it): only what the popup shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapPin {
+    pub id: ReportId,
+    pub receipt_code: String,
+    pub title: String,
+    pub kind: ReportKind,
+    pub state: ReportState,
+    pub category: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The reports in a map viewport.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    pub pins: Vec<MapPin>,
+    /// How many public reports the viewport holds in all (the pins are the newest `pins.len()` of them).
+    pub total: i64,
+    /// When the server answered: ages ("3 days ago") are counted from here, so server and browser agree.
+    pub now: DateTime<Utc>,
+}
+
+/// One entry of a report's public timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub from_state: Option<ReportState>,
+    pub to_state: Option<ReportState>,
+    pub note: Option<String>,
+    /// Who acted: an office's name, a staff member's signature, or "Cittadino".
+    pub actor: String,
+    pub office: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything the public report page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub id: ReportId,
+    pub receipt_code: String,
+    pub title: String,
+    pub description: String,
+    pub kind: ReportKind,
+    pub state: ReportState,
+    pub category: String,
+    pub office: Option<String>,
+    pub district: Option<String>,
+    pub lat: f64,
+    pub lng: f64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub timeline: Vec<TimelineEntry>,
+    pub now: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ReportState::*;
+
+    #[test]
+    fn happy_path_is_allowed() {
+        let path = [Submitted, InCharge, Assigned, InProgress, Resolved, Closed];
+        for w in path.windows(2) {
+            assert!(w[0].can_become(w[1]), "{} -> {}", w[0], w[1]);
+        }
+    }
+
+    #[test]
+    fn shortcuts_and_side_exits() {
+        assert!(Submitted.can_become(Rejected));
+        assert!(Submitted.can_become(Duplicate));
+        assert!(InCharge.can_become(Resolved));
+        assert!(Resolved.can_become(Reopened));
+        assert!(Closed.can_become(Reopened));
+        assert!(Rejected.can_become(Reopened));
+        assert!(Reopened.can_become(InCharge));
+    }
+
+    #[test]
+    fn forbidden_moves() {
+        assert!(!Submitted.can_become(Resolved), "must be taken in charge first");
+        assert!(!Submitted.can_become(Closed));
+        assert!(!Closed.can_become(InProgress), "must be reopened first");
+        assert!(!Resolved.can_become(Submitted));
+        assert!(!Reopened.can_become(Closed));
+        for s in ReportState::ALL {
+            assert!(!s.can_become(s), "{s} -> {s} is not a transition");
+            assert!(!s.can_become(Submitted), "nothing goes back to submitted");
+        }
+    }
+
+    #[test]
+    fn every_state_is_reachable_and_every_state_but_closed_can_move() {
+        for target in ReportState::ALL.into_iter().filter(|s| *s != Submitted) {
+            assert!(ReportState::ALL.iter().any(|s| s.can_become(target)), "{target} unreachable");
+        }
+        for s in ReportState::ALL {
+            assert!(!s.next_states().is_empty(), "{s} is a dead end");
+        }
+    }
+
+    #[test]
+    fn states_and_kinds_parse_their_own_names() {
+        for s in ReportState::ALL {
+            assert_eq!(s.as_str().parse::<ReportState>().expect("parse"), s);
+        }
+        for k in ReportKind::ALL {
+            assert_eq!(k.as_str().parse::<ReportKind>().expect("parse"), k);
+        }
+        assert_eq!("done".parse::<ReportState>().unwrap_err().rule, Rule::UnknownValue);
+        assert_eq!("praise".parse::<ReportKind>().unwrap_err().field, Field::Kind);
+    }
+
+    #[test]
+    fn receipt_code_formats_and_parses() {
+        let c = ReceiptCode::new(2026, 123).expect("valid");
+        assert_eq!(c.to_string(), "SEG-2026-000123");
+        assert_eq!(ReceiptCode::parse(" seg-2026-000123 ").expect("lenient"), c);
+        assert_eq!(ReceiptCode::new(2025, 999_999).expect("max").to_string(), "SEG-2025-999999");
+    }
+
+    #[test]
+    fn receipt_code_rejects_bad_input() {
+        for bad in [
+            "SEG-2026-123",
+            "SEG-26-000123",
+            "ABC-2026-000123",
+            "SEG-2026-000123-1",
+            "SEG2026000123",
+            "SEG-2026-00012a",
+            "SEG-2026-000000",
+            "SEG-1999-000001",
+            "SEG-+026-000001",
+        ] {
+            let e = ReceiptCode::parse(bad).unwrap_err();
+            assert_eq!(e.field, Field::ReceiptCode, "{bad}");
+        }
+        assert_eq!(ReceiptCode::parse("").unwrap_err().rule, Rule::Required);
+        assert!(ReceiptCode::new(2026, 1_000_000).is_err());
+    }
+
+    #[test]
+    fn receipt_code_serde_validates() {
+        let c: ReceiptCode = serde_json::from_str("\"SEG-2026-000001\"").expect("valid");
+        assert_eq!(c.number(), 1);
+        assert!(serde_json::from_str::<ReceiptCode>("\"SEG-2026-1\"").is_err());
+    }
+
+    #[test]
+    fn title_and_description_rules() {
+        assert_eq!(Title::parse("  Buca in via Roma ").expect("ok").as_str(), "Buca in via Roma");
+        assert_eq!(Title::parse("   ").unwrap_err().rule, Rule::Required);
+        assert_eq!(Title::parse("Buca").unwrap_err().rule, Rule::TooShort { min: 5 });
+        let long = "è".repeat(121);
+        assert_eq!(Title::parse(&long).unwrap_err().rule, Rule::TooLong { max: 120 });
+        assert!(Title::parse(&"è".repeat(120)).is_ok(), "counts characters, not bytes");
+        assert_eq!(Description::parse("").unwrap_err().field, Field::Description);
+        assert_eq!(
+            Description::parse(&"x".repeat(5001)).unwrap_err().rule,
+            Rule::TooLong { max: 5000 }
+        );
+    }
+}

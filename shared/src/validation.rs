@@ -1,0 +1,164 @@
+//! Validation errors that name the field and the rule they broke, in Italian and English.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+
+/// The input field a validation error is about. The `snake_case` name is stable (used by API clients).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Latitude,
+    Longitude,
+    Bbox,
+    ReceiptCode,
+    Title,
+    Description,
+    Kind,
+    State,
+}
+
+impl Field {
+    /// Stable machine name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Latitude => "latitude",
+            Field::Longitude => "longitude",
+            Field::Bbox => "bbox",
+            Field::ReceiptCode => "receipt_code",
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::Kind => "kind",
+            Field::State => "state",
+        }
+    }
+
+    /// Human label in the given language.
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Field::Latitude, Locale::It) => "latitudine",
+            (Field::Latitude, Locale::En) => "latitude",
+            (Field::Longitude, Locale::It) => "longitudine",
+            (Field::Longitude, Locale::En) => "longitude",
+            (Field::Bbox, Locale::It) => "area della mappa (bbox)",
+            (Field::Bbox, Locale::En) => "map area (bbox)",
+            (Field::ReceiptCode, Locale::It) => "codice ricevuta",
+            (Field::ReceiptCode, Locale::En) => "receipt code",
+            (Field::Title, Locale::It) => "titolo",
+            (Field::Title, Locale::En) => "title",
+            (Field::Description, Locale::It) => "descrizione",
+            (Field::Description, Locale::En) => "description",
+            (Field::Kind, Locale::It) => "tipo",
+            (Field::Kind, Locale::En) => "kind",
+            (Field::State, Locale::It) => "stato",
+            (Field::State, Locale::En) => "state",
+        }
+    }
+}
+
+/// The rule a value broke.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// Nothing was given, or only spaces.
+    Required,
+    /// Not a number.
+    NotANumber,
+    /// Outside `[min, max]`.
+    OutOfRange { min: f64, max: f64 },
+    /// Fewer characters than `min`.
+    TooShort { min: usize },
+    /// More characters than `max`.
+    TooLong { max: usize },
+    /// Does not match the expected format (`expected` shows an example).
+    Format { expected: String },
+    /// South above north (or similar): the corners are in the wrong order.
+    CornersOrder,
+    /// Not one of the known values.
+    UnknownValue,
+}
+
+/// A field and the rule its value broke.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field:?}: {rule:?}")]
+pub struct ValidationError {
+    pub field: Field,
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+impl ValidationError {
+    pub fn new(field: Field, rule: Rule) -> Self {
+        Self { field, rule }
+    }
+
+    /// A sentence for people, naming the field and the rule.
+    pub fn message(&self, locale: Locale) -> String {
+        let field = self.field.label(locale);
+        match (&self.rule, locale) {
+            (Rule::Required, Locale::It) => format!("Il campo «{field}» è obbligatorio."),
+            (Rule::Required, Locale::En) => format!("The field “{field}” is required."),
+            (Rule::NotANumber, Locale::It) => format!("Il campo «{field}» deve essere un numero."),
+            (Rule::NotANumber, Locale::En) => format!("The field “{field}” must be a number."),
+            (Rule::OutOfRange { min, max }, Locale::It) => {
+                format!("Il campo «{field}» deve essere compreso tra {min} e {max}.")
+            }
+            (Rule::OutOfRange { min, max }, Locale::En) => {
+                format!("The field “{field}” must be between {min} and {max}.")
+            }
+            (Rule::TooShort { min }, Locale::It) => {
+                format!("Il campo «{field}» deve avere almeno {min} caratteri.")
+            }
+            (Rule::TooShort { min }, Locale::En) => {
+                format!("The field “{field}” must have at least {min} characters.")
+            }
+            (Rule::TooLong { max }, Locale::It) => {
+                format!("Il campo «{field}» può avere al massimo {max} caratteri.")
+            }
+            (Rule::TooLong { max }, Locale::En) => {
+                format!("The field “{field}” can have at most {max} characters.")
+            }
+            (Rule::Format { expected }, Locale::It) => {
+                format!("Il campo «{field}» non ha il formato atteso (esempio: {expected}).")
+            }
+            (Rule::Format { expected }, Locale::En) => {
+                format!("The field “{field}” is not in the expected format (example: {expected}).")
+            }
+            (Rule::CornersOrder, Locale::It) => format!(
+                "Il campo «{field}» ha gli angoli in ordine errato: servono ovest,sud,est,nord con sud < nord."
+            ),
+            (Rule::CornersOrder, Locale::En) => format!(
+                "The field “{field}” has its corners in the wrong order: expected west,south,east,north with south < north."
+            ),
+            (Rule::UnknownValue, Locale::It) => format!("Il campo «{field}» ha un valore sconosciuto."),
+            (Rule::UnknownValue, Locale::En) => format!("The field “{field}” has an unknown value."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_names_field_and_rule_in_both_languages() {
+        let e = ValidationError::new(Field::Title, Rule::TooLong { max: 120 });
+        assert_eq!(
+            e.message(Locale::It),
+            "Il campo «titolo» può avere al massimo 120 caratteri."
+        );
+        assert_eq!(
+            e.message(Locale::En),
+            "The field “title” can have at most 120 characters."
+        );
+    }
+
+    #[test]
+    fn serialises_with_stable_names() {
+        let e = ValidationError::new(Field::Latitude, Rule::OutOfRange { min: -90.0, max: 90.0 });
+        let json = serde_json::to_value(&e).expect("serialise");
+        assert_eq!(json["field"], "latitude");
+        assert_eq!(json["rule"], "out_of_range");
+        assert_eq!(json["max"], 90.0);
+    }
+}
