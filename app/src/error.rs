@@ -1,8 +1,8 @@
 //! The UI's error type: what a `#[server]` fn can fail with, so components can `match` on it.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use shared::{ErrorCode, Locale, ValidationError};
 
 /// Errors a page can show. Never carries internal details: those stay in the server log.

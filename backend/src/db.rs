@@ -54,7 +54,10 @@ pub async fn check_server(pool: &PgPool) -> anyhow::Result<()> {
         .await
         .context("cannot read the PostgreSQL version")?;
     if (pg as u32) / 10000 < MIN_POSTGRES {
-        bail!("PostgreSQL {MIN_POSTGRES} or newer is required; this server is {}", pg / 10000);
+        bail!(
+            "PostgreSQL {MIN_POSTGRES} or newer is required; this server is {}",
+            pg / 10000
+        );
     }
     let available: Option<String> =
         sqlx::query_scalar("select default_version from pg_available_extensions where name = 'postgis'")
@@ -103,7 +106,10 @@ mod tests {
         assert_eq!(major_minor("3.4.0dev"), Some((3, 4)));
         assert_eq!(major_minor("x"), None);
         assert!(major_minor("3.2.1") < Some(MIN_POSTGIS));
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
     }
 }

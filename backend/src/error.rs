@@ -36,11 +36,14 @@ impl From<sqlx::Error> for Error {
         match e {
             sqlx::Error::RowNotFound => Error::NotFound,
             // Connection-level failures mean "try again later", not a bug.
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-                Error::Unavailable(e)
-            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => Error::Unavailable(e),
             sqlx::Error::Database(ref db)
-                if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
             {
                 // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
                 Error::Unavailable(e)

@@ -25,7 +25,11 @@ pub struct DemoOptions {
 impl Default for DemoOptions {
     fn default() -> Self {
         // Anchored to today at noon, so the same day always gives the same data and ages stay recent.
-        let today = Utc::now().date_naive().and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+        let today = Utc::now()
+            .date_naive()
+            .and_hms_opt(12, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
         Self {
             seed: 2026,
             reports: 3000,
@@ -82,9 +86,10 @@ impl GenReport {
 /// Loads the demo municipality unless one is already there.
 #[tracing::instrument(skip(conn))]
 pub async fn load_demo(conn: &mut PgConnection, opts: &DemoOptions) -> anyhow::Result<DemoSummary> {
-    let existing: i64 = sqlx::query_scalar!(r#"select count(*) as "n!" from area where kind = 'municipality'"#)
-        .fetch_one(&mut *conn)
-        .await?;
+    let existing: i64 =
+        sqlx::query_scalar!(r#"select count(*) as "n!" from area where kind = 'municipality'"#)
+            .fetch_one(&mut *conn)
+            .await?;
     if existing > 0 {
         return Ok(DemoSummary {
             created: false,
@@ -283,7 +288,11 @@ fn hours(rng: &mut Rng, lo: f64, hi: f64) -> Duration {
 fn generate(opts: &DemoOptions) -> Vec<GenReport> {
     let mut rng = Rng::new(opts.seed);
     let span_days = 548.0; // eighteen months
-    let cat_weights: Vec<(usize, f64)> = CATEGORIES.iter().enumerate().map(|(i, c)| (i, c.weight)).collect();
+    let cat_weights: Vec<(usize, f64)> = CATEGORIES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, c.weight))
+        .collect();
     // Submission times, oldest first; a little busier lately (more citizens know the service).
     let mut times: Vec<DateTime<Utc>> = (0..opts.reports)
         .map(|_| {
@@ -374,54 +383,98 @@ fn timeline(rng: &mut Rng, r: &mut GenReport, original: Option<usize>, now: Date
     let mut at = r.created_at;
     let mut reopened = false;
     loop {
-        let (next, delay, note, actor_kind): (ReportState, Duration, Option<String>, &'static str) = match state {
-            Submitted | Reopened => {
-                let roll = rng.f64();
-                if state == Submitted && roll < 0.05 {
-                    let note = *rng.pick(&[
+        let (next, delay, note, actor_kind): (ReportState, Duration, Option<String>, &'static str) =
+            match state {
+                Submitted | Reopened => {
+                    let roll = rng.f64();
+                    if state == Submitted && roll < 0.05 {
+                        let note = *rng.pick(&[
                         "La segnalazione non è di competenza del Comune: è stata inoltrata all'ente gestore.",
                         "La segnalazione riguarda un'area privata: il Comune non può intervenire.",
                         "Non è stato possibile individuare il problema nel luogo indicato.",
                     ]);
-                    (Rejected, hours(rng, 4.0, 96.0), Some(note.into()), "staff")
-                } else if state == Submitted && roll < 0.09 && original.is_some() {
-                    (Duplicate, hours(rng, 2.0, 72.0), Some("Il problema è già stato segnalato: seguite la segnalazione originale.".into()), "staff")
-                } else {
-                    (InCharge, hours(rng, 1.0, 24.0 * 6.0), Some(format!("Presa in carico dall'ufficio {office_name}.")), "staff")
-                }
-            }
-            InCharge => {
-                let contractors = CONTRACTORS[office];
-                if spec.office == 5 || rng.chance(0.12) {
-                    let note = if r.kind == ReportKind::Compliment {
-                        "Grazie per il messaggio: lo abbiamo condiviso con il personale."
+                        (Rejected, hours(rng, 4.0, 96.0), Some(note.into()), "staff")
+                    } else if state == Submitted && roll < 0.09 && original.is_some() {
+                        (
+                            Duplicate,
+                            hours(rng, 2.0, 72.0),
+                            Some(
+                                "Il problema è già stato segnalato: seguite la segnalazione originale."
+                                    .into(),
+                            ),
+                            "staff",
+                        )
                     } else {
-                        "Risposta inviata: la proposta sarà valutata nella prossima programmazione."
-                    };
-                    (Resolved, hours(rng, 24.0, sla_h), Some(note.into()), "staff")
-                } else if contractors.is_empty() || rng.chance(0.3) {
-                    (InProgress, hours(rng, 12.0, sla_h * 0.4), Some("Intervento affidato alla squadra comunale.".into()), "staff")
-                } else {
-                    let c = rng.pick(contractors);
-                    (Assigned, hours(rng, 12.0, sla_h * 0.3), Some(format!("Assegnata alla ditta esterna {c}.")), "staff")
+                        (
+                            InCharge,
+                            hours(rng, 1.0, 24.0 * 6.0),
+                            Some(format!("Presa in carico dall'ufficio {office_name}.")),
+                            "staff",
+                        )
+                    }
                 }
-            }
-            Assigned => (InProgress, hours(rng, 24.0, sla_h * 0.5), Some("Lavori avviati.".into()), "staff"),
-            InProgress => {
-                // Some run late: the statistics must have something honest to show.
-                let late = if rng.chance(0.25) { 2.5 } else { 0.8 };
-                (Resolved, hours(rng, 24.0, sla_h * late), Some("Intervento completato.".into()), "staff")
-            }
-            Resolved => {
-                if !reopened && rng.chance(0.04) {
-                    reopened = true;
-                    (Reopened, hours(rng, 24.0, 24.0 * 10.0), Some("Il problema si è ripresentato dopo l'intervento.".into()), "citizen")
-                } else {
-                    (Closed, hours(rng, 24.0 * 14.0, 24.0 * 16.0), Some("Chiusa automaticamente: nessuna riapertura entro 14 giorni.".into()), "system")
+                InCharge => {
+                    let contractors = CONTRACTORS[office];
+                    if spec.office == 5 || rng.chance(0.12) {
+                        let note = if r.kind == ReportKind::Compliment {
+                            "Grazie per il messaggio: lo abbiamo condiviso con il personale."
+                        } else {
+                            "Risposta inviata: la proposta sarà valutata nella prossima programmazione."
+                        };
+                        (Resolved, hours(rng, 24.0, sla_h), Some(note.into()), "staff")
+                    } else if contractors.is_empty() || rng.chance(0.3) {
+                        (
+                            InProgress,
+                            hours(rng, 12.0, sla_h * 0.4),
+                            Some("Intervento affidato alla squadra comunale.".into()),
+                            "staff",
+                        )
+                    } else {
+                        let c = rng.pick(contractors);
+                        (
+                            Assigned,
+                            hours(rng, 12.0, sla_h * 0.3),
+                            Some(format!("Assegnata alla ditta esterna {c}.")),
+                            "staff",
+                        )
+                    }
                 }
-            }
-            Closed | Rejected | Duplicate => break,
-        };
+                Assigned => (
+                    InProgress,
+                    hours(rng, 24.0, sla_h * 0.5),
+                    Some("Lavori avviati.".into()),
+                    "staff",
+                ),
+                InProgress => {
+                    // Some run late: the statistics must have something honest to show.
+                    let late = if rng.chance(0.25) { 2.5 } else { 0.8 };
+                    (
+                        Resolved,
+                        hours(rng, 24.0, sla_h * late),
+                        Some("Intervento completato.".into()),
+                        "staff",
+                    )
+                }
+                Resolved => {
+                    if !reopened && rng.chance(0.04) {
+                        reopened = true;
+                        (
+                            Reopened,
+                            hours(rng, 24.0, 24.0 * 10.0),
+                            Some("Il problema si è ripresentato dopo l'intervento.".into()),
+                            "citizen",
+                        )
+                    } else {
+                        (
+                            Closed,
+                            hours(rng, 24.0 * 14.0, 24.0 * 16.0),
+                            Some("Chiusa automaticamente: nessuna riapertura entro 14 giorni.".into()),
+                            "system",
+                        )
+                    }
+                }
+                Closed | Rejected | Duplicate => break,
+            };
         let next_at = at + delay;
         if next_at > now {
             break;
@@ -473,7 +526,10 @@ mod tests {
         DemoOptions {
             seed: 1,
             reports: 2000,
-            now: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date"),
+            now: Utc
+                .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+                .single()
+                .expect("date"),
         }
     }
 
@@ -482,7 +538,10 @@ mod tests {
         let (a, b) = (generate(&opts()), generate(&opts()));
         assert_eq!(a.len(), 2000);
         for (x, y) in a.iter().zip(&b) {
-            assert_eq!((&x.receipt_code, &x.title, x.lat, x.state()), (&y.receipt_code, &y.title, y.lat, y.state()));
+            assert_eq!(
+                (&x.receipt_code, &x.title, x.lat, x.state()),
+                (&y.receipt_code, &y.title, y.lat, y.state())
+            );
         }
     }
 

@@ -62,19 +62,28 @@ impl TestDb {
     pub async fn new() -> Self {
         let admin = admin_url();
         let tpl = template_name();
-        let mut conn = PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("tests need PostgreSQL + PostGIS at {}: {e}", crate::db::redact(&admin)));
+        let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!(
+                "tests need PostgreSQL + PostGIS at {}: {e}",
+                crate::db::redact(&admin)
+            )
+        });
         // One creator at a time, across threads and test binaries.
-        conn.execute("select pg_advisory_lock(727001)").await.expect("advisory lock");
+        conn.execute("select pg_advisory_lock(727001)")
+            .await
+            .expect("advisory lock");
         let exists: Option<i32> = sqlx::query_scalar("select 1 from pg_database where datname = $1")
             .bind(&tpl)
             .fetch_optional(&mut conn)
             .await
             .expect("look up template");
         if exists.is_none() {
-            conn.execute(sqlx::AssertSqlSafe(format!("create database \"{tpl}\""))).await.expect("create template");
-            let pool = PgPool::connect(&with_database(&admin, &tpl)).await.expect("connect template");
+            conn.execute(sqlx::AssertSqlSafe(format!("create database \"{tpl}\"")))
+                .await
+                .expect("create template");
+            let pool = PgPool::connect(&with_database(&admin, &tpl))
+                .await
+                .expect("connect template");
             crate::db::check_server(&pool).await.expect("PostGIS present");
             crate::db::migrate(&pool).await.expect("migrate template");
             pool.close().await;
@@ -84,13 +93,22 @@ impl TestDb {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        conn.execute(sqlx::AssertSqlSafe(format!("drop database if exists \"{name}\""))).await.expect("drop old");
-        conn.execute(sqlx::AssertSqlSafe(format!("create database \"{name}\" template \"{tpl}\" strategy file_copy")))
+        conn.execute(sqlx::AssertSqlSafe(format!("drop database if exists \"{name}\"")))
             .await
-            .expect("create test database");
-        conn.execute("select pg_advisory_unlock(727001)").await.expect("unlock");
+            .expect("drop old");
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "create database \"{name}\" template \"{tpl}\" strategy file_copy"
+        )))
+        .await
+        .expect("create test database");
+        conn.execute("select pg_advisory_unlock(727001)")
+            .await
+            .expect("unlock");
         let url = with_database(&admin, &name);
-        let pool = crate::db::pool_options(5).connect(&url).await.expect("connect test database");
+        let pool = crate::db::pool_options(5)
+            .connect(&url)
+            .await
+            .expect("connect test database");
         Self { name, url, pool }
     }
 }
@@ -179,7 +197,13 @@ pub async fn create_report_at(
 }
 
 /// A public problem report submitted now.
-pub async fn create_report(pool: &PgPool, category: CategoryId, title: &str, lat: f64, lng: f64) -> (ReportId, ReceiptCode) {
+pub async fn create_report(
+    pool: &PgPool,
+    category: CategoryId,
+    title: &str,
+    lat: f64,
+    lng: f64,
+) -> (ReportId, ReceiptCode) {
     create_report_at(pool, category, title, lat, lng, Utc::now(), true).await
 }
 
@@ -189,8 +213,14 @@ mod tests {
 
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
         assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

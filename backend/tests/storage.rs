@@ -1,7 +1,9 @@
 //! Storage against a real PostgreSQL + PostGIS: the rules the database enforces, the viewport query's plan,
 //! receipt codes, and the demo municipality.
 
-use backend::testing::{TestDb, create_category, create_district, create_office, create_report, create_report_at};
+use backend::testing::{
+    TestDb, create_category, create_district, create_office, create_report, create_report_at,
+};
 use chrono::{TimeZone, Utc};
 use shared::{BBox, ReportState};
 use sqlx::Row;
@@ -13,12 +15,18 @@ async fn state_transitions_in_sql_match_the_shared_rules() {
         .fetch_all(&db.pool)
         .await
         .expect("read transitions");
-    let mut in_sql: Vec<(String, String)> =
-        rows.iter().map(|r| (r.get::<String, _>("f"), r.get::<String, _>("t"))).collect();
+    let mut in_sql: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.get::<String, _>("f"), r.get::<String, _>("t")))
+        .collect();
     in_sql.sort();
     let mut in_rust: Vec<(String, String)> = ReportState::ALL
         .iter()
-        .flat_map(|f| f.next_states().iter().map(move |t| (f.as_str().to_owned(), t.as_str().to_owned())))
+        .flat_map(|f| {
+            f.next_states()
+                .iter()
+                .map(move |t| (f.as_str().to_owned(), t.as_str().to_owned()))
+        })
         .collect();
     in_rust.sort();
     assert_eq!(in_sql, in_rust);
@@ -40,9 +48,13 @@ async fn the_database_refuses_a_forbidden_state_change() {
         .bind(to)
         .execute(&db.pool)
     };
-    let err = insert("submitted", "resolved").await.expect_err("submitted -> resolved is not allowed");
+    let err = insert("submitted", "resolved")
+        .await
+        .expect_err("submitted -> resolved is not allowed");
     assert!(err.to_string().contains("foreign key"), "{err}");
-    insert("submitted", "in_charge").await.expect("submitted -> in_charge is allowed");
+    insert("submitted", "in_charge")
+        .await
+        .expect("submitted -> in_charge is allowed");
 }
 
 #[tokio::test]
@@ -50,7 +62,10 @@ async fn receipt_codes_count_per_year_and_never_repeat() {
     let db = TestDb::new().await;
     let office = create_office(&db.pool, "Lavori pubblici").await;
     let cat = create_category(&db.pool, office, "Buche stradali").await;
-    let y2025 = Utc.with_ymd_and_hms(2025, 12, 31, 10, 0, 0).single().expect("date");
+    let y2025 = Utc
+        .with_ymd_and_hms(2025, 12, 31, 10, 0, 0)
+        .single()
+        .expect("date");
     let y2026 = Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).single().expect("date");
     let (_, a) = create_report_at(&db.pool, cat, "Primo del 2025", 45.4, 11.8, y2025, true).await;
     let (_, b) = create_report_at(&db.pool, cat, "Secondo del 2025", 45.4, 11.8, y2025, true).await;
@@ -64,7 +79,9 @@ async fn receipt_codes_count_per_year_and_never_repeat() {
     for i in 0..20 {
         let pool = db.pool.clone();
         tasks.push(tokio::spawn(async move {
-            create_report_at(&pool, cat, &format!("Concorrente {i}"), 45.4, 11.8, y2026, true).await.1
+            create_report_at(&pool, cat, &format!("Concorrente {i}"), 45.4, 11.8, y2026, true)
+                .await
+                .1
         }));
     }
     let mut codes = Vec::new();
@@ -93,7 +110,10 @@ async fn reports_are_located_in_their_district_and_routed_to_the_category_office
     .await
     .expect("row");
     assert_eq!(row.get::<i32, _>("office_id"), office.0);
-    assert_eq!(row.get::<Option<String>, _>("name").as_deref(), Some("Quartiere 1 Centro"));
+    assert_eq!(
+        row.get::<Option<String>, _>("name").as_deref(),
+        Some("Quartiere 1 Centro")
+    );
     let area: Option<i32> = sqlx::query_scalar("select area_id from report where report_id = $1")
         .bind(outside.0)
         .fetch_one(&db.pool)
@@ -121,7 +141,10 @@ async fn the_viewport_query_uses_the_gist_index() {
     .execute(&db.pool)
     .await
     .expect("bulk insert");
-    sqlx::query("analyze report").execute(&db.pool).await.expect("analyze");
+    sqlx::query("analyze report")
+        .execute(&db.pool)
+        .await
+        .expect("analyze");
 
     // A neighbourhood-sized viewport, exactly as the store asks it.
     let bbox = BBox::new(11.86, 45.40, 11.88, 45.41).expect("bbox");
@@ -138,15 +161,28 @@ async fn the_viewport_query_uses_the_gist_index() {
     .await
     .expect("explain");
     let plan = plan.join("\n");
-    assert!(plan.contains("report_location_gix"), "viewport query does not use the GiST index:\n{plan}");
-    assert!(!plan.contains("Seq Scan on report"), "viewport query scans the whole table:\n{plan}");
+    assert!(
+        plan.contains("report_location_gix"),
+        "viewport query does not use the GiST index:\n{plan}"
+    );
+    assert!(
+        !plan.contains("Seq Scan on report"),
+        "viewport query scans the whole table:\n{plan}"
+    );
 
     // And the service returns what is there.
     let state = backend::State::new(db.pool.clone());
     let v = backend::reports::viewport(&state, &bbox).await.expect("viewport");
     assert!(!v.pins.is_empty());
-    assert!(v.pins.iter().all(|p| bbox.contains(shared::LatLng::new(p.lat, p.lng).expect("point"))));
-    assert!(v.pins.windows(2).all(|w| w[0].created_at >= w[1].created_at), "newest first");
+    assert!(
+        v.pins
+            .iter()
+            .all(|p| bbox.contains(shared::LatLng::new(p.lat, p.lng).expect("point")))
+    );
+    assert!(
+        v.pins.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+        "newest first"
+    );
 }
 
 #[tokio::test]
@@ -155,7 +191,10 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
     let opts = backend::seed::DemoOptions {
         seed: 7,
         reports: 600,
-        now: Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date"),
+        now: Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .single()
+            .expect("date"),
     };
     let mut conn = db.pool.acquire().await.expect("conn");
     let first = backend::seed::load_demo(&mut conn, &opts).await.expect("seed");
@@ -163,13 +202,16 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
     assert_eq!(first.reports, 600);
     assert!((6..=10).contains(&first.districts));
     assert!(first.offices >= 6 && first.categories >= 15);
-    let again = backend::seed::load_demo(&mut conn, &opts).await.expect("seed again");
+    let again = backend::seed::load_demo(&mut conn, &opts)
+        .await
+        .expect("seed again");
     assert!(!again.created, "a second run must not load twice");
 
-    let counts: (i64, i64) = sqlx::query_as("select (select count(*) from report), (select count(*) from area)")
-        .fetch_one(&db.pool)
-        .await
-        .expect("counts");
+    let counts: (i64, i64) =
+        sqlx::query_as("select (select count(*) from report), (select count(*) from area)")
+            .fetch_one(&db.pool)
+            .await
+            .expect("counts");
     assert_eq!(counts, (600, 1 + first.districts as i64));
     // Every report's state is the last state of its timeline.
     let mismatched: i64 = sqlx::query_scalar(
@@ -194,9 +236,15 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
     .fetch_one(&db.pool)
     .await
     .expect("area");
-    assert!(gap < 1000.0, "districts leave {gap} m² of the municipality uncovered");
+    assert!(
+        gap < 1000.0,
+        "districts leave {gap} m² of the municipality uncovered"
+    );
     // The map opens on the municipality.
     let state = backend::State::new(db.pool.clone());
-    let bbox = backend::areas::municipality_bbox(&state).await.expect("bbox").expect("present");
+    let bbox = backend::areas::municipality_bbox(&state)
+        .await
+        .expect("bbox")
+        .expect("present");
     assert!(bbox.contains(shared::LatLng::new(45.4077, 11.8734).expect("Padova")));
 }

@@ -63,7 +63,9 @@ impl Config {
                 .parse()
                 .ok()
                 .filter(|n| (1..=1000).contains(n))
-                .with_context(|| format!("SEGNALA_DB_MAX_CONNECTIONS={v:?} must be a number from 1 to 1000"))?,
+                .with_context(|| {
+                    format!("SEGNALA_DB_MAX_CONNECTIONS={v:?} must be a number from 1 to 1000")
+                })?,
             None => 10,
         };
         let log_format = match get("SEGNALA_LOG_FORMAT").as_deref() {
@@ -86,7 +88,8 @@ impl Config {
             db_max_connections,
             site_root: get("SEGNALA_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             tile_url,
-            tile_attribution: get("SEGNALA_TILE_ATTRIBUTION").unwrap_or_else(|| DEFAULT_TILE_ATTRIBUTION.into()),
+            tile_attribution: get("SEGNALA_TILE_ATTRIBUTION")
+                .unwrap_or_else(|| DEFAULT_TILE_ATTRIBUTION.into()),
             log_format,
             migrate_on_start,
         })
@@ -108,7 +111,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -125,12 +131,19 @@ mod tests {
     fn clear_errors() {
         let e = cfg(&[]).unwrap_err().to_string();
         assert!(e.contains("DATABASE_URL is not set"), "{e}");
-        let e = cfg(&[("DATABASE_URL", "x"), ("SEGNALA_ADDR", "nowhere")]).unwrap_err().to_string();
+        let e = cfg(&[("DATABASE_URL", "x"), ("SEGNALA_ADDR", "nowhere")])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("SEGNALA_ADDR"), "{e}");
-        let e = cfg(&[("DATABASE_URL", "x"), ("SEGNALA_TILE_URL", "https://t/{z}.png")]).unwrap_err().to_string();
+        let e = cfg(&[("DATABASE_URL", "x"), ("SEGNALA_TILE_URL", "https://t/{z}.png")])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("{z}, {x} and {y}"), "{e}");
-        let c = cfg(&[("DATABASE_URL", "x"), ("SEGNALA_TILE_URL", "https://{s}.tile.example/{z}/{x}/{y}.png")])
-            .expect("valid");
+        let c = cfg(&[
+            ("DATABASE_URL", "x"),
+            ("SEGNALA_TILE_URL", "https://{s}.tile.example/{z}/{x}/{y}.png"),
+        ])
+        .expect("valid");
         assert_eq!(c.tile_origin().as_deref(), Some("https://*.tile.example"));
     }
 }

@@ -46,6 +46,9 @@ pub fn layers(router: Router, state: &AppState) -> Router {
             HeaderName::from_static("permissions-policy"),
             "geolocation=(self), camera=(), microphone=()",
         ))
-        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(set(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
         .layer(TraceLayer::new_for_http())
 }

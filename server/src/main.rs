@@ -32,7 +32,11 @@ async fn run() -> anyhow::Result<()> {
     match command {
         "serve" => {
             let app = Application::build(config.clone()).await?;
-            tracing::info!(port = app.port(), "Segnala is listening on http://{}", config.addr);
+            tracing::info!(
+                port = app.port(),
+                "Segnala is listening on http://{}",
+                config.addr
+            );
             app.run_until_stopped().await
         }
         "migrate" => {

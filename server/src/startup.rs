@@ -75,7 +75,9 @@ pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
             let assets = state.assets.clone();
             move || shell(assets.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, page_shell));
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, page_shell,
+        ));
     let router = http::router(&state).merge(pages).with_state(state.clone());
     http::layers(router, &state)
 }

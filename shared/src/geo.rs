@@ -143,16 +143,28 @@ mod tests {
     fn rejects_impossible_coordinates() {
         let e = LatLng::new(91.0, 11.0).unwrap_err();
         assert_eq!(e.field, Field::Latitude);
-        assert_eq!(e.rule, Rule::OutOfRange { min: -90.0, max: 90.0 });
+        assert_eq!(
+            e.rule,
+            Rule::OutOfRange {
+                min: -90.0,
+                max: 90.0
+            }
+        );
         assert_eq!(LatLng::new(45.0, -180.5).unwrap_err().field, Field::Longitude);
         assert_eq!(LatLng::new(f64::NAN, 11.0).unwrap_err().rule, Rule::NotANumber);
-        assert_eq!(LatLng::new(45.0, f64::INFINITY).unwrap_err().rule, Rule::NotANumber);
+        assert_eq!(
+            LatLng::new(45.0, f64::INFINITY).unwrap_err().rule,
+            Rule::NotANumber
+        );
     }
 
     #[test]
     fn parses_bbox_and_round_trips() {
         let b = BBox::parse("11.80, 45.35,11.95,45.45").expect("valid");
-        assert_eq!((b.west(), b.south(), b.east(), b.north()), (11.80, 45.35, 11.95, 45.45));
+        assert_eq!(
+            (b.west(), b.south(), b.east(), b.north()),
+            (11.80, 45.35, 11.95, 45.45)
+        );
         assert_eq!(BBox::parse(&b.to_param()).expect("round trip"), b);
         assert!(b.contains(LatLng::new(45.4064, 11.8768).expect("point")));
         assert!(!b.contains(LatLng::new(45.5, 11.8768).expect("point")));
@@ -160,16 +172,36 @@ mod tests {
 
     #[test]
     fn rejects_malformed_bbox() {
-        for bad in ["11.8,45.3,11.9", "a,b,c,d", "11.8,45.3,11.9,45.4,1", "11.8;45.3;11.9;45.4"] {
+        for bad in [
+            "11.8,45.3,11.9",
+            "a,b,c,d",
+            "11.8,45.3,11.9,45.4,1",
+            "11.8;45.3;11.9;45.4",
+        ] {
             let e = BBox::parse(bad).unwrap_err();
             assert_eq!(e.field, Field::Bbox, "{bad}");
             assert!(matches!(e.rule, Rule::Format { .. }), "{bad}");
         }
         assert_eq!(BBox::parse("  ").unwrap_err().rule, Rule::Required);
-        assert_eq!(BBox::parse("11.9,45.3,11.8,45.4").unwrap_err().rule, Rule::CornersOrder);
-        assert_eq!(BBox::parse("11.8,45.5,11.9,45.4").unwrap_err().rule, Rule::CornersOrder);
-        assert_eq!(BBox::parse("11.8,-95,11.9,45.4").unwrap_err().field, Field::Latitude);
-        assert_eq!(BBox::parse("11.8,45,190,45.4").unwrap_err().field, Field::Longitude);
-        assert_eq!(BBox::parse("NaN,45,11.9,45.4").unwrap_err().rule, Rule::NotANumber);
+        assert_eq!(
+            BBox::parse("11.9,45.3,11.8,45.4").unwrap_err().rule,
+            Rule::CornersOrder
+        );
+        assert_eq!(
+            BBox::parse("11.8,45.5,11.9,45.4").unwrap_err().rule,
+            Rule::CornersOrder
+        );
+        assert_eq!(
+            BBox::parse("11.8,-95,11.9,45.4").unwrap_err().field,
+            Field::Latitude
+        );
+        assert_eq!(
+            BBox::parse("11.8,45,190,45.4").unwrap_err().field,
+            Field::Longitude
+        );
+        assert_eq!(
+            BBox::parse("NaN,45,11.9,45.4").unwrap_err().rule,
+            Rule::NotANumber
+        );
     }
 }

@@ -169,7 +169,13 @@ impl ReportKind {
 pub fn age_label(then: DateTime<Utc>, now: DateTime<Utc>, locale: Locale) -> String {
     let secs = (now - then).num_seconds().max(0);
     let (n, unit) = match secs {
-        s if s < 60 => return if locale == Locale::It { "adesso".into() } else { "just now".into() },
+        s if s < 60 => {
+            return if locale == Locale::It {
+                "adesso".into()
+            } else {
+                "just now".into()
+            };
+        }
         s if s < 3600 => (s / 60, 0),
         s if s < 86_400 => (s / 3600, 1),
         s if s < 86_400 * 30 => (s / 86_400, 2),
@@ -207,9 +213,12 @@ pub fn age_label(then: DateTime<Utc>, now: DateTime<Utc>, locale: Locale) -> Str
 
 /// A date as people write it: `25/11/2026` in Italian, `2026-11-25` in English (unambiguous).
 pub fn date_label(at: DateTime<Utc>, locale: Locale) -> String {
+    // By hand rather than with `format("%d/%m/%Y")`: chrono's format-string parser would add to the WASM.
+    use chrono::Datelike;
+    let (y, m, d) = (at.year(), at.month(), at.day());
     match locale {
-        Locale::It => at.format("%d/%m/%Y").to_string(),
-        Locale::En => at.format("%Y-%m-%d").to_string(),
+        Locale::It => format!("{d:02}/{m:02}/{y:04}"),
+        Locale::En => format!("{y:04}-{m:02}-{d:02}"),
     }
 }
 
@@ -230,7 +239,10 @@ mod tests {
 
     #[test]
     fn every_message_is_translated() {
-        assert_ne!(Msg::ListHeading.text(Locale::It), Msg::ListHeading.text(Locale::En));
+        assert_ne!(
+            Msg::ListHeading.text(Locale::It),
+            Msg::ListHeading.text(Locale::En)
+        );
         for s in ReportState::ALL {
             assert!(!s.label(Locale::It).is_empty() && !s.label(Locale::En).is_empty());
         }
@@ -238,7 +250,10 @@ mod tests {
 
     #[test]
     fn ages_with_plurals() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .single()
+            .expect("date");
         let ago = |s: i64| now - chrono::Duration::seconds(s);
         assert_eq!(age_label(ago(10), now, Locale::It), "adesso");
         assert_eq!(age_label(ago(60), now, Locale::It), "1 minuto fa");
@@ -247,7 +262,10 @@ mod tests {
         assert_eq!(age_label(ago(86_400 * 3), now, Locale::En), "3 days ago");
         assert_eq!(age_label(ago(86_400 * 65), now, Locale::It), "2 mesi fa");
         assert_eq!(age_label(ago(86_400 * 400), now, Locale::En), "1 year ago");
-        assert_eq!(age_label(now + chrono::Duration::seconds(5), now, Locale::En), "just now");
+        assert_eq!(
+            age_label(now + chrono::Duration::seconds(5), now, Locale::En),
+            "just now"
+        );
         assert_eq!(date_label(now, Locale::It), "25/11/2026");
     }
 }

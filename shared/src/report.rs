@@ -12,7 +12,11 @@ use crate::validation::{Field, Rule, ValidationError};
 
 /// What a citizen is telling the municipality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "report_kind", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "report_kind", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     Problem,
@@ -37,7 +41,11 @@ impl ReportKind {
 
 /// Where a report is in its life. The allowed moves are in [`ReportState::can_become`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "report_state", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "report_state", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportState {
     /// Sent by a citizen, not yet looked at.
@@ -113,7 +121,10 @@ impl ReportState {
 
     /// Whether the office still has work to do on it.
     pub fn is_open(self) -> bool {
-        !matches!(self, Self::Resolved | Self::Closed | Self::Rejected | Self::Duplicate)
+        !matches!(
+            self,
+            Self::Resolved | Self::Closed | Self::Rejected | Self::Duplicate
+        )
     }
 
     /// Marker colour on the map (also used in the list legend). Chosen to stay distinct for colour-blind eyes
@@ -404,7 +415,10 @@ mod tests {
     #[test]
     fn every_state_is_reachable_and_every_state_but_closed_can_move() {
         for target in ReportState::ALL.into_iter().filter(|s| *s != Submitted) {
-            assert!(ReportState::ALL.iter().any(|s| s.can_become(target)), "{target} unreachable");
+            assert!(
+                ReportState::ALL.iter().any(|s| s.can_become(target)),
+                "{target} unreachable"
+            );
         }
         for s in ReportState::ALL {
             assert!(!s.next_states().is_empty(), "{s} is a dead end");
@@ -419,7 +433,10 @@ mod tests {
         for k in ReportKind::ALL {
             assert_eq!(k.as_str().parse::<ReportKind>().expect("parse"), k);
         }
-        assert_eq!("done".parse::<ReportState>().unwrap_err().rule, Rule::UnknownValue);
+        assert_eq!(
+            "done".parse::<ReportState>().unwrap_err().rule,
+            Rule::UnknownValue
+        );
         assert_eq!("praise".parse::<ReportKind>().unwrap_err().field, Field::Kind);
     }
 
@@ -428,7 +445,10 @@ mod tests {
         let c = ReceiptCode::new(2026, 123).expect("valid");
         assert_eq!(c.to_string(), "SEG-2026-000123");
         assert_eq!(ReceiptCode::parse(" seg-2026-000123 ").expect("lenient"), c);
-        assert_eq!(ReceiptCode::new(2025, 999_999).expect("max").to_string(), "SEG-2025-999999");
+        assert_eq!(
+            ReceiptCode::new(2025, 999_999).expect("max").to_string(),
+            "SEG-2025-999999"
+        );
     }
 
     #[test]
@@ -460,12 +480,18 @@ mod tests {
 
     #[test]
     fn title_and_description_rules() {
-        assert_eq!(Title::parse("  Buca in via Roma ").expect("ok").as_str(), "Buca in via Roma");
+        assert_eq!(
+            Title::parse("  Buca in via Roma ").expect("ok").as_str(),
+            "Buca in via Roma"
+        );
         assert_eq!(Title::parse("   ").unwrap_err().rule, Rule::Required);
         assert_eq!(Title::parse("Buca").unwrap_err().rule, Rule::TooShort { min: 5 });
         let long = "è".repeat(121);
         assert_eq!(Title::parse(&long).unwrap_err().rule, Rule::TooLong { max: 120 });
-        assert!(Title::parse(&"è".repeat(120)).is_ok(), "counts characters, not bytes");
+        assert!(
+            Title::parse(&"è".repeat(120)).is_ok(),
+            "counts characters, not bytes"
+        );
         assert_eq!(Description::parse("").unwrap_err().field, Field::Description);
         assert_eq!(
             Description::parse(&"x".repeat(5001)).unwrap_err().rule,

@@ -155,7 +155,13 @@ mod tests {
 
     #[test]
     fn serialises_with_stable_names() {
-        let e = ValidationError::new(Field::Latitude, Rule::OutOfRange { min: -90.0, max: 90.0 });
+        let e = ValidationError::new(
+            Field::Latitude,
+            Rule::OutOfRange {
+                min: -90.0,
+                max: 90.0,
+            },
+        );
         let json = serde_json::to_value(&e).expect("serialise");
         assert_eq!(json["field"], "latitude");
         assert_eq!(json["rule"], "out_of_range");

@@ -9,11 +9,17 @@ use crate::i18n::use_locale;
 
 /// Where the language switch sends the visitor: a server route sets the cookie and comes back to `back`.
 pub fn switch_href(target: Locale, back: &str) -> String {
-    let back = if back.starts_with('/') && !back.starts_with("//") { back } else { "/" };
+    let back = if back.starts_with('/') && !back.starts_with("//") {
+        back
+    } else {
+        "/"
+    };
     let mut encoded = String::new();
     for b in back.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => encoded.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                encoded.push(b as char)
+            }
             _ => encoded.push_str(&format!("%{b:02X}")),
         }
     }
@@ -50,7 +56,7 @@ pub fn Header() -> impl IntoView {
                                 lang=l.tag()
                                 aria-current=current.then_some("true")
                                 class:current=current
-                                rel="nofollow"
+                                rel="external nofollow"
                             >
                                 {l.native_name()}
                             </a>

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_leaflet::leaflet;
 use leptos_leaflet::prelude::{MapContainer, MapEvents, Position, TileLayer};
+use shared::i18n::{Msg, age_label};
 use shared::report::MapPin;
 use shared::{BBox, Locale};
-use shared::i18n::{Msg, age_label};
 
 use crate::i18n::use_locale;
 
@@ -68,7 +68,10 @@ fn bounds_param(map: &leaflet::Map) -> Option<String> {
 ///
 /// - `fit`: the area to show first.
 /// - `pins`/`now`: what to draw, and the moment ages are counted from.
-/// - `on_move`: told the new bounds whenever the visitor pans or zooms (not on the first view).
+/// - `on_move`: told the new bounds whenever the visitor pans or zooms.
+///
+/// The server renders an empty box of the same size; Leaflet starts only once the page has hydrated (its
+/// objects live in the browser's thread and cannot exist on the server).
 #[component]
 pub fn ReportMap(
     fit: BBox,
@@ -79,12 +82,44 @@ pub fn ReportMap(
     #[prop(optional)] on_move: Option<Callback<String>>,
     #[prop(into, optional)] class: String,
     #[prop(optional, default = 13.0)] max_zoom_on_fit: f64,
-    /// Open the popup of the only pin (the report page's small map shows no popups).
-    #[prop(optional)]
-    popups: Option<bool>,
+    /// Bind a popup to each pin (the report page's small map has none).
+    #[prop(optional, default = true)]
+    popups: bool,
+) -> impl IntoView {
+    let (mounted, set_mounted) = signal(false);
+    Effect::new(move |_| set_mounted.set(true));
+    let class = format!("report-map {class}");
+    let placeholder = class.clone();
+    view! {
+        <Show when=move || mounted.get() fallback=move || view! { <div class=placeholder.clone()></div> }>
+            <LeafletMap
+                fit=fit
+                pins=pins
+                now=now
+                tile_url=tile_url.clone()
+                tile_attribution=tile_attribution.clone()
+                on_move=on_move
+                class=class.clone()
+                max_zoom_on_fit=max_zoom_on_fit
+                popups=popups
+            />
+        </Show>
+    }
+}
+
+#[component]
+fn LeafletMap(
+    fit: BBox,
+    pins: Signal<Vec<MapPin>>,
+    now: Signal<DateTime<Utc>>,
+    tile_url: String,
+    tile_attribution: String,
+    on_move: Option<Callback<String>>,
+    class: String,
+    max_zoom_on_fit: f64,
+    popups: bool,
 ) -> impl IntoView {
     let locale = use_locale();
-    let popups = popups.unwrap_or(true);
     let (map, set_map) = signal_local(None::<leaflet::Map>);
     let events = MapEvents::new().move_end(move |_| {
         if let (Some(cb), Some(m)) = (on_move, map.get_untracked())
@@ -94,8 +129,7 @@ pub fn ReportMap(
         }
     });
 
-    // First view: fit the given area (the events are already listening, but Leaflet only fires `moveend` here
-    // if the view really changes, which is what we want).
+    // First view: fit the given area. This moves the map, so `on_move` hears the real viewport at once.
     let fitted = StoredValue::new(false);
     Effect::new(move |_| {
         if let Some(m) = map.get()
@@ -151,7 +185,7 @@ pub fn ReportMap(
     let center = fit.center();
     view! {
         <MapContainer
-            class=format!("report-map {class}")
+            class=class
             center=Position::new(center.lat(), center.lng())
             zoom=13.0
             map=set_map

@@ -27,8 +27,11 @@ pub fn MapPage() -> impl IntoView {
             last_good.set(Some(v));
         }
     });
-    let pins = Signal::derive(move || last_good.with(|v| v.as_ref().map(|v| v.pins.clone()).unwrap_or_default()));
-    let now = Signal::derive(move || last_good.with(|v| v.as_ref().map_or_else(Utc::now, |v| v.now)));
+    let pins =
+        Signal::derive(move || last_good.with(|v| v.as_ref().map(|v| v.pins.clone()).unwrap_or_default()));
+    // `Utc::now()` does not exist in the browser (no clock on wasm32-unknown-unknown): ages are always counted
+    // from the server's answer.
+    let now = Signal::derive(move || last_good.with(|v| v.as_ref().map(|v| v.now).unwrap_or_default()));
     let on_move = Callback::new(move |b: String| set_bbox.set(Some(b)));
 
     view! {

@@ -8,13 +8,18 @@ use crate::components::header::Header;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 
-/// The 404 page for unknown paths.
-#[component]
-pub fn NotFound() -> impl IntoView {
+/// Makes the page being rendered on the server answer 404 (a no-op in the browser).
+pub fn set_not_found_status() {
     #[cfg(feature = "ssr")]
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
         opts.set_status(http::StatusCode::NOT_FOUND);
     }
+}
+
+/// The 404 page for unknown paths.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_not_found_status();
     let locale = use_locale();
     view! {
         <Title text=locale.t(Msg::NotFoundTitle) />

@@ -12,7 +12,7 @@ use crate::components::report_map::ReportMap;
 use crate::components::state_badge::StateBadge;
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::pages::not_found::ErrorBox;
+use crate::pages::not_found::{ErrorBox, set_not_found_status};
 use crate::server_fns::reports::{get_map_setup, get_report};
 
 #[component]
@@ -32,12 +32,16 @@ pub fn ReportPage() -> impl IntoView {
                         (Ok(r), Ok(s)) => view! {
                             <ReportView report=r tile_url=s.tile_url tile_attribution=s.tile_attribution />
                         }.into_any(),
-                        (Err(AppError::NotFound | AppError::Invalid(_)), _) => view! {
+                        (Err(AppError::NotFound | AppError::Invalid(_)), _) => {
+                            // A malformed code in the address is a page that does not exist, not a bad request.
+                            set_not_found_status();
+                            view! {
                             <Title text=locale.t(Msg::NotFoundTitle) />
                             <h1>{locale.t(Msg::NotFoundTitle)}</h1>
                             <p>{locale.t(Msg::ReportNotFoundText)}</p>
                             <p><a href="/">{locale.t(Msg::BackToMap)}</a></p>
-                        }.into_any(),
+                        }.into_any()
+                        }
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
                     }
                 })}
@@ -53,9 +57,8 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
     let now = r.now;
     // About 300 m around the report.
     let (dlat, dlng) = (0.0027, 0.0038);
-    let fit = BBox::new(r.lng - dlng, r.lat - dlat, r.lng + dlng, r.lat + dlat).unwrap_or_else(|_| {
-        BBox::new(-180.0, -90.0, 180.0, 90.0).expect("the whole world is a valid bbox")
-    });
+    let fit = BBox::new(r.lng - dlng, r.lat - dlat, r.lng + dlng, r.lat + dlat)
+        .unwrap_or_else(|_| BBox::new(-180.0, -90.0, 180.0, 90.0).expect("the whole world is a valid bbox"));
     let pin = MapPin {
         id: r.id,
         receipt_code: r.receipt_code.clone(),

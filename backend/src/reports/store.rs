@@ -55,7 +55,10 @@ pub async fn count_in_bbox(conn: &mut PgConnection, bbox: &BBox) -> Result<i64> 
 }
 
 /// A public report by receipt code, without its timeline.
-pub async fn find_public_by_code(conn: &mut PgConnection, code: &ReceiptCode) -> Result<Option<ReportDetail>> {
+pub async fn find_public_by_code(
+    conn: &mut PgConnection,
+    code: &ReceiptCode,
+) -> Result<Option<ReportDetail>> {
     let row = sqlx::query!(
         r#"
         select r.report_id as "id: ReportId", r.receipt_code, r.title, r.description,

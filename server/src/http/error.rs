@@ -61,8 +61,10 @@ impl IntoResponse for ApiError {
         };
         let mut res = (status, Json(body)).into_response();
         if code == ErrorCode::ServiceUnavailable {
-            res.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
         }
         res
     }

@@ -13,7 +13,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.backend.pool).await {
+    match sqlx::query_scalar::<_, i32>("select 1")
+        .fetch_one(&state.backend.pool)
+        .await
+    {
         Ok(_) => (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok" }))),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");

@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn no_open_redirects() {
-        assert_eq!(safe_back(Some("/segnalazioni/SEG-2026-000001")), "/segnalazioni/SEG-2026-000001");
+        assert_eq!(
+            safe_back(Some("/segnalazioni/SEG-2026-000001")),
+            "/segnalazioni/SEG-2026-000001"
+        );
         assert_eq!(safe_back(Some("//evil.example")), "/");
         assert_eq!(safe_back(Some("https://evil.example")), "/");
         assert_eq!(safe_back(Some("/\\evil.example")), "/");

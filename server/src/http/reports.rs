@@ -42,8 +42,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
             .headers
             .get(axum::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').find_map(|tag| Locale::from_tag(tag.split(';').next().unwrap_or_default())));
-        Ok(ApiLocale(from_query.or(from_cookie).or(from_accept).unwrap_or_default()))
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|tag| Locale::from_tag(tag.split(';').next().unwrap_or_default()))
+            });
+        Ok(ApiLocale(
+            from_query.or(from_cookie).or(from_accept).unwrap_or_default(),
+        ))
     }
 }
 
@@ -59,13 +64,23 @@ async fn list(
 ) -> Result<Json<Viewport>, ApiError> {
     let Query(query) = query.map_err(|_| {
         ApiError::invalid(
-            ValidationError::new(Field::Bbox, Rule::Format { expected: "11.80,45.35,11.95,45.45".into() }),
+            ValidationError::new(
+                Field::Bbox,
+                Rule::Format {
+                    expected: "11.80,45.35,11.95,45.45".into(),
+                },
+            ),
             locale,
         )
     })?;
     let bbox = match query.bbox {
         Some(s) => BBox::parse(&s).map_err(|e| ApiError::invalid(e, locale))?,
-        None => return Err(ApiError::invalid(ValidationError::new(Field::Bbox, Rule::Required), locale)),
+        None => {
+            return Err(ApiError::invalid(
+                ValidationError::new(Field::Bbox, Rule::Required),
+                locale,
+            ));
+        }
     };
     backend::reports::viewport(&state.backend, &bbox)
         .await

@@ -1,0 +1,6 @@
+//! The server over HTTP, against its own fresh database per test.
+
+mod helpers;
+mod pages;
+mod reports;
+mod resilience;

@@ -1,0 +1,123 @@
+//! Server-rendered pages: useful before any WASM runs, correct statuses, language, headers, assets.
+
+use crate::helpers::{spawn_app, spawn_app_with_site};
+
+#[tokio::test]
+async fn the_map_page_lists_reports_in_the_html() {
+    let app = spawn_app().await;
+    backend::testing::create_district(&app.db.pool, "Quartiere 1 Centro", 11.86, 45.40, 11.89, 45.42).await;
+    let cat = app.pothole_category().await;
+    let (_, code) = app.report(cat, "Buca davanti alla scuola", 45.41, 11.87).await;
+
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    let html = res.text().await.expect("html");
+    assert!(html.contains("<html lang=\"it\""), "Italian by default");
+    assert!(
+        html.contains("Buca davanti alla scuola"),
+        "the list is server-rendered"
+    );
+    assert!(html.contains(&format!("/segnalazioni/{code}")));
+    assert!(html.contains("Segnalazioni in quest&#39;area") || html.contains("Segnalazioni in quest'area"));
+    assert!(
+        html.contains("leaflet.js"),
+        "Leaflet is served by the app, not a CDN"
+    );
+    assert!(!html.contains("unpkg.com") && !html.contains("cdn"), "no CDN");
+    // Security headers.
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let csp = h["content-security-policy"].to_str().expect("csp");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("https://tile.openstreetmap.org"));
+}
+
+#[tokio::test]
+async fn the_report_page_shows_the_report_and_its_timeline() {
+    let app = spawn_app().await;
+    let cat = app.pothole_category().await;
+    let (_, code) = app
+        .report(cat, "Tombino sprofondato in via Po", 45.41, 11.87)
+        .await;
+
+    let res = app.get(&format!("/segnalazioni/{code}")).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Tombino sprofondato in via Po"));
+    assert!(html.contains(&code.to_string()));
+    assert!(html.contains("Lavori pubblici") && html.contains("Buche stradali"));
+    assert!(html.contains("Cronologia") && html.contains("Inviata"));
+}
+
+#[tokio::test]
+async fn unknown_codes_and_paths_are_404_pages() {
+    let app = spawn_app().await;
+    let res = app.get("/segnalazioni/SEG-2026-123456").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Nessuna segnalazione ha questo codice ricevuta"));
+
+    let res = app.get("/segnalazioni/garbage").await;
+    assert_eq!(res.status(), 404);
+
+    let res = app.get("/questa/pagina/non/esiste").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.expect("html").contains("Pagina non trovata"));
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_a_cookie_and_the_page_speaks_english() {
+    let app = spawn_app().await;
+    let res = app.get("/lingua/en?ritorno=/segnalazioni/SEG-2026-000001").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/segnalazioni/SEG-2026-000001");
+    let cookie = res.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(cookie.starts_with("segnala_lang=en"));
+
+    let res = app.get_with_cookie("/", "segnala_lang=en").await;
+    let html = res.text().await.expect("html");
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("Reports in this area"));
+
+    // No open redirect.
+    let res = app.get("/lingua/it?ritorno=//evil.example").await;
+    assert_eq!(res.headers()["location"], "/");
+    assert_eq!(app.get("/lingua/xx").await.status(), 404);
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_served_precompressed() {
+    let site = std::env::temp_dir().join(format!("segnala-site-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(
+        pkg.join("manifest.json"),
+        r#"{"hashed": true, "js": "segnala.abc.js", "wasm": "segnala.abc.wasm", "css": "segnala.abc.css",
+            "leaflet_js": "leaflet-1.9.4/leaflet.js", "leaflet_css": "leaflet-1.9.4/leaflet.css"}"#,
+    )
+    .expect("manifest");
+    std::fs::write(pkg.join("segnala.abc.js"), "export default 1;").expect("js");
+    std::fs::write(pkg.join("segnala.abc.js.br"), b"brotli bytes").expect("br");
+    let app = spawn_app_with_site(Some(&site)).await;
+
+    let html = app.get("/").await.text().await.expect("html");
+    assert!(html.contains("/pkg/segnala.abc.js") && html.contains("/pkg/segnala.abc.wasm"));
+    assert!(html.contains("/pkg/leaflet-1.9.4/leaflet.js"));
+
+    let res = app
+        .client
+        .get(format!("{}/pkg/segnala.abc.js", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = app.get("/pkg/segnala.abc.js").await;
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.text().await.expect("body"), "export default 1;");
+}
