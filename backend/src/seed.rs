@@ -321,7 +321,9 @@ fn generate(opts: &DemoOptions) -> Vec<GenReport> {
         };
         let street = rng.pick(&STREETS);
         let title = rng.pick(spec.titles).replace("{}", street);
-        let description = format!("{} {}", rng.pick(&DESCRIPTIONS), rng.pick(&DESCRIPTIONS));
+        let first = rng.index(DESCRIPTIONS.len());
+        let second = (first + 1 + rng.index(DESCRIPTIONS.len() - 1)) % DESCRIPTIONS.len();
+        let description = format!("{} {}", DESCRIPTIONS[first], DESCRIPTIONS[second]);
         // Denser towards the centre, as the population is.
         let (lng, lat) = town::point_at(rng.range(0.0, 360.0), 0.97 * rng.f64().powf(0.8));
         let year = created_at.year();

@@ -9,6 +9,8 @@ after(async () => { await browser?.close(); });
 
 test('the map shows the reports of the database as coloured pins, and the same reports in the list', async () => {
   const { context, page, errors } = await openPage(browser);
+  const viewportCalls = [];
+  page.on('request', (r) => { if (r.url().includes('/api/viewport')) viewportCalls.push(r.url()); });
   const response = await page.goto(BASE + '/');
   assert.equal(response.status(), 200);
   assert.equal(await page.getAttribute('html', 'lang'), 'it');
@@ -16,8 +18,9 @@ test('the map shows the reports of the database as coloured pins, and the same r
   const html = await response.text();
   assert.match(html, /class="report-row"/);
   await waitForPins(page);
-  // The first view fits the municipality, which asks for that exact viewport: wait for it to settle.
   await page.waitForLoadState('networkidle');
+  // The first view's reports came with the page: no second request for them.
+  assert.deepEqual(viewportCalls, []);
   const pins = await page.locator('path.pin').count();
   assert.ok(pins > 10, `expected many pins, got ${pins}`);
   const rows = await page.locator('.report-row').count();

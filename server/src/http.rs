@@ -9,6 +9,7 @@ pub mod static_files;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -50,5 +51,13 @@ pub fn layers(router: Router, state: &AppState) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ))
+        // Pages and API answers (files under /pkg are already compressed and pass through untouched).
+        // Level 4: most of brotli's gain at a small fraction of its top level's CPU, right for dynamic answers.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(4)),
+        )
         .layer(TraceLayer::new_for_http())
 }

@@ -121,7 +121,12 @@ fn LeafletMap(
 ) -> impl IntoView {
     let locale = use_locale();
     let (map, set_map) = signal_local(None::<leaflet::Map>);
+    // True while the map moves by itself to its first view: the data for that view is already on the page.
+    let fitting = StoredValue::new(false);
     let events = MapEvents::new().move_end(move |_| {
+        if fitting.get_value() {
+            return;
+        }
         if let (Some(cb), Some(m)) = (on_move, map.get_untracked())
             && let Some(b) = bounds_param(&m)
         {
@@ -129,7 +134,7 @@ fn LeafletMap(
         }
     });
 
-    // First view: fit the given area. This moves the map, so `on_move` hears the real viewport at once.
+    // First view: fit the given area.
     let fitted = StoredValue::new(false);
     Effect::new(move |_| {
         if let Some(m) = map.get()
@@ -140,10 +145,13 @@ fn LeafletMap(
                 &leaflet::LatLng::new(fit.south(), fit.west()),
                 &leaflet::LatLng::new(fit.north(), fit.east()),
             );
-            m.fit_bounds(&bounds);
-            if m.get_zoom() > max_zoom_on_fit {
-                m.set_zoom(max_zoom_on_fit);
-            }
+            // Without animation, so `moveend` fires now, inside the `fitting` window.
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
+            let _ = js_sys::Reflect::set(&options, &"maxZoom".into(), &max_zoom_on_fit.into());
+            fitting.set_value(true);
+            m.fit_bounds_with_options(&bounds, &options);
+            fitting.set_value(false);
         }
     });
 

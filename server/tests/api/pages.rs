@@ -30,6 +30,22 @@ async fn the_map_page_lists_reports_in_the_html() {
     assert_eq!(h["x-frame-options"], "DENY");
     let csp = h["content-security-policy"].to_str().expect("csp");
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("https://tile.openstreetmap.org"));
+
+    // Pages travel compressed to browsers that accept it.
+    let res = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let compressed = res.bytes().await.expect("body").len();
+    assert!(
+        compressed * 3 < html.len(),
+        "{compressed} B compressed vs {} B of HTML",
+        html.len()
+    );
 }
 
 #[tokio::test]
