@@ -17,7 +17,6 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 WASM_BINDGEN_VERSION="0.2.130"
 PG_VERSION=15
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
-PG_PORT="${SEGNALA_PG_PORT:-54329}"
 
 STEP_T0=$SECONDS
 step() { printf '\n\033[1;34m==> [%4ss] %s\033[0m\n' "$((SECONDS - STEP_T0))" "$*"; }
@@ -146,12 +145,23 @@ ensure_database() {
       || die "initdb failed"
   fi
   if pg_ctl_as_postgres -D "$data" status >/dev/null 2>&1; then
+    PG_PORT="$(sed -n 4p "$data/postmaster.pid")"
     info "private PostgreSQL already running on 127.0.0.1:$PG_PORT ($data)"
   else
+    # The cluster keeps the port it was first given; a new one takes SEGNALA_PG_PORT or the first free port
+    # from 54329 up, so it never collides with another PostgreSQL on the machine.
+    if [ -f "$data/segnala-port" ]; then
+      PG_PORT="$(cat "$data/segnala-port")"
+    else
+      PG_PORT="${SEGNALA_PG_PORT:-}"
+      [ -n "$PG_PORT" ] || PG_PORT="$(python3 "$ROOT/scripts/free_port.py" 54329 54429)"
+      echo "$PG_PORT" > "$data/segnala-port"
+      chown postgres:postgres "$data/segnala-port"
+    fi
     step "Starting the private PostgreSQL on 127.0.0.1:$PG_PORT"
     pg_ctl_as_postgres -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=${SEGNALA_PG_FSYNC:-on}" start >/dev/null \
-      || die "PostgreSQL did not start; see $data/server.log"
+      -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1" start >/dev/null \
+      || die "PostgreSQL did not start on port $PG_PORT; see $data/server.log"
   fi
   ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 }

@@ -42,7 +42,7 @@ async fn the_map_page_lists_reports_in_the_html() {
     assert_eq!(res.headers()["content-encoding"], "br");
     let compressed = res.bytes().await.expect("body").len();
     assert!(
-        compressed * 3 < html.len(),
+        compressed * 2 < html.len(),
         "{compressed} B compressed vs {} B of HTML",
         html.len()
     );
