@@ -11,7 +11,8 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::startup::AppState;
 
@@ -59,5 +60,10 @@ pub fn layers(router: Router, state: &AppState) -> Router {
                 .gzip(true)
                 .quality(CompressionLevel::Precise(4)),
         )
-        .layer(TraceLayer::new_for_http())
+        // One line per request at INFO: method, path, status, latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
 }

@@ -343,13 +343,31 @@ pub struct Viewport {
     pub now: DateTime<Utc>,
 }
 
+/// Who made a timeline entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "actor_kind", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    /// The citizen who sent the report (never named in public).
+    Citizen,
+    /// A member of staff, who signs the entry.
+    Staff,
+    /// Segnala itself (e.g. closing after the reopening window).
+    System,
+}
+
 /// One entry of a report's public timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub from_state: Option<ReportState>,
     pub to_state: Option<ReportState>,
     pub note: Option<String>,
-    /// Who acted: an office's name, a staff member's signature, or "Cittadino".
+    pub actor_kind: ActorKind,
+    /// The signature of a staff member ("ing. M. Rossi, Lavori pubblici"); not shown for citizens.
     pub actor: String,
     pub office: Option<String>,
     pub at: DateTime<Utc>,

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::i18n::{Msg, age_label, date_label};
-use shared::report::{MapPin, ReportDetail, TimelineEntry};
+use shared::report::{ActorKind, MapPin, ReportDetail, TimelineEntry};
 use shared::{BBox, Locale};
 
 use crate::components::header::Header;
@@ -135,11 +135,14 @@ fn Timeline(entries: Vec<TimelineEntry>, locale: Locale) -> impl IntoView {
                         (_, Some(to)) => view! { <StateBadge state=to /> }.into_any(),
                         _ => view! { <span class="timeline-note-label">{locale.t(Msg::Note)}</span> }.into_any(),
                     };
-                    let who = match &e.office {
-                        Some(o) if !e.actor.contains(o.as_str()) => format!("{} ({o})", e.actor),
-                        _ => e.actor.clone(),
+                    let who = match e.actor_kind {
+                        ActorKind::Citizen => locale.t(Msg::Citizen).to_owned(),
+                        ActorKind::System => locale.t(Msg::AppName).to_owned(),
+                        ActorKind::Staff => match &e.office {
+                            Some(o) if !e.actor.contains(o.as_str()) => format!("{} ({o})", e.actor),
+                            _ => e.actor.clone(),
+                        },
                     };
-                    let who = if who == "Cittadino" { locale.t(Msg::Citizen).to_owned() } else { who };
                     view! {
                         <li class="timeline-entry">
                             <div class="timeline-head">

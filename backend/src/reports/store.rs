@@ -1,7 +1,7 @@
 //! SQL for reports. Functions take a connection (or a transaction) from the caller, which owns its scope.
 
 use chrono::{DateTime, Datelike, Utc};
-use shared::report::{MapPin, ReportDetail, TimelineEntry};
+use shared::report::{ActorKind, MapPin, ReportDetail, TimelineEntry};
 use shared::{BBox, CategoryId, LatLng, ReceiptCode, ReportId, ReportKind, ReportState};
 use sqlx::PgConnection;
 
@@ -101,7 +101,8 @@ pub async fn public_timeline(conn: &mut PgConnection, id: ReportId) -> Result<Ve
         TimelineEntry,
         r#"
         select u.from_state as "from_state: ReportState", u.to_state as "to_state: ReportState",
-               u.note, u.actor_name as actor, o.name as "office?", u.created_at as at
+               u.note, u.actor_kind as "actor_kind: ActorKind", u.actor_name as actor, o.name as "office?",
+               u.created_at as at
         from report_update u
         left join office o on o.office_id = u.office_id
         where u.report_id = $1 and u.is_public
