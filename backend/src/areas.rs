@@ -29,3 +29,30 @@ pub async fn municipality_name(state: &State) -> Result<Option<String>> {
             .await?,
     )
 }
+
+/// The municipality's border as rings of `(lat, lng)`, simplified to about 20 m for drawing on the map. Empty
+/// before any area is loaded.
+pub async fn municipality_outline(state: &State) -> Result<Vec<Vec<(f64, f64)>>> {
+    let json = sqlx::query_scalar!(
+        r#"
+        select ST_AsGeoJSON(ST_SimplifyPreserveTopology(boundary, 0.0002), 6) as "geojson!"
+        from area where kind = 'municipality' order by area_id limit 1
+        "#
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some(json) = json else { return Ok(Vec::new()) };
+    let geometry: geojson::Geometry = json
+        .parse()
+        .map_err(|e| anyhow::anyhow!("PostGIS returned GeoJSON that does not parse: {e}"))?;
+    let polygons = match geometry.value {
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates,
+        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+        _ => Vec::new(),
+    };
+    Ok(polygons
+        .into_iter()
+        .filter_map(|rings| rings.into_iter().next())
+        .map(|exterior| exterior.iter().map(|p| (p[1], p[0])).collect())
+        .collect())
+}

@@ -53,12 +53,6 @@ pub async fn check_server(pool: &PgPool) -> anyhow::Result<()> {
         .fetch_one(pool)
         .await
         .context("cannot read the PostgreSQL version")?;
-    if (pg as u32) / 10000 < MIN_POSTGRES {
-        bail!(
-            "PostgreSQL {MIN_POSTGRES} or newer is required; this server is {}",
-            pg / 10000
-        );
-    }
     let available: Option<String> =
         sqlx::query_scalar("select default_version from pg_available_extensions where name = 'postgis'")
             .fetch_optional(pool)
@@ -69,16 +63,25 @@ pub async fn check_server(pool: &PgPool) -> anyhow::Result<()> {
             .fetch_optional(pool)
             .await
             .context("cannot list the installed extensions")?;
+    check_versions(pg, installed.as_deref(), available.as_deref())
+}
+
+/// The decision of [`check_server`]: `pg` is `server_version_num` (e.g. 150019); `installed` the PostGIS version
+/// in this database, `available` the one the server could install.
+pub fn check_versions(pg: i32, installed: Option<&str>, available: Option<&str>) -> anyhow::Result<()> {
+    let major = pg / 10000;
+    if major < MIN_POSTGRES as i32 {
+        bail!("PostgreSQL {MIN_POSTGRES} or newer is required; this server is {major}");
+    }
     let Some(version) = installed.or(available) else {
         bail!(
             "PostGIS is not installed on this PostgreSQL server. Segnala needs PostGIS {}.{} or newer: on Debian, \
-             `apt-get install postgresql-{}-postgis-3`.",
+             `apt-get install postgresql-{major}-postgis-3`.",
             MIN_POSTGIS.0,
             MIN_POSTGIS.1,
-            pg / 10000
         );
     };
-    match major_minor(&version) {
+    match major_minor(version) {
         Some(v) if v >= MIN_POSTGIS => Ok(()),
         _ => bail!(
             "PostGIS {version} is too old: Segnala needs {}.{} or newer.",
@@ -111,5 +114,30 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+    }
+
+    #[test]
+    fn refuses_servers_without_a_recent_postgis() {
+        assert!(check_versions(150019, Some("3.3.2"), Some("3.3.2")).is_ok());
+        assert!(
+            check_versions(160004, None, Some("3.4.0")).is_ok(),
+            "available is enough: migrations install it"
+        );
+        let e = check_versions(150019, None, None).unwrap_err().to_string();
+        assert!(
+            e.contains("PostGIS is not installed") && e.contains("postgresql-15-postgis-3"),
+            "{e}"
+        );
+        let e = check_versions(150019, Some("3.1.4"), Some("3.3.2"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "PostGIS 3.1.4 is too old: Segnala needs 3.3 or newer.");
+        let e = check_versions(140010, Some("3.3.2"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PostgreSQL 15 or newer is required; this server is 14"),
+            "{e}"
+        );
     }
 }

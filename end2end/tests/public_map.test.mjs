@@ -25,6 +25,8 @@ test('the map shows the reports of the database as coloured pins, and the same r
   assert.ok(pins > 10, `expected many pins, got ${pins}`);
   const rows = await page.locator('.report-row').count();
   assert.equal(pins, rows, 'one pin per listed report');
+  // The municipality's border is drawn.
+  assert.equal(await page.locator('path.municipality-outline').count(), 1);
   // Pins are coloured by state.
   const fills = await page.locator('path.pin').evaluateAll((ps) => new Set(ps.map((p) => p.getAttribute('fill'))).size);
   assert.ok(fills >= 3, `pins should show several state colours, got ${fills}`);

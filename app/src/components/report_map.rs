@@ -80,6 +80,9 @@ pub fn ReportMap(
     tile_url: String,
     tile_attribution: String,
     #[prop(optional)] on_move: Option<Callback<String>>,
+    /// Rings of `(lat, lng)` drawn as a dashed outline (the municipality's border).
+    #[prop(optional)]
+    outline: Vec<Vec<(f64, f64)>>,
     #[prop(into, optional)] class: String,
     #[prop(optional, default = 13.0)] max_zoom_on_fit: f64,
     /// Bind a popup to each pin (the report page's small map has none).
@@ -99,6 +102,7 @@ pub fn ReportMap(
                 tile_url=tile_url.clone()
                 tile_attribution=tile_attribution.clone()
                 on_move=on_move
+                outline=outline.clone()
                 class=class.clone()
                 max_zoom_on_fit=max_zoom_on_fit
                 popups=popups
@@ -115,6 +119,7 @@ fn LeafletMap(
     tile_url: String,
     tile_attribution: String,
     on_move: Option<Callback<String>>,
+    outline: Vec<Vec<(f64, f64)>>,
     class: String,
     max_zoom_on_fit: f64,
     popups: bool,
@@ -141,6 +146,21 @@ fn LeafletMap(
             && !fitted.get_value()
         {
             fitted.set_value(true);
+            for ring in &outline {
+                let points = js_sys::Array::new();
+                for (lat, lng) in ring {
+                    points.push(&leaflet::LatLng::new(*lat, *lng));
+                }
+                let o = leaflet::PolylineOptions::new();
+                o.set_color("#0b5cad".into());
+                o.set_weight(2.0);
+                o.set_opacity(0.8);
+                o.set_dash_array("6 4".into());
+                o.set_fill(false);
+                o.set_interactive(false);
+                o.set_class_name("municipality-outline".into());
+                leaflet::Polygon::new_with_options(&points, &o).add_to(&m);
+            }
             let bounds = leaflet::LatLngBounds::new(
                 &leaflet::LatLng::new(fit.south(), fit.west()),
                 &leaflet::LatLng::new(fit.north(), fit.east()),

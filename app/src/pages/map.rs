@@ -49,6 +49,7 @@ pub fn MapPage() -> impl IntoView {
                             Ok(s) => view! {
                                 <ReportMap
                                     fit=s.bbox
+                                    outline=s.outline
                                     pins=pins
                                     now=now
                                     tile_url=s.tile_url

@@ -12,6 +12,8 @@ use crate::error::AppError;
 pub struct MapSetup {
     pub municipality: String,
     pub bbox: BBox,
+    /// The municipality's border, rings of `(lat, lng)`, drawn as an outline.
+    pub outline: Vec<Vec<(f64, f64)>>,
     pub tile_url: String,
     pub tile_attribution: String,
 }
@@ -44,9 +46,13 @@ pub async fn get_map_setup() -> Result<MapSetup, AppError> {
         .await
         .map_err(AppError::from_backend)?
         .unwrap_or_default();
+    let outline = backend::areas::municipality_outline(&state)
+        .await
+        .map_err(AppError::from_backend)?;
     Ok(MapSetup {
         municipality,
         bbox,
+        outline,
         tile_url: tiles.url,
         tile_attribution: tiles.attribution,
     })
