@@ -10,6 +10,8 @@ use crate::Result;
 /// Public reports whose location falls in `bbox`, newest first, at most `limit`.
 ///
 /// `location && envelope` is answered by the GiST index `report_location_gix` (checked by a test with EXPLAIN).
+/// It compares PostGIS' single-precision bounding boxes: a point a few centimetres outside the viewport may be
+/// included, which no map can show.
 pub async fn pins_in_bbox(conn: &mut PgConnection, bbox: &BBox, limit: i64) -> Result<Vec<MapPin>> {
     let pins = sqlx::query_as!(
         MapPin,
