@@ -55,9 +55,30 @@ impl Assets {
     }
 }
 
+/// The page's Content-Security-Policy, provided by the server as context. `{nonce}` stands for this response's
+/// nonce: only scripts carrying it (the boot module and Leptos' hydration data) may run inline.
+#[derive(Debug, Clone)]
+pub struct ContentSecurityPolicy(pub String);
+
+/// Sets the page's CSP header with this response's nonce.
+fn set_csp_header() {
+    let (Some(csp), Some(nonce), Some(res)) = (
+        use_context::<ContentSecurityPolicy>(),
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&csp.0.replace("{nonce}", &nonce.to_string())) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The whole document. `Assets` comes from the server's context.
 pub fn shell(assets: Assets) -> impl IntoView {
     provide_locale();
+    set_csp_header();
+    let nonce = leptos::nonce::use_nonce();
     let locale = use_locale();
     let boot = format!(
         "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);",
@@ -77,7 +98,7 @@ pub fn shell(assets: Assets) -> impl IntoView {
                 <script src=assets.leaflet_js></script>
                 <link rel="modulepreload" href=assets.js.clone() />
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
-                <script type="module">{boot}</script>
+                <script type="module" nonce=nonce>{boot}</script>
                 <MetaTags />
             </head>
             <body>

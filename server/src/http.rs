@@ -25,14 +25,26 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(static_files::router(state))
 }
 
-/// Layers for every response.
-pub fn layers(router: Router, state: &AppState) -> Router {
+/// The Content-Security-Policy with the given `script-src` sources.
+fn policy(state: &AppState, script_src: &str) -> String {
     let tiles = state.config.tile_origin().unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+    format!(
+        "default-src 'self'; script-src {script_src} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data: {tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
-    );
+    )
+}
+
+/// The pages' policy: inline scripts only with this response's nonce (Leaflet's inline styles stay allowed).
+pub fn page_csp(state: &AppState) -> app::shell::ContentSecurityPolicy {
+    app::shell::ContentSecurityPolicy(policy(state, "'self' 'nonce-{nonce}'"))
+}
+
+/// Layers for every response.
+pub fn layers(router: Router, state: &AppState) -> Router {
+    // Pages replace this with their own policy carrying a per-response nonce (`page_csp`); everything else
+    // (JSON, files) runs no scripts at all.
+    let csp = policy(state, "'self'");
     let set = |name: HeaderName, value: &str| {
         SetResponseHeaderLayer::if_not_present(
             name,

@@ -60,9 +60,11 @@ pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
             url: state.config.tile_url.clone(),
             attribution: state.config.tile_attribution.clone(),
         };
+        let csp = http::page_csp(&state);
         move || {
             provide_context(backend.clone());
             provide_context(tiles.clone());
+            provide_context(csp.clone());
         }
     };
     let page_shell = {

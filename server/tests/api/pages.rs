@@ -30,6 +30,31 @@ async fn the_map_page_lists_reports_in_the_html() {
     assert_eq!(h["x-frame-options"], "DENY");
     let csp = h["content-security-policy"].to_str().expect("csp");
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("https://tile.openstreetmap.org"));
+    // Inline scripts run only with this response's nonce, and every inline script of the page carries it.
+    assert!(
+        !csp.contains("'unsafe-inline' 'wasm") && !csp.contains("script-src 'self' 'unsafe-inline'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce in the CSP");
+    assert!(nonce.len() >= 16, "{nonce}");
+    let scripts = html.matches("<script").count();
+    let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    let external = html.matches("<script src=").count();
+    assert_eq!(
+        scripts,
+        with_nonce + external,
+        "inline scripts without the nonce in:\n{html}"
+    );
+    let second = app.get("/").await;
+    assert_ne!(
+        second.headers()["content-security-policy"],
+        h["content-security-policy"],
+        "a new nonce each time"
+    );
 
     // Pages travel compressed to browsers that accept it.
     let res = app
