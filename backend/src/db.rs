@@ -91,6 +91,12 @@ pub fn check_versions(pg: i32, installed: Option<&str>, available: Option<&str>)
     }
 }
 
+/// Whether the database answers (for health checks).
+pub async fn ping(pool: &PgPool) -> crate::Result<()> {
+    sqlx::query_scalar::<_, i32>("select 1").fetch_one(pool).await?;
+    Ok(())
+}
+
 /// Applies the migrations in `migrations/` (embedded at compile time).
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!("../migrations")

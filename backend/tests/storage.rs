@@ -199,7 +199,9 @@ async fn the_viewport_query_uses_the_gist_index() {
 
     // And the service returns what is there.
     let state = backend::State::new(db.pool.clone());
-    let v = backend::reports::viewport(&state, &bbox).await.expect("viewport");
+    let v = backend::reports::viewport(&state, Some(&bbox))
+        .await
+        .expect("viewport");
     assert!(!v.pins.is_empty());
     // `&&` compares the single-precision boxes PostGIS keeps for each geometry, so a point within about 1e-6°
     // (a few centimetres) outside the viewport may come back: harmless on a map, allowed for here.
@@ -277,11 +279,43 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
         gap < 1000.0,
         "districts leave {gap} m² of the municipality uncovered"
     );
-    // The map opens on the municipality.
+    // The map opens on the municipality, with its name and border.
     let state = backend::State::new(db.pool.clone());
-    let bbox = backend::areas::municipality_bbox(&state)
+    let view = backend::areas::map_view(&state).await.expect("map view");
+    assert_eq!(view.municipality, "Padova");
+    assert!(
+        view.bbox
+            .contains(shared::LatLng::new(45.4077, 11.8734).expect("Padova"))
+    );
+    assert_eq!(view.outline.len(), 1);
+    assert!(view.outline[0].len() > 20, "a real outline, not a box");
+    assert!(
+        view.outline[0]
+            .iter()
+            .all(|&(lat, lng)| view.bbox.contains(shared::LatLng::new(lat, lng).expect("point")))
+    );
+    // And the first viewport, with no bbox, is the whole municipality.
+    let whole = backend::reports::viewport(&state, None).await.expect("viewport");
+    assert_eq!(whole.total, 600 - private_reports(&db.pool).await);
+}
+
+async fn private_reports(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar("select count(*) from report where not is_public")
+        .fetch_one(pool)
         .await
-        .expect("bbox")
-        .expect("present");
-    assert!(bbox.contains(shared::LatLng::new(45.4077, 11.8734).expect("Padova")));
+        .expect("count")
+}
+
+#[tokio::test]
+async fn before_a_municipality_is_loaded_the_map_opens_on_italy() {
+    let db = TestDb::new().await;
+    let state = backend::State::new(db.pool.clone());
+    let view = backend::areas::map_view(&state).await.expect("map view");
+    assert_eq!(view.municipality, "");
+    assert!(view.outline.is_empty());
+    assert!(view.bbox.contains(shared::LatLng::new(41.9, 12.5).expect("Rome")));
+    let err = backend::reports::viewport(&state, None)
+        .await
+        .expect_err("no municipality, no default viewport");
+    assert!(matches!(err, backend::Error::NotFound), "{err:?}");
 }

@@ -13,7 +13,7 @@ use crate::components::state_badge::StateBadge;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::not_found::{ErrorBox, set_not_found_status};
-use crate::server_fns::reports::{get_map_setup, get_report};
+use crate::server_fns::reports::{get_report, get_tiles};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -21,16 +21,16 @@ pub fn ReportPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let report = Resource::new(code, get_report);
-    let setup = Resource::new(|| (), |_| get_map_setup());
+    let tiles = Resource::new(|| (), |_| get_tiles());
 
     view! {
         <Header />
         <main class="page report-page">
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match (report.await, setup.await) {
+                    match (report.await, tiles.await) {
                         (Ok(r), Ok(s)) => view! {
-                            <ReportView report=r tile_url=s.tile_url tile_attribution=s.tile_attribution />
+                            <ReportView report=r tile_url=s.url tile_attribution=s.attribution />
                         }.into_any(),
                         (Err(AppError::NotFound | AppError::Invalid(_)), _) => {
                             // A malformed code in the address is a page that does not exist, not a bad request.

@@ -33,43 +33,39 @@ fn state() -> Result<backend::State, AppError> {
     })
 }
 
-/// Where the map opens (the municipality's extent) and its tile source.
+/// Where the map opens (the municipality's extent and border) and its tile source.
 #[server(endpoint = "map_setup")]
 pub async fn get_map_setup() -> Result<MapSetup, AppError> {
-    let state = state()?;
-    let tiles = use_context::<TileConfig>().ok_or(AppError::Internal)?;
-    let bbox = backend::areas::municipality_bbox(&state)
-        .await
-        .map_err(AppError::from_backend)?
-        .unwrap_or(BBox::new(6.6, 36.6, 18.5, 47.1).map_err(|_| AppError::Internal)?); // all of Italy
-    let municipality = backend::areas::municipality_name(&state)
-        .await
-        .map_err(AppError::from_backend)?
-        .unwrap_or_default();
-    let outline = backend::areas::municipality_outline(&state)
+    let tiles = get_tiles().await?;
+    let view = backend::areas::map_view(&state()?)
         .await
         .map_err(AppError::from_backend)?;
     Ok(MapSetup {
-        municipality,
-        bbox,
-        outline,
+        municipality: view.municipality,
+        bbox: view.bbox,
+        outline: view.outline,
         tile_url: tiles.url,
         tile_attribution: tiles.attribution,
+    })
+}
+
+/// The tile source alone (server configuration; no database), for maps that know where to open.
+#[server(endpoint = "tiles")]
+pub async fn get_tiles() -> Result<TileConfig, AppError> {
+    use_context::<TileConfig>().ok_or_else(|| {
+        tracing::error!("TileConfig is not in the Leptos context");
+        AppError::Internal
     })
 }
 
 /// The public reports in a map viewport (`"west,south,east,north"`); the whole municipality when `None`.
 #[server(endpoint = "viewport")]
 pub async fn get_viewport(bbox: Option<String>) -> Result<Viewport, AppError> {
-    let state = state()?;
-    let bbox = match bbox {
-        Some(s) => BBox::parse(&s).map_err(|e| AppError::from_backend(e.into()))?,
-        None => backend::areas::municipality_bbox(&state)
-            .await
-            .map_err(AppError::from_backend)?
-            .ok_or_else(|| AppError::from_backend(backend::Error::NotFound))?,
-    };
-    backend::reports::viewport(&state, &bbox)
+    let bbox = bbox
+        .map(|s| BBox::parse(&s))
+        .transpose()
+        .map_err(|e| AppError::from_backend(e.into()))?;
+    backend::reports::viewport(&state()?, bbox.as_ref())
         .await
         .map_err(AppError::from_backend)
 }

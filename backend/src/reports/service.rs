@@ -11,16 +11,23 @@ use crate::{Error, Result, State};
 /// for large numbers is the map-at-scale work, not this function's.
 pub const VIEWPORT_LIMIT: i64 = 500;
 
-/// The public reports in a map viewport, newest first.
-#[tracing::instrument(skip(state), fields(bbox = %bbox.to_param()))]
-pub async fn viewport(state: &State, bbox: &BBox) -> Result<Viewport> {
+/// The public reports in a map viewport, newest first; the whole municipality when `bbox` is `None` (not found
+/// before a municipality is loaded).
+#[tracing::instrument(skip(state))]
+pub async fn viewport(state: &State, bbox: Option<&BBox>) -> Result<Viewport> {
+    let bbox = match bbox {
+        Some(b) => *b,
+        None => crate::areas::municipality_bbox(state)
+            .await?
+            .ok_or(Error::NotFound)?,
+    };
     let mut conn = state.pool.acquire().await?;
-    let pins = store::pins_in_bbox(&mut conn, bbox, VIEWPORT_LIMIT).await?;
+    let pins = store::pins_in_bbox(&mut conn, &bbox, VIEWPORT_LIMIT).await?;
     // Counting is only needed when the page is full.
     let total = if (pins.len() as i64) < VIEWPORT_LIMIT {
         pins.len() as i64
     } else {
-        store::count_in_bbox(&mut conn, bbox).await?
+        store::count_in_bbox(&mut conn, &bbox).await?
     };
     Ok(Viewport {
         pins,
@@ -39,5 +46,6 @@ pub async fn get_by_code(state: &State, code: &str) -> Result<ReportDetail> {
         .ok_or(Error::NotFound)?;
     report.timeline = store::public_timeline(&mut tx, report.id).await?;
     tx.commit().await?;
+    report.now = Utc::now();
     Ok(report)
 }

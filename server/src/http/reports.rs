@@ -34,10 +34,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
         });
         let from_cookie = parts
             .headers
-            .get(axum::http::header::COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .filter(|c| c.contains(Locale::COOKIE))
-            .map(Locale::from_cookie_header);
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(Locale::from_cookie);
         let from_accept = parts
             .headers
             .get(axum::http::header::ACCEPT_LANGUAGE)
@@ -63,7 +63,7 @@ async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Viewport>, ApiError> {
     let Query(query) = query.map_err(|_| {
-        ApiError::invalid(
+        ApiError::new(
             ValidationError::new(
                 Field::Bbox,
                 Rule::Format {
@@ -74,15 +74,15 @@ async fn list(
         )
     })?;
     let bbox = match query.bbox {
-        Some(s) => BBox::parse(&s).map_err(|e| ApiError::invalid(e, locale))?,
+        Some(s) => BBox::parse(&s).map_err(|e| ApiError::new(e, locale))?,
         None => {
-            return Err(ApiError::invalid(
+            return Err(ApiError::new(
                 ValidationError::new(Field::Bbox, Rule::Required),
                 locale,
             ));
         }
     };
-    backend::reports::viewport(&state.backend, &bbox)
+    backend::reports::viewport(&state.backend, Some(&bbox))
         .await
         .map(Json)
         .map_err(|e| ApiError::new(e, locale))
