@@ -23,8 +23,7 @@ fn current_locale() -> Locale {
                 .get_all(http::header::COOKIE)
                 .iter()
                 .filter_map(|v| v.to_str().ok())
-                .map(Locale::from_cookie_header)
-                .find(|l| *l != Locale::default())
+                .find_map(Locale::from_cookie)
         })
         .unwrap_or_default()
 }

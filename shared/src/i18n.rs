@@ -39,14 +39,13 @@ impl Locale {
             .find(|l| l.tag().eq_ignore_ascii_case(primary))
     }
 
-    /// Reads the choice from a `Cookie` header value; Italian when absent or unknown.
-    pub fn from_cookie_header(header: &str) -> Self {
+    /// Reads the choice from a `Cookie` header value; `None` when it is absent or unknown.
+    pub fn from_cookie(header: &str) -> Option<Self> {
         header
             .split(';')
             .filter_map(|kv| kv.trim().split_once('='))
             .find(|(k, _)| *k == Self::COOKIE)
             .and_then(|(_, v)| Self::from_tag(v))
-            .unwrap_or_default()
     }
 
     /// The language's own name, for the switch.
@@ -92,7 +91,6 @@ messages! {
     OpenReport => "Apri la segnalazione", "Open the report";
     Category => "Categoria", "Category";
     Kind => "Tipo", "Kind";
-    State => "Stato", "State";
     Office => "Ufficio", "Office";
     District => "Quartiere", "District";
     Submitted => "Inviata", "Submitted";
@@ -115,9 +113,7 @@ messages! {
     NotFoundShort => "Non trovato.", "Not found.";
     Language => "Lingua", "Language";
     Note => "Nota", "Note";
-    StateChange => "Cambio di stato", "State change";
     Citizen => "Cittadino", "Citizen";
-    MapAttribution => "Dati cartografici", "Map data";
     Legend => "Legenda", "Legend";
 }
 
@@ -229,10 +225,10 @@ mod tests {
 
     #[test]
     fn locale_from_cookie_and_tags() {
-        assert_eq!(Locale::from_cookie_header("a=b; segnala_lang=en"), Locale::En);
-        assert_eq!(Locale::from_cookie_header("segnala_lang=it"), Locale::It);
-        assert_eq!(Locale::from_cookie_header("segnala_lang=fr"), Locale::It);
-        assert_eq!(Locale::from_cookie_header(""), Locale::It);
+        assert_eq!(Locale::from_cookie("a=b; segnala_lang=en"), Some(Locale::En));
+        assert_eq!(Locale::from_cookie("segnala_lang=it"), Some(Locale::It));
+        assert_eq!(Locale::from_cookie("segnala_lang=fr"), None);
+        assert_eq!(Locale::from_cookie(""), None);
         assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_tag("xx"), None);
     }

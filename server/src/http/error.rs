@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use shared::{ErrorCode, Locale, ValidationError};
+use shared::{ErrorCode, Locale};
 
 /// A failed API call.
 #[derive(Debug)]
@@ -30,10 +30,6 @@ impl ApiError {
             error: error.into(),
             locale,
         }
-    }
-
-    pub fn invalid(v: ValidationError, locale: Locale) -> Self {
-        Self::new(v, locale)
     }
 }
 
