@@ -296,10 +296,11 @@ fn generate(opts: &DemoOptions) -> Vec<GenReport> {
     // Submission times, oldest first; a little busier lately (more citizens know the service).
     let mut times: Vec<DateTime<Utc>> = (0..opts.reports)
         .map(|_| {
-            let age = span_days * rng.f64().powf(1.15);
-            // Daytime submissions, mostly.
-            let at = opts.now - Duration::minutes((age * 1440.0) as i64);
-            at - Duration::hours(i64::from((at.hour_of_day() + 24 - 8) % 24 / 3))
+            let days_ago = (span_days * rng.f64().powf(1.15)) as i64 + 1;
+            // Citizens write between 7:00 and 23:00.
+            let minute_of_day = rng.range(7.0 * 60.0, 23.0 * 60.0) as i64;
+            let midnight = opts.now - Duration::hours(12);
+            midnight - Duration::days(days_ago) + Duration::minutes(minute_of_day)
         })
         .collect();
     times.sort();
@@ -355,15 +356,6 @@ fn generate(opts: &DemoOptions) -> Vec<GenReport> {
     out
 }
 
-trait HourOfDay {
-    fn hour_of_day(&self) -> u32;
-}
-impl HourOfDay for DateTime<Utc> {
-    fn hour_of_day(&self) -> u32 {
-        chrono::Timelike::hour(self)
-    }
-}
-
 /// Walks a report through its life until `now`, like an office would.
 fn timeline(rng: &mut Rng, r: &mut GenReport, original: Option<usize>, now: DateTime<Utc>) {
     use ReportState::*;
@@ -407,9 +399,15 @@ fn timeline(rng: &mut Rng, r: &mut GenReport, original: Option<usize>, now: Date
                             "staff",
                         )
                     } else {
+                        // A reopened report waits longer: the office first checks the earlier work.
+                        let wait = if state == Reopened {
+                            (48.0, 24.0 * 20.0)
+                        } else {
+                            (1.0, 24.0 * 6.0)
+                        };
                         (
                             InCharge,
-                            hours(rng, 1.0, 24.0 * 6.0),
+                            hours(rng, wait.0, wait.1),
                             Some(format!("Presa in carico dall'ufficio {office_name}.")),
                             "staff",
                         )
@@ -458,7 +456,10 @@ fn timeline(rng: &mut Rng, r: &mut GenReport, original: Option<usize>, now: Date
                     )
                 }
                 Resolved => {
-                    if !reopened && rng.chance(0.04) {
+                    // Citizens reopen soon after a resolution, if at all: recent resolutions are the ones still
+                    // being reopened, so some demo reports are caught in that state.
+                    let recent = now - at < Duration::days(10);
+                    if !reopened && rng.chance(if recent { 0.25 } else { 0.04 }) {
                         reopened = true;
                         (
                             Reopened,
