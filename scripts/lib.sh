@@ -45,7 +45,13 @@ ensure_apt() {
 ensure_rust() {
   step "Rust toolchain (pinned in rust-toolchain.toml; rustup installs it on first use)"
   command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first (https://rustup.rs)"
-  cargo --version || die "rustup could not install the pinned toolchain"
+  # rustup >= 1.28 no longer installs a missing pinned toolchain on first use: ask for it explicitly (it reads
+  # rust-toolchain.toml, components and targets included).
+  if ! cargo --version >/dev/null 2>&1; then
+    step "Installing the pinned Rust toolchain (rust-toolchain.toml; about 20 s, once)"
+    rustup toolchain install || die "rustup could not install the toolchain pinned in rust-toolchain.toml"
+  fi
+  cargo --version || die "the pinned Rust toolchain does not run"
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
     || rustup target add wasm32-unknown-unknown
 }

@@ -2,10 +2,16 @@
 //!
 //! - `shell` (server only) writes the HTML document around the app.
 //! - `App` holds the routes; pages live in `pages`, pieces in `components`.
-//! - `server_fns` are the thin doors from the browser into `backend`.
+//! - `server_fns` are the thin doors from the browser into `backend`; forms post to the server's own doors.
+//!
+//! The browser gets one of two bundles (docs/build-notes.md): the public one — the map and report pages a
+//! citizen loads first, kept small — or the full one (feature `pages`), which adds the signed-in pages. The
+//! server renders every page and tells the shell which bundle a page needs ([`bundle_for`]).
 
+pub mod auth;
 pub mod components;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod pages;
 pub mod server_fns;
@@ -18,26 +24,99 @@ use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::auth::provide_auth;
 use crate::i18n::{provide_locale, use_locale};
 use crate::pages::{map::MapPage, not_found::NotFound, report::ReportPage};
 use shared::i18n::Msg;
 
-/// The application: routes and the per-request context (language, meta tags).
+/// Which browser bundle a page needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The map and report pages: what a citizen loads first.
+    Public,
+    /// Everything, signed-in pages included.
+    Full,
+}
+
+/// The bundle for a path: the public pages (and unknown paths, which show the public 404 page) get the small
+/// one. Keep in step with the routes below.
+pub fn bundle_for(path: &str) -> Bundle {
+    const FULL: [&str; 8] = [
+        "/accedi",
+        "/registrati",
+        "/conferma-email/",
+        "/password-dimenticata",
+        "/nuova-password/",
+        "/la-mia-pagina",
+        "/disiscrizione/",
+        "/amministrazione",
+    ];
+    let under = |p: &str| {
+        path == p || (path.starts_with(p) && (p.ends_with('/') || path[p.len()..].starts_with('/')))
+    };
+    if FULL.iter().any(|p| under(p)) {
+        Bundle::Full
+    } else {
+        Bundle::Public
+    }
+}
+
+/// The application: routes and the per-request context (language, signed-in person, meta tags).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_locale();
+    provide_auth();
     let locale = use_locale();
     view! {
         <Title text=locale.t(Msg::AppName) />
         <Router>
-            <Routes fallback=|| view! { <NotFound /> }>
-                // Async: the whole page (list included) arrives in the first response, so it is useful before
-                // or without WASM, and a missing report can answer 404.
-                <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
-                <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
-            </Routes>
+            <AppRoutes />
         </Router>
+    }
+}
+
+/// Every route: the server renders them all, and the full bundle hydrates them all.
+#[cfg(any(feature = "ssr", feature = "pages"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    use crate::pages::account::my_page::MyPageView;
+    use crate::pages::account::sign_in::{
+        ConfirmEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
+        SecondFactorPage,
+    };
+    use crate::pages::account::unsubscribe::UnsubscribePage;
+    use crate::pages::admin::{MailPageView, MailboxPage};
+    view! {
+        <Routes fallback=|| view! { <NotFound /> }>
+            // Async: the whole page (list included) arrives in the first response, so it is useful before
+            // or without WASM, and a missing report can answer 404.
+            <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
+            <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
+            <Route path=path!("/accedi") view=LoginPage />
+            <Route path=path!("/accedi/verifica") view=SecondFactorPage />
+            <Route path=path!("/registrati") view=RegisterPage />
+            <Route path=path!("/registrati/inviata") view=RegisterSentPage />
+            <Route path=path!("/conferma-email/:token") view=ConfirmEmailPage ssr=SsrMode::Async />
+            <Route path=path!("/password-dimenticata") view=ForgotPasswordPage />
+            <Route path=path!("/nuova-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
+            <Route path=path!("/la-mia-pagina") view=MyPageView ssr=SsrMode::Async />
+            <Route path=path!("/disiscrizione/:token") view=UnsubscribePage ssr=SsrMode::Async />
+            <Route path=path!("/amministrazione/posta") view=MailboxPage ssr=SsrMode::Async />
+            <Route path=path!("/amministrazione/posta/:id") view=MailPageView ssr=SsrMode::Async />
+        </Routes>
+    }
+}
+
+/// The public bundle's routes: the pages a citizen loads first.
+#[cfg(not(any(feature = "ssr", feature = "pages")))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFound /> }>
+            <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
+            <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
+        </Routes>
     }
 }
 
@@ -47,4 +126,31 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_get_their_bundle() {
+        for p in ["/", "/segnalazioni/SEG-2026-000001", "/accediamo", "/nowhere"] {
+            assert_eq!(bundle_for(p), Bundle::Public, "{p}");
+        }
+        for p in [
+            "/accedi",
+            "/accedi/verifica",
+            "/registrati",
+            "/registrati/inviata",
+            "/conferma-email/abc",
+            "/password-dimenticata",
+            "/nuova-password/abc",
+            "/la-mia-pagina",
+            "/disiscrizione/x.all.y",
+            "/amministrazione/posta",
+            "/amministrazione/posta/3",
+        ] {
+            assert_eq!(bundle_for(p), Bundle::Full, "{p}");
+        }
+    }
 }

@@ -1,5 +1,9 @@
-//! One module per page.
+//! One module per page (or family of pages).
 
+#[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod account;
+#[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod admin;
 pub mod map;
 pub mod not_found;
 pub mod report;

@@ -1,3 +1,5 @@
 //! `#[server]` fns: the browser's doors into `backend`. Each extracts, calls one service, maps the result.
 
+pub mod mail;
 pub mod reports;
+pub mod users;

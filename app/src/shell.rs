@@ -8,12 +8,18 @@ use serde::Deserialize;
 use crate::App;
 use crate::i18n::{provide_locale, use_locale};
 
-/// The site's built files, by role. Written by `scripts/build` as `pkg/manifest.json` with content-hashed names
+/// The site's built files, by role. Written by `scripts/site.py` as `pkg/manifest.json` with content-hashed names
 /// (served with a one-year cache); without a manifest (a `cargo leptos watch` build) the plain names are used.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Assets {
+    /// The public bundle (map and report pages).
     pub js: String,
     pub wasm: String,
+    /// The full bundle (every page); the public one's files when only one was built.
+    #[serde(default)]
+    pub js_full: String,
+    #[serde(default)]
+    pub wasm_full: String,
     pub css: String,
     pub leaflet_js: String,
     pub leaflet_css: String,
@@ -30,7 +36,10 @@ impl Assets {
         if let Ok(text) = std::fs::read_to_string(dir.join("manifest.json"))
             && let Ok(m) = serde_json::from_str::<Assets>(&text)
         {
+            let or_public = |full: &str, public: &str| url(if full.is_empty() { public } else { full });
             return Assets {
+                js_full: or_public(&m.js_full, &m.js),
+                wasm_full: or_public(&m.wasm_full, &m.wasm),
                 js: url(&m.js),
                 wasm: url(&m.wasm),
                 css: url(&m.css),
@@ -47,6 +56,8 @@ impl Assets {
         Assets {
             js: url(&format!("{output_name}.js")),
             wasm: url(&wasm),
+            js_full: url(&format!("{output_name}.js")),
+            wasm_full: url(&wasm),
             css: url(&format!("{output_name}.css")),
             leaflet_js: "/vendor/leaflet/leaflet.js".into(),
             leaflet_css: "/vendor/leaflet/leaflet.css".into(),
@@ -80,10 +91,15 @@ pub fn shell(assets: Assets) -> impl IntoView {
     set_csp_header();
     let nonce = leptos::nonce::use_nonce();
     let locale = use_locale();
+    let path = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_owned())
+        .unwrap_or_default();
+    let (js, wasm) = match crate::bundle_for(&path) {
+        crate::Bundle::Public => (assets.js.clone(), assets.wasm.clone()),
+        crate::Bundle::Full => (assets.js_full.clone(), assets.wasm_full.clone()),
+    };
     let boot = format!(
-        "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);",
-        js = assets.js,
-        wasm = assets.wasm
+        "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);"
     );
     view! {
         <!DOCTYPE html>
@@ -96,8 +112,8 @@ pub fn shell(assets: Assets) -> impl IntoView {
                 <link rel="stylesheet" href=assets.leaflet_css />
                 <link rel="stylesheet" href=assets.css />
                 <script src=assets.leaflet_js></script>
-                <link rel="modulepreload" href=assets.js.clone() />
-                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
+                <link rel="modulepreload" href=js.clone() />
+                <link rel="preload" href=wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
                 <script type="module" nonce=nonce>{boot}</script>
                 <MetaTags />
             </head>

@@ -12,9 +12,34 @@ pub enum Error {
     /// No such thing.
     #[error("not found")]
     NotFound,
-    /// The database could not be reached (down, restarting, pool exhausted).
-    #[error("database unavailable")]
-    Unavailable(#[source] sqlx::Error),
+    /// Not signed in (or the session has ended).
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Signed in, but the role does not allow it.
+    #[error("forbidden")]
+    Forbidden,
+    /// Wrong email or password — the same for an address without an account.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Right password, but the address was never confirmed (a new link has been sent).
+    #[error("email not confirmed")]
+    EmailNotConfirmed,
+    /// Too many attempts; try again after this many seconds.
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// A link from an email that was never issued or has been altered.
+    #[error("invalid link")]
+    LinkInvalid,
+    /// A one-use link that was used already.
+    #[error("link already used")]
+    LinkUsed,
+    /// A link past its expiry.
+    #[error("link expired")]
+    LinkExpired,
+    /// The database could not be reached (down, restarting, pool exhausted), or the server is too busy (the
+    /// password hashing queue is full).
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
     /// Anything else: a bug or an unexpected database error.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -25,8 +50,25 @@ impl Error {
         match self {
             Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::NotFound => ErrorCode::NotFound,
+            Error::Unauthenticated => ErrorCode::Unauthenticated,
+            Error::Forbidden => ErrorCode::Forbidden,
+            Error::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Error::EmailNotConfirmed => ErrorCode::EmailNotConfirmed,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::LinkInvalid => ErrorCode::LinkInvalid,
+            Error::LinkUsed => ErrorCode::LinkUsed,
+            Error::LinkExpired => ErrorCode::LinkExpired,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), when that is the point of the error.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Error::Unavailable(_) => Some(5),
+            _ => None,
         }
     }
 }
@@ -39,14 +81,14 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_) => Error::Unavailable(e),
+            | sqlx::Error::Tls(_) => Error::Unavailable(e.into()),
             sqlx::Error::Database(ref db)
                 if db
                     .code()
                     .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
             {
                 // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
-                Error::Unavailable(e)
+                Error::Unavailable(e.into())
             }
             other => Error::Internal(anyhow::Error::new(other)),
         }

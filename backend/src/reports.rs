@@ -3,4 +3,4 @@
 pub mod service;
 pub mod store;
 
-pub use service::{VIEWPORT_LIMIT, get_by_code, viewport};
+pub use service::{VIEWPORT_LIMIT, get_by_code, of_reporter, viewport};

@@ -2,6 +2,7 @@
 //! eighteen months, each with a plausible timeline. Deterministic: the same seed and anchor day give the same
 //! data. Idempotent: does nothing when a municipality is already loaded.
 
+pub mod accounts;
 mod rng;
 pub mod town;
 
@@ -47,6 +48,7 @@ pub struct DemoSummary {
     pub categories: usize,
     pub reports: usize,
     pub updates: usize,
+    pub accounts: usize,
 }
 
 struct Update {
@@ -85,7 +87,13 @@ impl GenReport {
 
 /// Loads the demo municipality unless one is already there.
 #[tracing::instrument(skip(conn))]
-pub async fn load_demo(conn: &mut PgConnection, opts: &DemoOptions) -> anyhow::Result<DemoSummary> {
+///
+/// `hasher` hashes the demo accounts' passwords (with the server's own settings).
+pub async fn load_demo(
+    conn: &mut PgConnection,
+    hasher: &crate::users::password::Hasher,
+    opts: &DemoOptions,
+) -> anyhow::Result<DemoSummary> {
     let existing: i64 =
         sqlx::query_scalar!(r#"select count(*) as "n!" from area where kind = 'municipality'"#)
             .fetch_one(&mut *conn)
@@ -98,6 +106,7 @@ pub async fn load_demo(conn: &mut PgConnection, opts: &DemoOptions) -> anyhow::R
             categories: 0,
             reports: 0,
             updates: 0,
+            accounts: 0,
         });
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -268,6 +277,9 @@ pub async fn load_demo(conn: &mut PgConnection, opts: &DemoOptions) -> anyhow::R
     )
     .execute(&mut *tx)
     .await?;
+    let accounts = accounts::create(&mut tx, hasher, &office_ids)
+        .await
+        .context("creating the demo accounts")?;
     tx.commit().await?;
     sqlx::query("analyze").execute(&mut *conn).await?;
 
@@ -278,6 +290,7 @@ pub async fn load_demo(conn: &mut PgConnection, opts: &DemoOptions) -> anyhow::R
         categories: CATEGORIES.len(),
         reports: reports.len(),
         updates: u_report.len(),
+        accounts,
     })
 }
 

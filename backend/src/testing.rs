@@ -19,6 +19,17 @@ pub struct TestDb {
     pub pool: PgPool,
 }
 
+/// Settings for tests: cheap password hashing (a few milliseconds instead of ~100), no padding of answers.
+pub fn test_settings() -> crate::Settings {
+    let mut s = crate::Settings::default();
+    s.password.memory_kib = 1024;
+    s.password.iterations = 1;
+    s.accounts.min_answer_time = std::time::Duration::ZERO;
+    s.mail.retry_base = std::time::Duration::from_millis(200);
+    s.mail.retry_max = std::time::Duration::from_secs(1);
+    s
+}
+
 /// The superuser URL tests create databases with.
 pub fn admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")
@@ -110,6 +121,11 @@ impl TestDb {
             .await
             .expect("connect test database");
         Self { name, url, pool }
+    }
+
+    /// The services' state over this database, with [`test_settings`].
+    pub fn state(&self) -> crate::State {
+        crate::State::new(self.pool.clone(), test_settings())
     }
 }
 

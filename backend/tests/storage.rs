@@ -198,7 +198,7 @@ async fn the_viewport_query_uses_the_gist_index() {
     }
 
     // And the service returns what is there.
-    let state = backend::State::new(db.pool.clone());
+    let state = db.state();
     let v = backend::reports::viewport(&state, Some(&bbox))
         .await
         .expect("viewport");
@@ -235,13 +235,29 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
             .single()
             .expect("date"),
     };
+    let state = db.state();
     let mut conn = db.pool.acquire().await.expect("conn");
-    let first = backend::seed::load_demo(&mut conn, &opts).await.expect("seed");
+    let first = backend::seed::load_demo(&mut conn, &state.passwords, &opts)
+        .await
+        .expect("seed");
     assert!(first.created);
+    assert_eq!(first.accounts, backend::seed::accounts::DEMO_ACCOUNTS.len());
+    // One account per role, each able to sign in with its printed password.
+    let roles: Vec<String> = sqlx::query_scalar("select role::text from app_user order by role")
+        .fetch_all(&db.pool)
+        .await
+        .expect("roles");
+    assert_eq!(roles.len(), shared::Role::ALL.len());
+    for a in backend::seed::accounts::DEMO_ACCOUNTS {
+        let outcome = backend::users::login(&state, a.email, a.password, None, &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{} cannot sign in: {e}", a.email));
+        assert!(matches!(outcome, backend::users::LoginOutcome::SignedIn { .. }));
+    }
     assert_eq!(first.reports, 600);
     assert!((6..=10).contains(&first.districts));
     assert!(first.offices >= 6 && first.categories >= 15);
-    let again = backend::seed::load_demo(&mut conn, &opts)
+    let again = backend::seed::load_demo(&mut conn, &state.passwords, &opts)
         .await
         .expect("seed again");
     assert!(!again.created, "a second run must not load twice");
@@ -280,7 +296,7 @@ async fn the_demo_municipality_loads_once_with_consistent_timelines() {
         "districts leave {gap} m² of the municipality uncovered"
     );
     // The map opens on the municipality, with its name and border.
-    let state = backend::State::new(db.pool.clone());
+    let state = db.state();
     let view = backend::areas::map_view(&state).await.expect("map view");
     assert_eq!(view.municipality, "Padova");
     assert!(
@@ -309,7 +325,7 @@ async fn private_reports(pool: &sqlx::PgPool) -> i64 {
 #[tokio::test]
 async fn before_a_municipality_is_loaded_the_map_opens_on_italy() {
     let db = TestDb::new().await;
-    let state = backend::State::new(db.pool.clone());
+    let state = db.state();
     let view = backend::areas::map_view(&state).await.expect("map view");
     assert_eq!(view.municipality, "");
     assert!(view.outline.is_empty());

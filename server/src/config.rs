@@ -1,8 +1,12 @@
 //! Configuration from the environment, with documented defaults (docs/configuration.md).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
+use backend::Settings;
+use backend::mail::sender::SmtpSettings;
+use backend::settings::OidcSettings;
 
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +37,19 @@ pub struct Config {
     /// `SEGNALA_MIGRATE`: apply migrations at startup (`true`, default) or refuse to start when they are
     /// missing (`false`, for deployments that migrate separately with `segnala migrate`).
     pub migrate_on_start: bool,
+    /// The services' settings: `SEGNALA_PUBLIC_URL`, `SEGNALA_ORGANISATION`, `SEGNALA_MAIL_FROM`, the password
+    /// cost (`SEGNALA_PASSWORD_MEMORY_KIB`, `SEGNALA_PASSWORD_ITERATIONS`, `SEGNALA_PASSWORD_CONCURRENCY`) and
+    /// OpenID Connect (`SEGNALA_OIDC_*`).
+    pub settings: Settings,
+    /// `SEGNALA_SMTP_URL` (+ `SEGNALA_SMTP_WORKERS`, `SEGNALA_SMTP_MAX_PER_MINUTE`): where mail goes. Unset: mail
+    /// stays in the outbox, readable by administrators on the development mailbox page.
+    pub smtp: Option<SmtpSettings>,
+    /// `SEGNALA_CLIENT_IP_HEADER`: the header a trusted reverse proxy puts the client's address in
+    /// (`X-Forwarded-For`: its last entry; `X-Real-IP`, `Forwarded`…). Unset: the connection's own address.
+    pub client_ip_header: Option<String>,
+    /// Per-IP limits on sign-up, sign-in, confirmation and reset requests (`SEGNALA_RATE_LIMIT_PER_MINUTE`,
+    /// default 10, burst 10; `0` turns them off, for load tests only).
+    pub auth_requests_per_minute: u32,
 }
 
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -82,6 +99,96 @@ impl Config {
             Some("false") | Some("0") => false,
             Some(other) => bail!("SEGNALA_MIGRATE={other:?} must be `true` or `false`"),
         };
+        let public_url = get("SEGNALA_PUBLIC_URL")
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("SEGNALA_PUBLIC_URL={public_url:?} must start with http:// or https://");
+        }
+        let mut settings = Settings {
+            public_url,
+            ..Settings::default()
+        };
+        if let Some(org) = get("SEGNALA_ORGANISATION").filter(|s| !s.trim().is_empty()) {
+            settings.organisation = org;
+        }
+        if let Some(from) = get("SEGNALA_MAIL_FROM") {
+            if !backend::mail::sender::is_valid_mailbox(&from) {
+                bail!(
+                    "SEGNALA_MAIL_FROM={from:?} must be an address, e.g. \"Segnala <segnala@comune.example.it>\""
+                );
+            }
+            settings.mail_from = from;
+        } else {
+            let host = settings
+                .public_url
+                .split("://")
+                .nth(1)
+                .and_then(|h| h.split([':', '/']).next())
+                .filter(|h| h.contains('.') && !h.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                .unwrap_or("localhost")
+                .to_owned();
+            settings.mail_from = format!("Segnala <segnala@{host}>");
+        }
+        let number = |key: &str, min: u64, max: u64| -> anyhow::Result<Option<u64>> {
+            match get(key) {
+                None => Ok(None),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .map(Some)
+                    .with_context(|| format!("{key}={v:?} must be a number from {min} to {max}")),
+            }
+        };
+        if let Some(m) = number("SEGNALA_PASSWORD_MEMORY_KIB", 8, 4 * 1024 * 1024)? {
+            settings.password.memory_kib = m as u32;
+        }
+        if let Some(t) = number("SEGNALA_PASSWORD_ITERATIONS", 1, 100)? {
+            settings.password.iterations = t as u32;
+        }
+        if let Some(c) = number("SEGNALA_PASSWORD_CONCURRENCY", 1, 1024)? {
+            settings.password.max_concurrent = c as usize;
+        }
+        let smtp_workers = number("SEGNALA_SMTP_WORKERS", 1, 64)?.unwrap_or(2) as usize;
+        let smtp_max_per_minute = number("SEGNALA_SMTP_MAX_PER_MINUTE", 1, 1_000_000)?.map(|n| n as u32);
+        let smtp = match get("SEGNALA_SMTP_URL").filter(|s| !s.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    bail!(
+                        "SEGNALA_SMTP_URL must start with smtp:// (STARTTLS with ?tls=required) or smtps:// (TLS)"
+                    );
+                }
+                Some(SmtpSettings {
+                    url,
+                    workers: smtp_workers,
+                    max_per_minute: smtp_max_per_minute,
+                    timeout: Duration::from_secs(30),
+                })
+            }
+        };
+        settings.oidc = match (get("SEGNALA_OIDC_ISSUER"), get("SEGNALA_OIDC_CLIENT_ID")) {
+            (None, None) => None,
+            (Some(issuer), Some(client_id)) => Some(OidcSettings {
+                issuer: issuer.trim_end_matches('/').to_owned(),
+                client_id,
+                client_secret: get("SEGNALA_OIDC_CLIENT_SECRET"),
+                label: get("SEGNALA_OIDC_LABEL").unwrap_or_else(|| "SPID / CIE".into()),
+            }),
+            _ => bail!("OpenID Connect needs both SEGNALA_OIDC_ISSUER and SEGNALA_OIDC_CLIENT_ID"),
+        };
+        let client_ip_header = get("SEGNALA_CLIENT_IP_HEADER")
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty());
+        if let Some(h) = &client_ip_header
+            && axum::http::HeaderName::from_bytes(h.as_bytes()).is_err()
+        {
+            bail!("SEGNALA_CLIENT_IP_HEADER={h:?} is not a header name");
+        }
+        let auth_requests_per_minute =
+            number("SEGNALA_RATE_LIMIT_PER_MINUTE", 0, 1_000_000)?.unwrap_or(10) as u32;
         Ok(Self {
             addr,
             database_url,
@@ -92,7 +199,32 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_TILE_ATTRIBUTION.into()),
             log_format,
             migrate_on_start,
+            settings,
+            smtp,
+            client_ip_header,
+            auth_requests_per_minute,
         })
+    }
+
+    /// Whether cookies may be sent over plain HTTP: only when the site is served over HTTP on a loopback address
+    /// (a developer's machine); everywhere else they are `Secure`.
+    pub fn insecure_cookies_allowed(&self) -> bool {
+        let url = &self.settings.public_url;
+        let Some(rest) = url.strip_prefix("http://") else {
+            return false;
+        };
+        let host = rest.split('/').next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        matches!(host, "127.0.0.1" | "localhost" | "[::1]") || host.starts_with("127.")
+    }
+
+    /// The site's origin (`scheme://host[:port]`), which state-changing requests must come from.
+    pub fn public_origin(&self) -> String {
+        let url = &self.settings.public_url;
+        match url.split_once("://") {
+            Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
+            None => url.clone(),
+        }
     }
 
     /// The origin of the tile server (for the Content-Security-Policy), e.g. `https://tile.openstreetmap.org`.
@@ -125,6 +257,56 @@ mod tests {
         assert_eq!(c.db_max_connections, 10);
         assert_eq!(c.tile_origin().as_deref(), Some("https://tile.openstreetmap.org"));
         assert!(c.migrate_on_start);
+        assert_eq!(c.settings.public_url, "http://127.0.0.1:3000");
+        assert!(c.insecure_cookies_allowed(), "plain HTTP on loopback");
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        assert!(c.smtp.is_none() && c.settings.oidc.is_none());
+        assert_eq!(c.settings.mail_from, "Segnala <segnala@localhost>");
+        assert_eq!(c.auth_requests_per_minute, 10);
+    }
+
+    #[test]
+    fn mail_and_public_url() {
+        let c = cfg(&[
+            ("DATABASE_URL", "x"),
+            ("SEGNALA_PUBLIC_URL", "https://segnala.comune.padova.it/"),
+            (
+                "SEGNALA_SMTP_URL",
+                "smtp://u:p@mail.comune.padova.it:587?tls=required",
+            ),
+            ("SEGNALA_SMTP_MAX_PER_MINUTE", "300"),
+            ("SEGNALA_CLIENT_IP_HEADER", "X-Forwarded-For"),
+        ])
+        .expect("valid");
+        assert!(!c.insecure_cookies_allowed(), "HTTPS: Secure cookies");
+        assert_eq!(c.public_origin(), "https://segnala.comune.padova.it");
+        assert_eq!(c.settings.mail_from, "Segnala <segnala@segnala.comune.padova.it>");
+        let smtp = c.smtp.expect("smtp");
+        assert_eq!((smtp.workers, smtp.max_per_minute), (2, Some(300)));
+        assert_eq!(c.client_ip_header.as_deref(), Some("x-forwarded-for"));
+        let http_lan = cfg(&[
+            ("DATABASE_URL", "x"),
+            ("SEGNALA_PUBLIC_URL", "http://segnala.lan"),
+        ])
+        .expect("valid");
+        assert!(
+            !http_lan.insecure_cookies_allowed(),
+            "plain HTTP elsewhere than loopback still gets Secure"
+        );
+        for (k, v, needle) in [
+            ("SEGNALA_SMTP_URL", "mail.example:25", "smtp://"),
+            ("SEGNALA_PUBLIC_URL", "segnala.example", "http://"),
+            ("SEGNALA_MAIL_FROM", "nobody", "SEGNALA_MAIL_FROM"),
+            ("SEGNALA_SMTP_WORKERS", "0", "SEGNALA_SMTP_WORKERS"),
+            (
+                "SEGNALA_OIDC_ISSUER",
+                "https://id.example",
+                "SEGNALA_OIDC_CLIENT_ID",
+            ),
+        ] {
+            let e = cfg(&[("DATABASE_URL", "x"), (k, v)]).unwrap_err().to_string();
+            assert!(e.contains(needle), "{k}: {e}");
+        }
     }
 
     #[test]

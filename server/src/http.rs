@@ -1,10 +1,14 @@
 //! HTTP doors besides the Leptos pages: health, the REST API, the language switch, static files; and the
 //! layers every response goes through (security headers, caching, compression, request logs).
 
+pub mod accounts;
 pub mod error;
 pub mod health;
 pub mod lang;
+pub mod limits;
+pub mod origin;
 pub mod reports;
+pub mod session;
 pub mod static_files;
 
 use axum::Router;
@@ -14,20 +18,26 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::config::Config;
 use crate::startup::AppState;
 
-/// The non-page routes.
+/// The non-page routes that need no session (health, language switch, files).
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(lang::router())
-        .merge(reports::router())
         .merge(static_files::router(state))
 }
 
+/// The routes that act for a person: the REST API and the account forms. The pages and `#[server]` fns get the
+/// same session layer in `startup`.
+pub fn people_router() -> Router<AppState> {
+    Router::new().merge(reports::router()).merge(accounts::router())
+}
+
 /// The Content-Security-Policy with the given `script-src` sources.
-fn policy(state: &AppState, script_src: &str) -> String {
-    let tiles = state.config.tile_origin().unwrap_or_default();
+fn policy(config: &Config, script_src: &str) -> String {
+    let tiles = config.tile_origin().unwrap_or_default();
     format!(
         "default-src 'self'; script-src {script_src} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data: {tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -36,15 +46,15 @@ fn policy(state: &AppState, script_src: &str) -> String {
 }
 
 /// The pages' policy: inline scripts only with this response's nonce (Leaflet's inline styles stay allowed).
-pub fn page_csp(state: &AppState) -> app::shell::ContentSecurityPolicy {
-    app::shell::ContentSecurityPolicy(policy(state, "'self' 'nonce-{nonce}'"))
+pub fn page_csp(config: &Config) -> app::shell::ContentSecurityPolicy {
+    app::shell::ContentSecurityPolicy(policy(config, "'self' 'nonce-{nonce}'"))
 }
 
 /// Layers for every response.
 pub fn layers(router: Router, state: &AppState) -> Router {
     // Pages replace this with their own policy carrying a per-response nonce (`page_csp`); everything else
     // (JSON, files) runs no scripts at all.
-    let csp = policy(state, "'self'");
+    let csp = policy(&state.config, "'self'");
     let set = |name: HeaderName, value: &str| {
         SetResponseHeaderLayer::if_not_present(
             name,

@@ -1,36 +1,123 @@
-//! `segnala`: the server binary.
-//!
-//! ```text
-//! segnala [serve]            run the server (default)
-//! segnala migrate            apply database migrations and exit
-//! segnala seed-demo          load the demo municipality unless one is already loaded
-//! segnala check-db           check the database is reachable and has PostGIS
-//! ```
+//! `segnala`: the server binary and its operator commands (`segnala --help`).
+
+use std::io::BufRead;
 
 use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use server::{Application, Config, telemetry};
+use shared::{Locale, OfficeId, Role};
 
-const USAGE: &str = "usage: segnala [serve | migrate | seed-demo [--reports N] | check-db]";
+/// Segnala: citizens' reports to the municipality, on a map.
+///
+/// Configuration comes from environment variables (DATABASE_URL is required); see docs/configuration.md.
+#[derive(Parser)]
+#[command(name = "segnala", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default when no command is given).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Check that the database is reachable and has a recent enough PostGIS.
+    CheckDb,
+    /// Load the demo municipality (Padova) unless one is loaded, and print the demo accounts.
+    SeedDemo {
+        /// How many demo reports to generate.
+        #[arg(long, default_value_t = 3000)]
+        reports: usize,
+    },
+    /// Manage accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a confirmed account: the first administrator, or any member of staff.
+    Create(CreateArgs),
+    /// List the staff accounts.
+    List,
+}
+
+#[derive(Args)]
+struct CreateArgs {
+    /// Their email address (also what they sign in with).
+    #[arg(long)]
+    email: String,
+    /// Their name as it signs timeline entries, e.g. "ing. Maria Rossi".
+    #[arg(long)]
+    name: String,
+    #[arg(long, value_enum, default_value_t = RoleArg::Administrator)]
+    role: RoleArg,
+    /// An office they work for, by id or exact name (repeat for several; office managers and staff need one).
+    #[arg(long = "office")]
+    offices: Vec<String>,
+    /// The contractor (ditta esterna) they work for, by exact name (contractor role only).
+    #[arg(long)]
+    contractor: Option<String>,
+    /// Language of their emails.
+    #[arg(long, value_enum, default_value_t = LangArg::It)]
+    lang: LangArg,
+    /// Read the password from the first line of standard input (otherwise SEGNALA_ADMIN_PASSWORD, otherwise a
+    /// strong one is generated and printed once).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Administrator,
+    UrpOperator,
+    OfficeManager,
+    OfficeStaff,
+    Contractor,
+    Moderator,
+    Observer,
+    Citizen,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Administrator => Role::Administrator,
+            RoleArg::UrpOperator => Role::UrpOperator,
+            RoleArg::OfficeManager => Role::OfficeManager,
+            RoleArg::OfficeStaff => Role::OfficeStaff,
+            RoleArg::Contractor => Role::Contractor,
+            RoleArg::Moderator => Role::Moderator,
+            RoleArg::Observer => Role::Observer,
+            RoleArg::Citizen => Role::Citizen,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    It,
+    En,
+}
 
 #[tokio::main]
 async fn main() {
-    if let Err(e) = run().await {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
         eprintln!("segnala: error: {e:#}");
         std::process::exit(1);
     }
 }
 
-async fn run() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = args.first().map(String::as_str).unwrap_or("serve");
-    if matches!(command, "-h" | "--help" | "help") {
-        println!("{USAGE}");
-        return Ok(());
-    }
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
-    match command {
-        "serve" => {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
             let app = Application::build(config.clone()).await?;
             tracing::info!(
                 port = app.port(),
@@ -39,42 +126,159 @@ async fn run() -> anyhow::Result<()> {
             );
             app.run_until_stopped().await
         }
-        "migrate" => {
-            let pool = backend::db::connect(&config.database_url, 2).await?;
-            backend::db::check_server(&pool).await?;
+        Command::Migrate => {
+            let pool = connect(&config).await?;
             backend::db::migrate(&pool).await?;
             println!("migrations applied");
             Ok(())
         }
-        "check-db" => {
-            let pool = backend::db::connect(&config.database_url, 2).await?;
-            backend::db::check_server(&pool).await?;
+        Command::CheckDb => {
+            connect(&config).await?;
             println!("database ok: {}", backend::db::redact(&config.database_url));
             Ok(())
         }
-        "seed-demo" => {
-            let mut opts = backend::seed::DemoOptions::default();
-            if let Some(i) = args.iter().position(|a| a == "--reports") {
-                opts.reports = args
-                    .get(i + 1)
-                    .and_then(|n| n.parse().ok())
-                    .context("--reports needs a number")?;
-            }
-            let pool = backend::db::connect(&config.database_url, 2).await?;
-            backend::db::check_server(&pool).await?;
+        Command::SeedDemo { reports } => seed_demo(&config, reports).await,
+        Command::Admin { command } => {
+            let pool = connect(&config).await?;
             backend::db::migrate(&pool).await?;
-            let mut conn = pool.acquire().await?;
-            let summary = backend::seed::load_demo(&mut conn, &opts).await?;
-            if summary.created {
-                println!(
-                    "demo municipality loaded: {} districts, {} offices, {} categories, {} reports, {} timeline entries",
-                    summary.districts, summary.offices, summary.categories, summary.reports, summary.updates
-                );
-            } else {
-                println!("demo municipality already present: nothing to do");
+            let state = backend::State::new(pool, config.settings.clone());
+            match command {
+                AdminCommand::Create(args) => create_account(&state, args).await,
+                AdminCommand::List => list_staff(&state).await,
             }
-            Ok(())
         }
-        other => anyhow::bail!("unknown command {other:?}\n{USAGE}"),
     }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<sqlx::PgPool> {
+    let pool = backend::db::connect(&config.database_url, 2).await?;
+    backend::db::check_server(&pool).await?;
+    Ok(pool)
+}
+
+async fn seed_demo(config: &Config, reports: usize) -> anyhow::Result<()> {
+    let opts = backend::seed::DemoOptions {
+        reports,
+        ..Default::default()
+    };
+    let pool = connect(config).await?;
+    backend::db::migrate(&pool).await?;
+    let hasher = backend::users::password::Hasher::new(&config.settings.password);
+    let mut conn = pool.acquire().await?;
+    let summary = backend::seed::load_demo(&mut conn, &hasher, &opts).await?;
+    if summary.created {
+        println!(
+            "demo municipality loaded: {} districts, {} offices, {} categories, {} reports, {} timeline entries, {} accounts",
+            summary.districts,
+            summary.offices,
+            summary.categories,
+            summary.reports,
+            summary.updates,
+            summary.accounts
+        );
+    } else {
+        println!("demo municipality already present: nothing to do");
+    }
+    let accounts = backend::seed::accounts::present(&mut conn).await?;
+    if accounts.is_empty() {
+        println!(
+            "no demo accounts in this database (loaded by an older version): `scripts/run --reset` reloads the demo"
+        );
+    } else {
+        println!("demo accounts (sign in at /accedi; demo passwords, never use them elsewhere):");
+        for a in accounts {
+            println!("  {:<15} {:<36} {}", a.role.as_str(), a.email, a.password);
+        }
+    }
+    Ok(())
+}
+
+/// A strong random password (for an administrator created without one), 24 characters.
+fn generated_password() -> String {
+    backend::secrets::new_token().chars().take(24).collect()
+}
+
+async fn create_account(state: &backend::State, args: CreateArgs) -> anyhow::Result<()> {
+    let mut conn = state.pool.acquire().await?;
+    let mut offices = Vec::new();
+    for o in &args.offices {
+        let id: Option<i32> =
+            sqlx::query_scalar("select office_id from office where office_id::text = $1 or name = $1")
+                .bind(o)
+                .fetch_optional(&mut *conn)
+                .await?;
+        offices.push(OfficeId(
+            id.with_context(|| format!("no office {o:?} (give its id or exact name)"))?,
+        ));
+    }
+    let contractor = match &args.contractor {
+        Some(name) => {
+            let id: Option<i32> = sqlx::query_scalar("select contractor_id from contractor where name = $1")
+                .bind(name)
+                .fetch_optional(&mut *conn)
+                .await?;
+            Some(shared::ContractorId(
+                id.with_context(|| format!("no contractor named {name:?}"))?,
+            ))
+        }
+        None => None,
+    };
+    drop(conn);
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else if let Ok(p) = std::env::var("SEGNALA_ADMIN_PASSWORD") {
+        (p, false)
+    } else {
+        (generated_password(), true)
+    };
+    let new = backend::users::NewAccount {
+        email: args.email,
+        name: args.name,
+        password: password.clone(),
+        role: args.role.into(),
+        offices,
+        contractor,
+        locale: match args.lang {
+            LangArg::It => Locale::It,
+            LangArg::En => Locale::En,
+        },
+    };
+    let id = backend::users::create_account(state, None, &new, true)
+        .await
+        .map_err(|e| match e {
+            backend::Error::Invalid(v) => anyhow::anyhow!("{}", v.message(Locale::En)),
+            other => anyhow::anyhow!(other),
+        })?;
+    println!(
+        "account {} created: {} ({})",
+        id,
+        new.email.trim().to_lowercase(),
+        new.role.as_str()
+    );
+    if generated {
+        println!("password (shown once, change it after signing in): {password}");
+    }
+    Ok(())
+}
+
+async fn list_staff(state: &backend::State) -> anyhow::Result<()> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "select user_id, role::text, email, display_name from app_user where role <> 'citizen' order by role, email",
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    if rows.is_empty() {
+        println!(
+            "no staff accounts yet: create the first administrator with `segnala admin create --email … --name …`"
+        );
+    }
+    for (id, role, email, name) in rows {
+        println!("{id:>6}  {role:<15} {email:<36} {name}");
+    }
+    Ok(())
 }

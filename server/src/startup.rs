@@ -1,8 +1,12 @@
-//! Building the application: database, router, listener; and running it until SIGTERM/Ctrl-C.
+//! Building the application: database, router, listener, mail workers; and running it until SIGTERM/Ctrl-C.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
+use app::auth::AuthOptions;
+use app::server_fns::mail::SmtpConfigured;
 use app::server_fns::reports::TileConfig;
 use app::shell::{Assets, shell};
 use axum::Router;
@@ -11,9 +15,14 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::http;
+use crate::http::limits::IpLimiter;
+
+/// What every page render provides as Leptos context (the routes, and forms rendered again after a failed post).
+pub type PageContext = Arc<dyn Fn() + Send + Sync>;
 
 /// The axum state: everything a handler may need.
 #[derive(Clone)]
@@ -22,6 +31,8 @@ pub struct AppState {
     pub backend: backend::State,
     pub assets: Assets,
     pub config: Arc<Config>,
+    pub limiter: IpLimiter,
+    pub page_context: PageContext,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -36,11 +47,11 @@ impl FromRef<AppState> for backend::State {
     }
 }
 
-/// The name the WASM bundle is built under (scripts/build, `[workspace.metadata.leptos]`).
+/// The name the WASM bundle is built under (scripts/lib.sh, `[workspace.metadata.leptos]`).
 pub const OUTPUT_NAME: &str = "segnala";
 
-/// Builds the router over an existing pool (tests use this with their own database).
-pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
+/// The state over an existing pool (tests use this with their own database).
+pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.clone())
@@ -48,24 +59,46 @@ pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
         .site_addr(config.addr)
         .build();
     let assets = Assets::load(&config.site_root, "pkg", OUTPUT_NAME);
-    let state = AppState {
-        leptos_options,
-        backend: backend::State::new(pool),
-        assets,
-        config: Arc::new(config),
+    let backend = backend::State::new(pool, config.settings.clone());
+    let tiles = TileConfig {
+        url: config.tile_url.clone(),
+        attribution: config.tile_attribution.clone(),
     };
-    let context = {
-        let backend = state.backend.clone();
-        let tiles = TileConfig {
-            url: state.config.tile_url.clone(),
-            attribution: state.config.tile_attribution.clone(),
-        };
-        let csp = http::page_csp(&state);
-        move || {
+    let auth_options = AuthOptions {
+        oidc_label: config.settings.oidc.as_ref().map(|o| o.label.clone()),
+    };
+    let smtp = SmtpConfigured(config.smtp.is_some());
+    let csp = http::page_csp(&config);
+    let page_context: PageContext = {
+        let backend = backend.clone();
+        Arc::new(move || {
             provide_context(backend.clone());
             provide_context(tiles.clone());
             provide_context(csp.clone());
-        }
+            provide_context(auth_options.clone());
+            provide_context(smtp);
+        })
+    };
+    AppState {
+        leptos_options,
+        backend,
+        assets,
+        limiter: IpLimiter::new(config.auth_requests_per_minute),
+        config: Arc::new(config),
+        page_context,
+    }
+}
+
+/// Builds the router over an existing pool (tests use this with their own database).
+pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
+    router(app_state(config, pool))
+}
+
+/// The whole router: pages, `#[server]` fns, REST, forms, files; sessions resolved and cross-site posts refused.
+pub fn router(state: AppState) -> Router {
+    let context = {
+        let c = state.page_context.clone();
+        move || c()
     };
     let page_shell = {
         let assets = state.assets.clone();
@@ -80,14 +113,27 @@ pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, page_shell,
         ));
-    let router = http::router(&state).merge(pages).with_state(state.clone());
+    // Pages, server fns, the REST API and the forms all see the person behind the session cookie.
+    let with_people = http::people_router()
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::session::resolve,
+        ));
+    let router = http::router(&state)
+        .merge(with_people)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::origin::same_origin,
+        ))
+        .with_state(state.clone());
     http::layers(router, &state)
 }
 
 /// A server ready to run: connected, migrated, listening.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -101,8 +147,10 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
-        let router = build_router(config, pool);
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            state: app_state(config, pool),
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -110,12 +158,62 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    /// The services' state (tests reach the database and the hasher through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. Mail workers (with SMTP configured)
+    /// and housekeeping run beside it and stop with it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        let (stop_tx, stop) = watch::channel(false);
+        let mut background = Vec::new();
+        match &self.state.config.smtp {
+            Some(smtp) => {
+                background.extend(backend::mail::sender::start(
+                    self.state.backend.clone(),
+                    smtp,
+                    stop.clone(),
+                )?);
+                tracing::info!(workers = smtp.workers, "mail: sending the outbox over SMTP");
+            }
+            None => tracing::info!(
+                "mail: no SMTP server configured (SEGNALA_SMTP_URL); messages stay in the outbox, \
+                 readable by administrators at /amministrazione/posta"
+            ),
+        }
+        background.push(tokio::spawn(housekeeping(self.state.clone(), stop.clone())));
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("server error")
+            .context("server error");
+        let _ = stop_tx.send(true);
+        for h in background {
+            let _ = tokio::time::timeout(Duration::from_secs(10), h).await;
+        }
+        served
+    }
+}
+
+/// Every few minutes: expired sessions and sign-in attempts out of the database, idle addresses out of the
+/// per-IP limiter.
+async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        state.limiter.shrink();
+        match backend::users::sessions::purge_expired(&state.backend).await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping: cannot purge sessions"),
+        }
+        if let Ok(mut conn) = state.backend.pool.acquire().await {
+            let _ = backend::users::throttle::purge(&mut conn, Duration::from_secs(86_400)).await;
+        }
     }
 }
 

@@ -16,15 +16,58 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// A bug or an unexpected failure; details are in the server log only.
     Internal,
+    /// Signing in is needed first.
+    Unauthenticated,
+    /// Signed in, but this person's role does not allow it.
+    Forbidden,
+    /// Wrong email or password (the same answer for both, and for an unknown address).
+    InvalidCredentials,
+    /// The account's email address is not confirmed yet (a new link has been sent).
+    EmailNotConfirmed,
+    /// Too many attempts: try again after `Retry-After` seconds.
+    RateLimited,
+    /// A link from an email that is not valid (altered, or never issued).
+    LinkInvalid,
+    /// A one-use link that was already used.
+    LinkUsed,
+    /// A link past its expiry.
+    LinkExpired,
+    /// A state-changing request that came from another site (cross-site request forgery protection).
+    CrossOrigin,
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        Self::InvalidInput,
+        Self::NotFound,
+        Self::ServiceUnavailable,
+        Self::Internal,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::InvalidCredentials,
+        Self::EmailNotConfirmed,
+        Self::RateLimited,
+        Self::LinkInvalid,
+        Self::LinkUsed,
+        Self::LinkExpired,
+        Self::CrossOrigin,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::NotFound => "not_found",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::EmailNotConfirmed => "email_not_confirmed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::LinkUsed => "link_used",
+            ErrorCode::LinkExpired => "link_expired",
+            ErrorCode::CrossOrigin => "cross_origin",
         }
     }
 
@@ -35,6 +78,11 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden | ErrorCode::EmailNotConfirmed | ErrorCode::CrossOrigin => 403,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::LinkInvalid => 400,
+            ErrorCode::LinkUsed | ErrorCode::LinkExpired => 410,
         }
     }
 
@@ -48,6 +96,15 @@ impl ErrorCode {
             ErrorCode::NotFound => Msg::NotFoundShort.text(locale),
             ErrorCode::ServiceUnavailable => Msg::Unavailable.text(locale),
             ErrorCode::Internal => Msg::InternalError.text(locale),
+            ErrorCode::Unauthenticated => Msg::ErrUnauthenticated.text(locale),
+            ErrorCode::Forbidden => Msg::ErrForbidden.text(locale),
+            ErrorCode::InvalidCredentials => Msg::ErrInvalidCredentials.text(locale),
+            ErrorCode::EmailNotConfirmed => Msg::ErrEmailNotConfirmed.text(locale),
+            ErrorCode::RateLimited => Msg::ErrRateLimited.text(locale),
+            ErrorCode::LinkInvalid => Msg::ErrLinkInvalid.text(locale),
+            ErrorCode::LinkUsed => Msg::ErrLinkUsed.text(locale),
+            ErrorCode::LinkExpired => Msg::ErrLinkExpired.text(locale),
+            ErrorCode::CrossOrigin => Msg::ErrCrossOrigin.text(locale),
         }
     }
 }

@@ -115,6 +115,125 @@ messages! {
     Note => "Nota", "Note";
     Citizen => "Cittadino", "Citizen";
     Legend => "Legenda", "Legend";
+    ErrUnauthenticated => "Per continuare devi accedere.", "Please sign in to continue.";
+    ErrForbidden => "Il tuo ruolo non consente questa operazione.", "Your role does not allow this.";
+    ErrInvalidCredentials => "Email o password non corretti.", "Wrong email or password.";
+    ErrEmailNotConfirmed => "Il tuo indirizzo email non è ancora confermato: ti abbiamo inviato un nuovo collegamento per confermarlo.", "Your email address is not confirmed yet: we have sent you a new link to confirm it.";
+    ErrRateLimited => "Troppi tentativi. Riprova più tardi.", "Too many attempts. Please try again later.";
+    ErrLinkInvalid => "Questo collegamento non è valido: controlla di averlo copiato per intero, o chiedine uno nuovo.", "This link is not valid: check you copied all of it, or ask for a new one.";
+    ErrLinkUsed => "Questo collegamento è già stato usato. Se serve, chiedine uno nuovo.", "This link has already been used. Ask for a new one if you need to.";
+    ErrLinkExpired => "Questo collegamento è scaduto. Chiedine uno nuovo.", "This link has expired. Ask for a new one.";
+    ErrCrossOrigin => "Richiesta rifiutata: proveniva da un altro sito.", "Request refused: it came from another site.";
+    SignIn => "Accedi", "Sign in";
+    SignOut => "Esci", "Sign out";
+    Register => "Registrati", "Register";
+    MyPage => "La mia pagina", "My page";
+    SignedInAs => "Accesso come", "Signed in as";
+    Account => "Account", "Account";
+    DevMailbox => "Posta in uscita", "Outgoing mail";
+    FormNotSent => "Non è stato possibile completare l'operazione:", "That did not work:";
+    Email => "Email", "Email";
+    Password => "Password", "Password";
+    ShowPassword => "Mostra la password", "Show the password";
+    LoginTitle => "Accedi a Segnala", "Sign in to Segnala";
+    LoginIntro => "Con l'accesso ritrovi le tue segnalazioni e scegli quali notifiche ricevere. Il personale del Comune accede qui al proprio lavoro.", "Signed in, you find your reports and choose which notifications you get. The municipality's staff sign in here to their work.";
+    ForgotPasswordLink => "Hai dimenticato la password?", "Forgot your password?";
+    NoAccount => "Non hai un account?", "No account yet?";
+    HaveAccount => "Hai già un account?", "Already have an account?";
+    SignInWith => "Accedi con", "Sign in with";
+    Or => "oppure", "or";
+    NoticeSignedOut => "Sei uscito da Segnala.", "You have signed out of Segnala.";
+    NoticePasswordChanged => "Password cambiata. Accedi con quella nuova.", "Password changed. Sign in with the new one.";
+    NoticeSessionEnded => "Sessione terminata.", "Session ended.";
+    NoticeSaved => "Modifiche salvate.", "Changes saved.";
+    NoticeTwoFactorOn => "Verifica in due passaggi attivata.", "Two-step verification turned on.";
+    NoticeTwoFactorOff => "Verifica in due passaggi disattivata.", "Two-step verification turned off.";
+    NoticeSignInFirst => "Accedi per continuare.", "Sign in to continue.";
+    TotpTitle => "Verifica in due passaggi", "Two-step verification";
+    TotpIntro => "Scrivi il codice di 6 cifre che vedi ora nella tua app di autenticazione.", "Type the 6-digit code your authenticator app shows now.";
+    TotpCode => "Codice di verifica", "Verification code";
+    Verify => "Verifica", "Verify";
+    RegisterTitle => "Crea un account", "Create an account";
+    RegisterIntro => "Con un account ritrovi le tue segnalazioni e scegli quali notifiche ricevere. Non serve per inviare una segnalazione.", "With an account you find your reports and choose which notifications you get. You do not need one to send a report.";
+    Name => "Nome e cognome", "Full name";
+    NameHint => "Come ti chiameremo nei messaggi. Non viene mostrato in pubblico.", "How our messages will address you. It is not shown in public.";
+    EmailHint => "Ti invieremo un collegamento per confermarlo.", "We will send a link to confirm it.";
+    PasswordHint => "Almeno 12 caratteri. Una frase di tre o quattro parole è facile da ricordare e difficile da indovinare.", "At least 12 characters. A phrase of three or four words is easy to remember and hard to guess.";
+    CreateAccount => "Crea l'account", "Create the account";
+    PrivacyNote => "Useremo il tuo indirizzo solo per i messaggi di Segnala; puoi scegliere quali ricevere.", "We use your address only for Segnala's messages; you choose which ones you get.";
+    CheckMailTitle => "Controlla la tua email", "Check your email";
+    CheckMailText => "Se l'indirizzo può essere usato, abbiamo inviato a {} un messaggio con un collegamento per attivare l'account. Il collegamento vale 48 ore.", "If the address can be used, we have sent {} a message with a link to activate the account. The link works for 48 hours.";
+    NoMailHint => "Non arriva? Controlla la posta indesiderata, o registrati di nuovo tra qualche minuto per ricevere un nuovo collegamento.", "Nothing yet? Check your spam folder, or register again in a few minutes to get a new link.";
+    ConfirmTitle => "Conferma il tuo indirizzo", "Confirm your address";
+    ConfirmIntro => "Per attivare l'account {} scrivi la password che hai scelto registrandoti.", "To activate the account {}, type the password you chose when registering.";
+    ConfirmButton => "Conferma e accedi", "Confirm and sign in";
+    ForgotTitle => "Password dimenticata", "Forgotten password";
+    ForgotIntro => "Scrivi l'indirizzo del tuo account: ti invieremo un collegamento per sceglierne una nuova.", "Type your account's address: we will send you a link to choose a new password.";
+    SendLink => "Invia il collegamento", "Send the link";
+    ForgotSent => "Se esiste un account con questo indirizzo, ti abbiamo inviato un collegamento per scegliere una nuova password. Vale 60 minuti.", "If an account with this address exists, we have sent it a link to choose a new password. It works for 60 minutes.";
+    ResetTitle => "Scegli una nuova password", "Choose a new password";
+    ResetIntro => "Nuova password per l'account {}. Tutte le sessioni aperte verranno chiuse.", "New password for the account {}. Every open session will be ended.";
+    NewPassword => "Nuova password", "New password";
+    SavePassword => "Salva la password", "Save the password";
+    AskNewLink => "Chiedi un nuovo collegamento", "Ask for a new link";
+    MyAccount => "Il mio account", "My account";
+    RoleLabel => "Ruolo", "Role";
+    Offices => "Uffici", "Offices";
+    ContractorLabel => "Ditta", "Contractor";
+    MemberSince => "Iscritto dal", "Member since";
+    MyReports => "Le mie segnalazioni", "My reports";
+    MyReportsEmpty => "Non hai ancora inviato segnalazioni con questo account.", "You have not sent any report with this account yet.";
+    PrivateReport => "Privata", "Private";
+    MailNotifications => "Notifiche via email", "Email notifications";
+    MailNotificationsIntro => "Scegli quali messaggi ricevere. I messaggi sul tuo account (conferme, password) arrivano comunque.", "Choose which messages you get. Messages about your account (confirmations, passwords) always come.";
+    Save => "Salva", "Save";
+    EmailLanguage => "Lingua delle email", "Language of emails";
+    ChangePassword => "Cambia password", "Change password";
+    CurrentPassword => "Password attuale", "Current password";
+    ChangePasswordNote => "Cambiando la password chiudi tutte le altre sessioni aperte.", "Changing your password ends every other open session.";
+    TwoFactorOnText => "Attiva: all'accesso chiediamo anche un codice dalla tua app di autenticazione.", "On: signing in also asks for a code from your authenticator app.";
+    TwoFactorOffText => "Non attiva. Consigliata a chi lavora per il Comune.", "Off. Recommended for everyone working for the municipality.";
+    TwoFactorStart => "Attiva la verifica in due passaggi", "Turn on two-step verification";
+    TwoFactorScan => "Inquadra il codice QR con un'app di autenticazione (o scrivi la chiave a mano), poi scrivi il codice di 6 cifre che mostra.", "Scan the QR code with an authenticator app (or type the key by hand), then type the 6-digit code it shows.";
+    TwoFactorKey => "Chiave", "Key";
+    TwoFactorEnable => "Attiva", "Turn on";
+    TwoFactorDisable => "Disattiva la verifica in due passaggi", "Turn off two-step verification";
+    ActiveSessions => "Sessioni attive", "Active sessions";
+    ActiveSessionsIntro => "I dispositivi da cui hai fatto l'accesso. Termina quelli che non riconosci.", "The devices you signed in from. End the ones you do not recognise.";
+    ThisDevice => "questo dispositivo", "this device";
+    SignedInOn => "Accesso", "Signed in";
+    LastSeen => "Ultima attività", "Last active";
+    EndSession => "Termina", "End";
+    UnknownDevice => "Dispositivo sconosciuto", "Unknown device";
+    SignInNeeded => "Per vedere questa pagina devi accedere.", "You need to sign in to see this page.";
+    UnsubscribeTitle => "Notifiche via email", "Email notifications";
+    UnsubscribeAsk => "Vuoi smettere di ricevere all'indirizzo {} questi messaggi:", "Do you want to stop these messages to {}:";
+    UnsubscribeAll => "tutte le notifiche facoltative", "every optional notification";
+    UnsubscribeButton => "Non inviarmeli più", "Stop sending them";
+    UnsubscribeDone => "Fatto: non invieremo più questi messaggi all'indirizzo {}:", "Done: we will no longer send these messages to {}:";
+    Resubscribe => "Ho cambiato idea: inviameli di nuovo", "I changed my mind: send them again";
+    ResubscribeDone => "Fatto: invieremo di nuovo questi messaggi all'indirizzo {}:", "Done: we will send these messages to {} again:";
+    MailboxIntro => "Ogni messaggio che Segnala ha scritto, dal più recente.", "Every message Segnala has written, newest first.";
+    SmtpOff => "Nessun server SMTP è configurato: i messaggi restano qui e non vengono inviati.", "No SMTP server is configured: messages stay here and are not sent.";
+    SmtpOn => "Un server SMTP è configurato: i messaggi in attesa vengono inviati.", "An SMTP server is configured: pending messages are being sent.";
+    Recipient => "Destinatario", "Recipient";
+    Subject => "Oggetto", "Subject";
+    Status => "Stato", "Status";
+    Attempts => "Tentativi", "Attempts";
+    Written => "Scritto", "Written";
+    OlderMessages => "Messaggi precedenti", "Older messages";
+    SendTest => "Invia un messaggio di prova", "Send a test message";
+    TestQueued => "Messaggio di prova in coda.", "Test message queued.";
+    PlainText => "Testo semplice", "Plain text";
+    HtmlPreview => "Anteprima HTML", "HTML preview";
+    LastError => "Ultimo errore", "Last error";
+    SmtpReply => "Risposta del server SMTP", "SMTP server's reply";
+    BackToMailbox => "Torna alla posta in uscita", "Back to outgoing mail";
+    MailboxEmpty => "Nessun messaggio.", "No messages.";
+    SentAt => "Inviato", "Sent";
+    NextAttempt => "Prossimo tentativo", "Next attempt";
+    Yes => "sì", "yes";
+    No => "no", "no";
 }
 
 impl ReportState {
@@ -140,6 +259,31 @@ impl ReportState {
             (Duplicate, Locale::En) => "Duplicate",
             (Reopened, Locale::It) => "Riaperta",
             (Reopened, Locale::En) => "Reopened",
+        }
+    }
+}
+
+impl crate::user::Role {
+    /// Name of the role in the given language.
+    pub fn label(self, locale: Locale) -> &'static str {
+        use crate::user::Role::*;
+        match (self, locale) {
+            (Citizen, Locale::It) => "Cittadino",
+            (Citizen, Locale::En) => "Citizen",
+            (Administrator, Locale::It) => "Amministratore",
+            (Administrator, Locale::En) => "Administrator",
+            (UrpOperator, Locale::It) => "Operatore URP",
+            (UrpOperator, Locale::En) => "Public relations (URP) operator",
+            (OfficeManager, Locale::It) => "Responsabile d'ufficio",
+            (OfficeManager, Locale::En) => "Office manager",
+            (OfficeStaff, Locale::It) => "Personale d'ufficio",
+            (OfficeStaff, Locale::En) => "Office staff",
+            (Contractor, Locale::It) => "Ditta esterna",
+            (Contractor, Locale::En) => "External contractor",
+            (Moderator, Locale::It) => "Moderatore",
+            (Moderator, Locale::En) => "Moderator",
+            (Observer, Locale::It) => "Osservatore",
+            (Observer, Locale::En) => "Observer",
         }
     }
 }
@@ -216,6 +360,12 @@ pub fn date_label(at: DateTime<Utc>, locale: Locale) -> String {
         Locale::It => format!("{d:02}/{m:02}/{y:04}"),
         Locale::En => format!("{y:04}-{m:02}-{d:02}"),
     }
+}
+
+/// A time of day in UTC, `14:05:09 UTC` (for logs such as the mailbox).
+pub fn time_label(at: DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}:{:02} UTC", at.hour(), at.minute(), at.second())
 }
 
 #[cfg(test)]

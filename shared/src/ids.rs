@@ -38,3 +38,19 @@ typed_id!(
     /// An area: the municipality boundary or one of its districts.
     AreaId(i32)
 );
+typed_id!(
+    /// A person with an account: a citizen or a member of staff.
+    UserId(i64)
+);
+typed_id!(
+    /// An external contractor (ditta esterna) the municipality assigns work to.
+    ContractorId(i32)
+);
+typed_id!(
+    /// A signed-in browser (one row per login).
+    SessionId(i64)
+);
+typed_id!(
+    /// A message in the mail outbox.
+    MailId(i64)
+);

@@ -8,12 +8,16 @@ pub mod error;
 pub mod geo;
 pub mod i18n;
 pub mod ids;
+pub mod mail;
+pub mod permission;
 pub mod report;
+pub mod user;
 pub mod validation;
 
 pub use error::ErrorCode;
 pub use geo::{BBox, LatLng};
 pub use i18n::Locale;
-pub use ids::{AreaId, CategoryId, OfficeId, ReportId, UpdateId};
+pub use ids::{AreaId, CategoryId, ContractorId, MailId, OfficeId, ReportId, SessionId, UpdateId, UserId};
 pub use report::{Description, ReceiptCode, ReportKind, ReportState, Title};
+pub use user::{Role, Viewer};
 pub use validation::{Field, Rule, ValidationError};

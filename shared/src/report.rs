@@ -374,6 +374,18 @@ pub struct TimelineEntry {
     pub at: DateTime<Utc>,
 }
 
+/// One of the signed-in person's own reports, as "La mia pagina" lists them (private ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyReport {
+    pub receipt_code: String,
+    pub title: String,
+    pub kind: ReportKind,
+    pub state: ReportState,
+    pub category: String,
+    pub is_public: bool,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Everything the public report page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportDetail {

@@ -16,6 +16,15 @@ pub enum Field {
     Description,
     Kind,
     State,
+    Email,
+    Password,
+    CurrentPassword,
+    DisplayName,
+    Role,
+    Office,
+    TotpCode,
+    Locale,
+    DateRange,
 }
 
 impl Field {
@@ -30,6 +39,15 @@ impl Field {
             Field::Description => "description",
             Field::Kind => "kind",
             Field::State => "state",
+            Field::Email => "email",
+            Field::Password => "password",
+            Field::CurrentPassword => "current_password",
+            Field::DisplayName => "display_name",
+            Field::Role => "role",
+            Field::Office => "office",
+            Field::TotpCode => "totp_code",
+            Field::Locale => "locale",
+            Field::DateRange => "date_range",
         }
     }
 
@@ -52,6 +70,24 @@ impl Field {
             (Field::Kind, Locale::En) => "kind",
             (Field::State, Locale::It) => "stato",
             (Field::State, Locale::En) => "state",
+            (Field::Email, Locale::It) => "email",
+            (Field::Email, Locale::En) => "email",
+            (Field::Password, Locale::It) => "password",
+            (Field::Password, Locale::En) => "password",
+            (Field::CurrentPassword, Locale::It) => "password attuale",
+            (Field::CurrentPassword, Locale::En) => "current password",
+            (Field::DisplayName, Locale::It) => "nome",
+            (Field::DisplayName, Locale::En) => "name",
+            (Field::Role, Locale::It) => "ruolo",
+            (Field::Role, Locale::En) => "role",
+            (Field::Office, Locale::It) => "ufficio",
+            (Field::Office, Locale::En) => "office",
+            (Field::TotpCode, Locale::It) => "codice di verifica",
+            (Field::TotpCode, Locale::En) => "verification code",
+            (Field::Locale, Locale::It) => "lingua",
+            (Field::Locale, Locale::En) => "language",
+            (Field::DateRange, Locale::It) => "periodo",
+            (Field::DateRange, Locale::En) => "period",
         }
     }
 }
@@ -76,6 +112,13 @@ pub enum Rule {
     CornersOrder,
     /// Not one of the known values.
     UnknownValue,
+    /// A password that is on the list of common ones, or trivially guessable (one character, a sequence, the
+    /// email address).
+    TooCommon,
+    /// Does not match what was expected (a wrong current password, a wrong verification code).
+    Mismatch,
+    /// Already in use (an email address that has an account; shown only to administrators).
+    Taken,
 }
 
 /// A field and the rule its value broke.
@@ -132,6 +175,18 @@ impl ValidationError {
             ),
             (Rule::UnknownValue, Locale::It) => format!("Il campo «{field}» ha un valore sconosciuto."),
             (Rule::UnknownValue, Locale::En) => format!("The field “{field}” has an unknown value."),
+            (Rule::TooCommon, Locale::It) => format!(
+                "Il campo «{field}» è troppo facile da indovinare: è tra le più comuni o ripete caratteri, \
+                 sequenze o l'indirizzo email. Una frase di tre o quattro parole va benissimo."
+            ),
+            (Rule::TooCommon, Locale::En) => format!(
+                "The field “{field}” is too easy to guess: it is a common one or repeats characters, sequences or \
+                 the email address. A phrase of three or four words works well."
+            ),
+            (Rule::Mismatch, Locale::It) => format!("Il campo «{field}» non è corretto."),
+            (Rule::Mismatch, Locale::En) => format!("The field “{field}” is not correct."),
+            (Rule::Taken, Locale::It) => format!("Il valore del campo «{field}» è già in uso."),
+            (Rule::Taken, Locale::En) => format!("The value of the field “{field}” is already in use."),
         }
     }
 }

@@ -1,14 +1,24 @@
-//! The top bar: name, and the language switch (plain links, so it works without WASM).
+//! The top bar: name, who is signed in (with "La mia pagina" and "Esci") or "Accedi", and the language switch.
+//! Plain links and one plain form, so it works without WASM.
+//!
+//! Links to the signed-in pages carry `rel="external"`: they are in the other browser bundle (lib.rs), so the
+//! browser loads them as a new page instead of the client-side router looking for them.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use shared::Locale;
 use shared::i18n::Msg;
+use shared::{Locale, Role};
 
+use crate::auth::use_signed_in;
 use crate::i18n::use_locale;
 
 /// Where the language switch sends the visitor: a server route sets the cookie and comes back to `back`.
 pub fn switch_href(target: Locale, back: &str) -> String {
+    format!("/lingua/{}?ritorno={}", target.tag(), encode_path(back))
+}
+
+/// Percent-encodes a same-site path for a query parameter (anything else becomes `/`).
+pub fn encode_path(back: &str) -> String {
     let back = if back.starts_with('/') && !back.starts_with("//") {
         back
     } else {
@@ -23,7 +33,7 @@ pub fn switch_href(target: Locale, back: &str) -> String {
             _ => encoded.push_str(&format!("%{b:02X}")),
         }
     }
-    format!("/lingua/{}?ritorno={encoded}", target.tag())
+    encoded
 }
 
 #[component]
@@ -38,12 +48,44 @@ pub fn Header() -> impl IntoView {
             format!("{}?{}", location.pathname.get(), search)
         }
     };
+    let account = match use_signed_in() {
+        Some(me) => view! {
+            <div class="account-menu">
+                <span class="signed-in">
+                    <span class="visually-hidden">{locale.t(Msg::SignedInAs)} " "</span>
+                    <span class="signed-in-name">{me.name}</span>
+                    <span class="signed-in-role">{format!(" ({})", me.role.label(locale))}</span>
+                </span>
+                {(me.role == Role::Administrator).then(|| view! {
+                    <a href="/amministrazione/posta" rel="external">{locale.t(Msg::DevMailbox)}</a>
+                })}
+                <a href="/la-mia-pagina" rel="external">{locale.t(Msg::MyPage)}</a>
+                <form method="post" action="/esci" class="inline-form">
+                    <button type="submit" class="link-button">{locale.t(Msg::SignOut)}</button>
+                </form>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <div class="account-menu">
+                <a
+                    href=move || format!("/accedi?ritorno={}", encode_path(&location.pathname.get()))
+                    rel="external"
+                    class="sign-in"
+                >
+                    {locale.t(Msg::SignIn)}
+                </a>
+            </div>
+        }
+        .into_any(),
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="brand-name">{locale.t(Msg::AppName)}</span>
                 <span class="brand-tagline">{locale.t(Msg::Tagline)}</span>
             </a>
+            {account}
             <nav class="lang-switch" aria-label=locale.t(Msg::Language)>
                 {Locale::ALL
                     .into_iter()

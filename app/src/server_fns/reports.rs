@@ -26,7 +26,7 @@ pub struct TileConfig {
 }
 
 #[cfg(feature = "ssr")]
-fn state() -> Result<backend::State, AppError> {
+pub(crate) fn state() -> Result<backend::State, AppError> {
     use_context::<backend::State>().ok_or_else(|| {
         tracing::error!("backend::State is not in the Leptos context");
         AppError::Internal

@@ -1,8 +1,9 @@
 //! Report services: what the doors call.
 
 use chrono::Utc;
-use shared::report::{ReportDetail, Viewport};
-use shared::{BBox, ReceiptCode};
+use shared::permission::{Action, Target};
+use shared::report::{MyReport, ReportDetail, Viewport};
+use shared::{BBox, ReceiptCode, Viewer};
 
 use super::store;
 use crate::{Error, Result, State};
@@ -48,4 +49,16 @@ pub async fn get_by_code(state: &State, code: &str) -> Result<ReportDetail> {
     tx.commit().await?;
     report.now = Utc::now();
     Ok(report)
+}
+
+/// The reports the signed-in person sent with their account, newest first (private ones too).
+#[tracing::instrument(skip_all)]
+pub async fn of_reporter(state: &State, viewer: Option<&Viewer>) -> Result<Vec<MyReport>> {
+    let v = crate::users::require(
+        viewer,
+        Action::ManageOwnAccount,
+        Target::User(viewer.map_or(shared::UserId(0), |v| v.id)),
+    )?;
+    let mut conn = state.pool.acquire().await?;
+    store::by_reporter(&mut conn, v.id, 200).await
 }

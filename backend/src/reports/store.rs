@@ -1,8 +1,8 @@
 //! SQL for reports. Functions take a connection (or a transaction) from the caller, which owns its scope.
 
 use chrono::{DateTime, Datelike, Utc};
-use shared::report::{ActorKind, MapPin, ReportDetail, TimelineEntry};
-use shared::{BBox, CategoryId, LatLng, ReceiptCode, ReportId, ReportKind, ReportState};
+use shared::report::{ActorKind, MapPin, MyReport, ReportDetail, TimelineEntry};
+use shared::{BBox, CategoryId, LatLng, ReceiptCode, ReportId, ReportKind, ReportState, UserId};
 use sqlx::PgConnection;
 
 use crate::Result;
@@ -188,4 +188,25 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
     .execute(&mut *conn)
     .await?;
     Ok((id, code))
+}
+
+/// The reports `user` sent with their account, newest first, at most `limit`.
+pub async fn by_reporter(conn: &mut PgConnection, user: UserId, limit: i64) -> Result<Vec<MyReport>> {
+    let rows = sqlx::query_as!(
+        MyReport,
+        r#"
+        select r.receipt_code, r.title, r.kind as "kind: ReportKind", r.state as "state: ReportState",
+               c.name as category, r.is_public, r.created_at
+        from report r
+        join category c using (category_id)
+        where r.reporter_id = $1
+        order by r.created_at desc, r.report_id desc
+        limit $2
+        "#,
+        user as UserId,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows)
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use shared::{ErrorCode, Locale};
+use shared::Locale;
 
 /// A failed API call.
 #[derive(Debug)]
@@ -47,7 +47,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = ?source, "internal error");
                 (code.message(self.locale).to_owned(), None, None)
             }
-            backend::Error::NotFound => (code.message(self.locale).to_owned(), None, None),
+            _ => (code.message(self.locale).to_owned(), None, None),
         };
         let body = Body {
             code: code.as_str(),
@@ -56,10 +56,10 @@ impl IntoResponse for ApiError {
             rule,
         };
         let mut res = (status, Json(body)).into_response();
-        if code == ErrorCode::ServiceUnavailable {
+        if let Some(secs) = self.error.retry_after() {
             res.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("5"),
+                axum::http::HeaderValue::from(secs),
             );
         }
         res

@@ -1,0 +1,327 @@
+//! Signing in (with the second factor's step), registering, confirming the address, and resetting a forgotten
+//! password. Every form posts to the page's own address; `server::http::accounts` handles the post.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::i18n::Msg;
+use shared::user::{DisplayName, Email, check_password_shape};
+use shared::{Field, ValidationError};
+
+use super::{AccountFrame, Notice, notice_from_query};
+use crate::auth::use_auth_options;
+use crate::error::AppError;
+use crate::forms::{FormError, ReturnTo, TextField, safe_return, use_feedback};
+use crate::i18n::use_locale;
+use crate::pages::not_found::ErrorBox;
+use crate::server_fns::users::get_link_status;
+
+fn check_email(s: &str) -> Result<(), ValidationError> {
+    Email::parse(s).map(|_| ())
+}
+
+fn check_name(s: &str) -> Result<(), ValidationError> {
+    DisplayName::parse(s).map(|_| ())
+}
+
+fn check_password(s: &str) -> Result<(), ValidationError> {
+    check_password_shape(s, None)
+}
+
+/// `?ritorno=` of the current address, kept only when it is a path of this site.
+fn return_path() -> String {
+    let query = use_query_map();
+    safe_return(query.read_untracked().get("ritorno").as_deref())
+}
+
+/// `/accedi`
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let options = use_auth_options();
+    let back = return_path();
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::LoginTitle>
+            <Notice notice=notice_from_query() />
+            <p class="lead">{t(Msg::LoginIntro)}</p>
+            <FormError error=feedback.error_of("accedi").filter(|e| e.field().is_none()) />
+            <form method="post" action="/accedi" class="stack">
+                <ReturnTo path=back.clone() />
+                <TextField
+                    name="email"
+                    label=t(Msg::Email)
+                    kind="email"
+                    autocomplete="username"
+                    required=true
+                    value=feedback.value("accedi", "email")
+                    error=feedback.field_error("accedi", Field::Email)
+                    check=check_email
+                />
+                <TextField
+                    name="password"
+                    label=t(Msg::Password)
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    error=feedback.field_error("accedi", Field::Password)
+                />
+                <button type="submit" class="button primary">{t(Msg::SignIn)}</button>
+            </form>
+            <p><a href="/password-dimenticata">{t(Msg::ForgotPasswordLink)}</a></p>
+            <p>{t(Msg::NoAccount)} " " <a href="/registrati">{t(Msg::Register)}</a></p>
+            {options.oidc_label.map(|label| view! {
+                <p class="or">{t(Msg::Or)}</p>
+                <form method="get" action="/accedi/oidc">
+                    <ReturnTo path=back.clone() />
+                    <button type="submit" class="button">{format!("{} {label}", t(Msg::SignInWith))}</button>
+                </form>
+            })}
+        </AccountFrame>
+    }
+}
+
+/// `/accedi/verifica`: the code of the second factor.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::TotpTitle>
+            <p class="lead">{t(Msg::TotpIntro)}</p>
+            <FormError error=feedback.error_of("verifica") />
+            <form method="post" action="/accedi/verifica" class="stack">
+                <ReturnTo path=return_path() />
+                <TextField
+                    name="codice"
+                    label=t(Msg::TotpCode)
+                    kind="text"
+                    autocomplete="one-time-code"
+                    required=true
+                    minlength=6
+                    maxlength=7
+                />
+                <button type="submit" class="button primary">{t(Msg::Verify)}</button>
+            </form>
+        </AccountFrame>
+    }
+}
+
+/// `/registrati`
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let t = move |m| locale.t(m);
+    let (name_error, email_error, password_error) = (
+        feedback.field_error("registrati", Field::DisplayName),
+        feedback.field_error("registrati", Field::Email),
+        feedback.field_error("registrati", Field::Password),
+    );
+    view! {
+        <AccountFrame title=Msg::RegisterTitle>
+            <p class="lead">{t(Msg::RegisterIntro)}</p>
+            <FormError error=feedback.error_of("registrati") />
+            <form method="post" action="/registrati" class="stack">
+                <TextField
+                    name="nome"
+                    label=t(Msg::Name)
+                    autocomplete="name"
+                    hint=t(Msg::NameHint)
+                    required=true
+                    maxlength=DisplayName::MAX
+                    value=feedback.value("registrati", "nome")
+                    error=name_error
+                    check=check_name
+                />
+                <TextField
+                    name="email"
+                    label=t(Msg::Email)
+                    kind="email"
+                    autocomplete="email"
+                    hint=t(Msg::EmailHint)
+                    required=true
+                    value=feedback.value("registrati", "email")
+                    error=email_error
+                    check=check_email
+                />
+                <TextField
+                    name="password"
+                    label=t(Msg::Password)
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=t(Msg::PasswordHint)
+                    required=true
+                    minlength=shared::user::PASSWORD_MIN
+                    maxlength=shared::user::PASSWORD_MAX
+                    error=password_error
+                    check=check_password
+                />
+                <p class="muted">{t(Msg::PrivacyNote)}</p>
+                <button type="submit" class="button primary">{t(Msg::CreateAccount)}</button>
+            </form>
+            <p>{t(Msg::HaveAccount)} " " <a href="/accedi">{t(Msg::SignIn)}</a></p>
+        </AccountFrame>
+    }
+}
+
+/// `/registrati/inviata?a=m***@esempio.it`: the message is on its way.
+#[component]
+pub fn RegisterSentPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let to = query.read_untracked().get("a").unwrap_or_default();
+    view! {
+        <AccountFrame title=Msg::CheckMailTitle>
+            <p class="lead" role="status">{locale.t(Msg::CheckMailText).replace("{}", &to)}</p>
+            <p class="muted">{locale.t(Msg::NoMailHint)}</p>
+        </AccountFrame>
+    }
+}
+
+/// A link that cannot be used (altered, used, expired): say which, and what to do.
+#[component]
+fn LinkProblem(error: AppError, retry_href: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ErrorBox error=error />
+        <p><a class="button" href=retry_href>{locale.t(Msg::AskNewLink)}</a></p>
+    }
+}
+
+/// `/conferma-email/{token}`: the password chosen at registration confirms the address and signs in.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let params = use_params_map();
+    let token = params.read_untracked().get("token").unwrap_or_default();
+    let status = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        |token| get_link_status(false, token),
+    );
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::ConfirmTitle>
+            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {
+                    let feedback = feedback.clone();
+                    let token = token.clone();
+                    move || {
+                        let feedback = feedback.clone();
+                        let token = token.clone();
+                        Suspend::new(async move {
+                            match status.await {
+                                Ok(email) => view! {
+                                    <p class="lead">{t(Msg::ConfirmIntro).replace("{}", &email)}</p>
+                                    <FormError error=feedback.error_of("conferma") />
+                                    <form method="post" action=format!("/conferma-email/{token}") class="stack">
+                                        <TextField
+                                            name="password"
+                                            label=t(Msg::Password)
+                                            kind="password"
+                                            autocomplete="current-password"
+                                            required=true
+                                        />
+                                        <button type="submit" class="button primary">{t(Msg::ConfirmButton)}</button>
+                                    </form>
+                                }
+                                .into_any(),
+                                Err(e) => view! { <LinkProblem error=e retry_href="/registrati" /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </AccountFrame>
+    }
+}
+
+/// `/password-dimenticata`
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let query = use_query_map();
+    let sent = query.read_untracked().get("inviata").is_some();
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::ForgotTitle>
+            {sent.then(|| view! { <p class="notice" role="status">{t(Msg::ForgotSent)}</p> })}
+            <p class="lead">{t(Msg::ForgotIntro)}</p>
+            <FormError error=feedback.error_of("dimenticata") />
+            <form method="post" action="/password-dimenticata" class="stack">
+                <TextField
+                    name="email"
+                    label=t(Msg::Email)
+                    kind="email"
+                    autocomplete="username"
+                    required=true
+                    value=feedback.value("dimenticata", "email")
+                    check=check_email
+                />
+                <button type="submit" class="button primary">{t(Msg::SendLink)}</button>
+            </form>
+        </AccountFrame>
+    }
+}
+
+/// `/nuova-password/{token}`
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let params = use_params_map();
+    let token = params.read_untracked().get("token").unwrap_or_default();
+    let status = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        |token| get_link_status(true, token),
+    );
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::ResetTitle>
+            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {
+                    let feedback = feedback.clone();
+                    let token = token.clone();
+                    move || {
+                        let feedback = feedback.clone();
+                        let token = token.clone();
+                        Suspend::new(async move {
+                            match status.await {
+                                Ok(email) => view! {
+                                    <p class="lead">{t(Msg::ResetIntro).replace("{}", &email)}</p>
+                                    <FormError error=feedback.error_of("nuova").filter(|e| e.field().is_none()) />
+                                    <form method="post" action=format!("/nuova-password/{token}") class="stack">
+                                        <TextField
+                                            name="password"
+                                            label=t(Msg::NewPassword)
+                                            kind="password"
+                                            autocomplete="new-password"
+                                            hint=t(Msg::PasswordHint)
+                                            required=true
+                                            minlength=shared::user::PASSWORD_MIN
+                                            maxlength=shared::user::PASSWORD_MAX
+                                            error=feedback.field_error("nuova", Field::Password)
+                                            check=check_password
+                                        />
+                                        <button type="submit" class="button primary">{t(Msg::SavePassword)}</button>
+                                    </form>
+                                }
+                                .into_any(),
+                                Err(e) => view! { <LinkProblem error=e retry_href="/password-dimenticata" /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </AccountFrame>
+    }
+}

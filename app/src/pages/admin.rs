@@ -1,0 +1,166 @@
+//! Administration pages. For now the development mailbox: every message of the outbox, what happened to it, and
+//! its text and HTML as sent (the way to read mail when no SMTP server is configured).
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::i18n::{Msg, age_label, date_label, time_label};
+use shared::mail::{MailDetail, MailPage, MailStatus};
+
+use crate::forms::{FormError, TextField, use_feedback};
+use crate::i18n::use_locale;
+use crate::pages::account::{AccountFrame, Notice, notice_from_query};
+use crate::pages::not_found::ErrorBox;
+use crate::server_fns::mail::{get_mail, get_mailbox};
+
+#[component]
+fn StatusTag(status: MailStatus) -> impl IntoView {
+    let locale = use_locale();
+    let class = match status {
+        MailStatus::Pending => "tag tag-pending",
+        MailStatus::Sent => "tag tag-sent",
+        MailStatus::Failed => "tag tag-failed",
+        MailStatus::Suppressed => "tag",
+    };
+    view! { <span class=class>{status.label(locale)}</span> }
+}
+
+/// `/amministrazione/posta[?prima=ID]`
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let locale = use_locale();
+    let feedback = use_feedback();
+    let notice = notice_from_query();
+    let before = use_query_map()
+        .read_untracked()
+        .get("prima")
+        .and_then(|p| p.parse::<i64>().ok());
+    let page = Resource::new(move || before, get_mailbox);
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::DevMailbox>
+            <Notice notice=notice />
+            <p class="lead">{t(Msg::MailboxIntro)}</p>
+            <details class="send-test">
+                <summary>{t(Msg::SendTest)}</summary>
+                <FormError error=feedback.error_of("prova") />
+                <form method="post" action="/amministrazione/posta/prova" class="stack">
+                    <TextField name="email" label=t(Msg::Recipient) kind="email" required=true
+                        value=feedback.value("prova", "email") />
+                    <button type="submit" class="button">{t(Msg::SendTest)}</button>
+                </form>
+            </details>
+            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! { <MailTable page=p /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AccountFrame>
+    }
+}
+
+#[component]
+fn MailTable(page: MailPage) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m| locale.t(m);
+    let now = page.now;
+    let counts = page
+        .counts
+        .iter()
+        .map(|(s, n)| format!("{}: {n}", s.label(locale)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let smtp = if page.smtp { Msg::SmtpOn } else { Msg::SmtpOff };
+    let rows = if page.items.is_empty() {
+        view! { <p class="muted">{t(Msg::MailboxEmpty)}</p> }.into_any()
+    } else {
+        view! {
+            <table class="mailbox">
+                <thead><tr>
+                    <th scope="col">{t(Msg::Written)}</th>
+                    <th scope="col">{t(Msg::Recipient)}</th>
+                    <th scope="col">{t(Msg::Subject)}</th>
+                    <th scope="col">{t(Msg::Status)}</th>
+                    <th scope="col">{t(Msg::Attempts)}</th>
+                </tr></thead>
+                <tbody>
+                    {page.items.into_iter().map(|m| view! {
+                        <tr class="mail-row">
+                            <td><time datetime=m.created_at.to_rfc3339()>{age_label(m.created_at, now, locale)}</time></td>
+                            <td class="mail-to">{m.recipient}</td>
+                            <td><a href=format!("/amministrazione/posta/{}", m.id)>{m.subject}</a></td>
+                            <td><StatusTag status=m.status /></td>
+                            <td>{m.attempts}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <p class="notice">{t(smtp)}</p>
+        <p class="muted mail-counts">{counts}</p>
+        {rows}
+        {page.next.map(|n| view! {
+            <p><a href=format!("/amministrazione/posta?prima={n}")>{t(Msg::OlderMessages)} " ›"</a></p>
+        })}
+    }
+}
+
+/// `/amministrazione/posta/{id}`
+#[component]
+pub fn MailPageView() -> impl IntoView {
+    let locale = use_locale();
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|i| i.parse::<i64>().ok())
+        .unwrap_or_default();
+    let mail = Resource::new(move || id, get_mail);
+    let t = move |m| locale.t(m);
+    view! {
+        <AccountFrame title=Msg::DevMailbox>
+            <p class="breadcrumb"><a href="/amministrazione/posta">{"‹ "}{t(Msg::BackToMailbox)}</a></p>
+            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match mail.await {
+                        Ok(m) => view! { <MailView mail=m /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AccountFrame>
+    }
+}
+
+#[component]
+fn MailView(mail: MailDetail) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m| locale.t(m);
+    let s = mail.summary;
+    view! {
+        <h2 class="mail-subject">{s.subject}</h2>
+        <dl class="facts">
+            <dt>{t(Msg::Recipient)}</dt><dd class="mail-to">{s.recipient}</dd>
+            <dt>{t(Msg::Status)}</dt><dd><StatusTag status=s.status /></dd>
+            <dt>{t(Msg::Written)}</dt><dd>{date_label(s.created_at, locale)} " " {time_label(s.created_at)}</dd>
+            {s.sent_at.map(|at| view! { <dt>{t(Msg::SentAt)}</dt><dd>{date_label(at, locale)} " " {time_label(at)}</dd> })}
+            {(s.status == MailStatus::Pending).then(|| view! {
+                <dt>{t(Msg::NextAttempt)}</dt><dd>{time_label(mail.next_attempt_at)}</dd>
+            })}
+            <dt>{t(Msg::Attempts)}</dt><dd>{s.attempts}</dd>
+            <dt>"Message-ID"</dt><dd><code>{mail.message_id}</code></dd>
+            <dt>"List-Unsubscribe"</dt><dd><a href=mail.unsubscribe_url.clone()>{mail.unsubscribe_url.clone()}</a></dd>
+            {s.last_error.map(|e| view! { <dt>{t(Msg::LastError)}</dt><dd class="mail-error">{e}</dd> })}
+            {mail.smtp_reply.map(|r| view! { <dt>{t(Msg::SmtpReply)}</dt><dd><code>{r}</code></dd> })}
+        </dl>
+        <h3>{t(Msg::PlainText)}</h3>
+        <pre class="mail-text">{mail.body_text}</pre>
+        <h3>{t(Msg::HtmlPreview)}</h3>
+        // Sandboxed: no scripts, no forms, no navigation of this page.
+        <iframe class="mail-html" sandbox="" srcdoc=mail.body_html title=t(Msg::HtmlPreview)></iframe>
+    }
+}

@@ -1,0 +1,398 @@
+//! The messages Segnala writes, in Italian and English. Each kind says what it has to say once ([`Content`]); one
+//! renderer makes the plain-text and the HTML part from it, with the same footer and unsubscribe link, so every
+//! message looks alike and nothing is written twice. No template engine: the texts are Rust, checked by the
+//! compiler, and a test renders every kind in both languages.
+
+use shared::Locale;
+use shared::mail::MailKind;
+
+/// A message to send, with what its template needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    ConfirmAccount {
+        name: String,
+        link: String,
+    },
+    AlreadyRegistered {
+        sign_in: String,
+        reset: String,
+    },
+    PasswordReset {
+        name: String,
+        link: String,
+        minutes: u64,
+    },
+    PasswordChanged {
+        name: String,
+        reset: String,
+    },
+    /// `what` is already in the recipient's language ("la segnalazione «Buca in via Roma»").
+    ConfirmAction {
+        what: String,
+        link: String,
+    },
+    TwoFactorChanged {
+        name: String,
+        enabled: bool,
+    },
+    Test {
+        by: String,
+    },
+}
+
+impl Message {
+    pub fn kind(&self) -> MailKind {
+        match self {
+            Message::ConfirmAccount { .. } => MailKind::ConfirmAccount,
+            Message::AlreadyRegistered { .. } => MailKind::AlreadyRegistered,
+            Message::PasswordReset { .. } => MailKind::PasswordReset,
+            Message::PasswordChanged { .. } => MailKind::PasswordChanged,
+            Message::ConfirmAction { .. } => MailKind::ConfirmAction,
+            Message::TwoFactorChanged { .. } => MailKind::TwoFactorChanged,
+            Message::Test { .. } => MailKind::Test,
+        }
+    }
+}
+
+/// What a message says, before it is laid out.
+struct Content {
+    subject: String,
+    greeting: String,
+    paragraphs: Vec<String>,
+    /// The one thing to do: a button in HTML, a link on its own line in text.
+    action: Option<(String, String)>,
+    after: Vec<String>,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What every message's frame needs.
+pub struct Frame<'a> {
+    pub organisation: &'a str,
+    pub site: &'a str,
+    pub unsubscribe: &'a str,
+    /// True for optional notifications (the link turns this one off), false for account messages (it turns off
+    /// every optional notification; account messages themselves are always sent).
+    pub optional: bool,
+}
+
+fn hello(name: &str, locale: Locale) -> String {
+    match (locale, name.is_empty()) {
+        (Locale::It, false) => format!("Gentile {name},"),
+        (Locale::It, true) => "Gentile utente,".into(),
+        (Locale::En, false) => format!("Dear {name},"),
+        (Locale::En, true) => "Hello,".into(),
+    }
+}
+
+fn content(m: &Message, locale: Locale, org: &str) -> Content {
+    use Locale::{En, It};
+    let s = |it: &str, en: &str| match locale {
+        It => it.to_owned(),
+        En => en.to_owned(),
+    };
+    match m {
+        Message::ConfirmAccount { name, link } => Content {
+            subject: s("Conferma il tuo indirizzo email", "Confirm your email address"),
+            greeting: hello(name, locale),
+            paragraphs: vec![match locale {
+                It => format!("grazie per esserti registrato su Segnala, il servizio di segnalazioni di {org}. Per attivare l'account conferma il tuo indirizzo email:"),
+                En => format!("thank you for registering with Segnala, {org}'s reporting service. To activate your account, confirm your email address:"),
+            }],
+            action: Some((s("Conferma l'indirizzo", "Confirm the address"), link.clone())),
+            after: vec![s(
+                "Il collegamento vale 48 ore e si usa una volta sola; ti chiederemo la password che hai scelto. Se non ti sei registrato tu, ignora questo messaggio: senza conferma l'account non si attiva.",
+                "The link works for 48 hours, once; you will be asked for the password you chose. If you did not register, ignore this message: without confirmation the account stays inactive.",
+            )],
+        },
+        Message::AlreadyRegistered { sign_in, reset } => Content {
+            subject: s("Hai già un account su Segnala", "You already have a Segnala account"),
+            greeting: hello("", locale),
+            paragraphs: vec![
+                s(
+                    "qualcuno (forse tu) ha chiesto di registrare questo indirizzo, ma un account con questo indirizzo esiste già. Nessun nuovo account è stato creato.",
+                    "someone (perhaps you) asked to register this address, but an account with this address already exists. No new account was created.",
+                ),
+                match locale {
+                    It => format!("Per accedere: {sign_in}"),
+                    En => format!("To sign in: {sign_in}"),
+                },
+            ],
+            action: Some((s("Ho dimenticato la password", "I forgot my password"), reset.clone())),
+            after: vec![s(
+                "Se non sei stato tu, non devi fare nulla: il tuo account non è cambiato.",
+                "If it was not you, there is nothing to do: your account has not changed.",
+            )],
+        },
+        Message::PasswordReset { name, link, minutes } => Content {
+            subject: s("Scegli una nuova password", "Choose a new password"),
+            greeting: hello(name, locale),
+            paragraphs: vec![s(
+                "abbiamo ricevuto una richiesta di reimpostare la password del tuo account Segnala. Per sceglierne una nuova:",
+                "we received a request to reset the password of your Segnala account. To choose a new one:",
+            )],
+            action: Some((s("Scegli una nuova password", "Choose a new password"), link.clone())),
+            after: vec![match locale {
+                It => format!("Il collegamento vale {minutes} minuti e si usa una volta sola. Se non l'hai chiesto tu, ignora questo messaggio: la password resta quella di prima."),
+                En => format!("The link works for {minutes} minutes, once. If you did not ask for it, ignore this message: your password stays as it was."),
+            }],
+        },
+        Message::PasswordChanged { name, reset } => Content {
+            subject: s("La tua password è stata cambiata", "Your password was changed"),
+            greeting: hello(name, locale),
+            paragraphs: vec![s(
+                "la password del tuo account Segnala è appena stata cambiata, e tutte le altre sessioni aperte sono state chiuse.",
+                "the password of your Segnala account has just been changed, and every other open session has been ended.",
+            )],
+            action: None,
+            after: vec![match locale {
+                It => format!("Se non sei stato tu, reimposta subito la password: {reset}"),
+                En => format!("If it was not you, reset your password now: {reset}"),
+            }],
+        },
+        Message::ConfirmAction { what, link } => Content {
+            subject: s("Conferma il tuo indirizzo email", "Confirm your email address"),
+            greeting: hello("", locale),
+            paragraphs: vec![match locale {
+                It => format!("per completare {what} su Segnala conferma che questo indirizzo è tuo:"),
+                En => format!("to complete {what} on Segnala, confirm that this address is yours:"),
+            }],
+            action: Some((s("Conferma", "Confirm"), link.clone())),
+            after: vec![s(
+                "Il collegamento vale 48 ore e si usa una volta sola. Se non sei stato tu, ignora questo messaggio: senza conferma non succede nulla.",
+                "The link works for 48 hours, once. If it was not you, ignore this message: without confirmation nothing happens.",
+            )],
+        },
+        Message::TwoFactorChanged { name, enabled } => Content {
+            subject: match (locale, enabled) {
+                (It, true) => "Verifica in due passaggi attivata".into(),
+                (It, false) => "Verifica in due passaggi disattivata".into(),
+                (En, true) => "Two-step verification turned on".into(),
+                (En, false) => "Two-step verification turned off".into(),
+            },
+            greeting: hello(name, locale),
+            paragraphs: vec![match (locale, enabled) {
+                (It, true) => "da ora per accedere a Segnala ti chiederemo anche il codice della tua app di autenticazione.".into(),
+                (It, false) => "da ora per accedere a Segnala basterà la password.".into(),
+                (En, true) => "from now on, signing in to Segnala will also ask for the code from your authenticator app.".into(),
+                (En, false) => "from now on, your password alone signs you in to Segnala.".into(),
+            }],
+            action: None,
+            after: vec![s(
+                "Se non sei stato tu, cambia subito la password e avvisa l'amministratore.",
+                "If it was not you, change your password now and tell the administrator.",
+            )],
+        },
+        Message::Test { by } => Content {
+            subject: s("Messaggio di prova di Segnala", "Segnala test message"),
+            greeting: hello("", locale),
+            paragraphs: vec![match locale {
+                It => format!("questo è un messaggio di prova inviato da {by} per verificare le impostazioni della posta di Segnala. Se lo leggi, funzionano."),
+                En => format!("this is a test message sent by {by} to check Segnala's mail settings. If you can read it, they work."),
+            }],
+            action: None,
+            after: vec![],
+        },
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders `m` in `locale` inside the common frame.
+pub fn render(m: &Message, locale: Locale, frame: &Frame<'_>) -> Rendered {
+    let c = content(m, locale, frame.organisation);
+    let footer = match (locale, frame.optional) {
+        (Locale::It, true) => format!(
+            "Ricevi questo messaggio da Segnala, il servizio di segnalazioni di {}. Per non ricevere più messaggi di questo tipo: {}",
+            frame.organisation, frame.unsubscribe
+        ),
+        (Locale::It, false) => format!(
+            "Questo è un messaggio di servizio di Segnala ({}) sul tuo indirizzo: arriva comunque. Per non ricevere più le notifiche facoltative: {}",
+            frame.organisation, frame.unsubscribe
+        ),
+        (Locale::En, true) => format!(
+            "You receive this message from Segnala, {}'s reporting service. To stop messages of this kind: {}",
+            frame.organisation, frame.unsubscribe
+        ),
+        (Locale::En, false) => format!(
+            "This is a service message from Segnala ({}) about your address: it is always sent. To stop every optional notification: {}",
+            frame.organisation, frame.unsubscribe
+        ),
+    };
+
+    let mut text = format!("{}\n\n", c.greeting);
+    for p in &c.paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = &c.action {
+        text.push_str(&format!("{label}:\n{url}\n\n"));
+    }
+    for p in &c.after {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "-- \nSegnala · {}\n{}\n{footer}\n",
+        frame.organisation, frame.site
+    ));
+
+    let para = |p: &str| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p));
+    let mut body = para(&c.greeting);
+    for p in &c.paragraphs {
+        body.push_str(&para(p));
+    }
+    if let Some((label, url)) = &c.action {
+        body.push_str(&format!(
+            "<p style=\"margin:24px 0\"><a href=\"{url}\" style=\"background:#0b5394;color:#fff;padding:12px 20px;\
+             border-radius:4px;text-decoration:none;display:inline-block\">{label}</a></p>\
+             <p style=\"margin:0 0 16px;font-size:13px;color:#555\">{url_text}</p>",
+            url = escape(url),
+            label = escape(label),
+            url_text = escape(url),
+        ));
+    }
+    for p in &c.after {
+        body.push_str(&para(p));
+    }
+    let footer_html = escape(&footer).replace(
+        &escape(frame.unsubscribe),
+        &format!(
+            "<a href=\"{u}\" style=\"color:#555\">{u}</a>",
+            u = escape(frame.unsubscribe)
+        ),
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
+         <body style=\"margin:0;padding:0;background:#f4f4f4\"><div style=\"max-width:600px;margin:0 auto;padding:24px;\
+         background:#fff;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a\">\
+         <p style=\"margin:0 0 24px;font-weight:bold;color:#0b5394\">Segnala · {org}</p>{body}\
+         <hr style=\"border:none;border-top:1px solid #ddd;margin:24px 0\">\
+         <p style=\"margin:0;font-size:13px;color:#555\">{footer_html}</p></div></body></html>",
+        lang = locale.tag(),
+        subject = escape(&c.subject),
+        org = escape(frame.organisation),
+    );
+    Rendered {
+        subject: c.subject,
+        text,
+        html,
+    }
+}
+
+/// A message of each kind, with recognisable values (for tests and the development mailbox's preview).
+pub fn samples() -> Vec<Message> {
+    let link = "https://segnala.example/conferma-email/abc".to_owned();
+    let all: Vec<Message> = shared::mail::MailKind::ALL
+        .into_iter()
+        .map(|k| match k {
+            MailKind::ConfirmAccount => Message::ConfirmAccount {
+                name: "Maria <Rossi>".into(),
+                link: link.clone(),
+            },
+            MailKind::AlreadyRegistered => Message::AlreadyRegistered {
+                sign_in: "https://segnala.example/accedi".into(),
+                reset: "https://segnala.example/password-dimenticata".into(),
+            },
+            MailKind::PasswordReset => Message::PasswordReset {
+                name: "Maria <Rossi>".into(),
+                link: link.clone(),
+                minutes: 60,
+            },
+            MailKind::PasswordChanged => Message::PasswordChanged {
+                name: "Maria <Rossi>".into(),
+                reset: "https://segnala.example/password-dimenticata".into(),
+            },
+            MailKind::ConfirmAction => Message::ConfirmAction {
+                what: "la segnalazione «Buca in via Roma»".into(),
+                link: link.clone(),
+            },
+            MailKind::TwoFactorChanged => Message::TwoFactorChanged {
+                name: "Maria <Rossi>".into(),
+                enabled: true,
+            },
+            MailKind::Test => Message::Test {
+                by: "Anna Bianchi".into(),
+            },
+        })
+        .collect();
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_renders_in_both_languages() {
+        let frame = Frame {
+            organisation: "Comune di Padova",
+            site: "https://segnala.example",
+            unsubscribe: "https://segnala.example/disiscrizione/xyz",
+            optional: false,
+        };
+        let samples = samples();
+        assert_eq!(samples.len(), MailKind::ALL.len());
+        for m in &samples {
+            assert_eq!(samples.iter().filter(|o| o.kind() == m.kind()).count(), 1);
+            let it = render(m, Locale::It, &frame);
+            let en = render(m, Locale::En, &frame);
+            for (r, locale) in [(&it, Locale::It), (&en, Locale::En)] {
+                let kind = m.kind().as_str();
+                assert!(
+                    !r.subject.is_empty() && r.subject.len() < 80,
+                    "{kind}: subject {:?}",
+                    r.subject
+                );
+                assert!(
+                    r.text.contains(frame.unsubscribe),
+                    "{kind}: unsubscribe link in text"
+                );
+                assert!(
+                    r.html.contains(&format!("href=\"{}\"", frame.unsubscribe)),
+                    "{kind}: in HTML"
+                );
+                assert!(r.html.contains(&format!("lang=\"{}\"", locale.tag())));
+                assert!(!r.html.contains("<Rossi>"), "{kind}: names are escaped in HTML");
+                if let Message::ConfirmAccount { link, .. }
+                | Message::PasswordReset { link, .. }
+                | Message::ConfirmAction { link, .. } = m
+                {
+                    assert!(
+                        r.text.contains(link.as_str()) && r.html.contains(link.as_str()),
+                        "{kind}: link"
+                    );
+                }
+                assert!(
+                    !r.text.contains('{') && !r.html.contains("{}"),
+                    "{kind}: no placeholders left"
+                );
+            }
+            assert_ne!(it.subject, en.subject, "{}: translated", m.kind().as_str());
+            assert_ne!(it.text, en.text);
+        }
+        let r = render(&samples[0], Locale::It, &frame);
+        assert!(r.text.starts_with("Gentile Maria <Rossi>,"), "{}", r.text);
+        assert!(r.html.contains("Gentile Maria &lt;Rossi&gt;,"));
+    }
+}
