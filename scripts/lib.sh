@@ -78,31 +78,42 @@ ensure_npm() {
   npm ci --no-audit --no-fund || die "npm ci failed"
 }
 
-# build_site PROFILE: the browser bundle (WASM + JS + CSS + Leaflet) under $SEGNALA_SITE_ROOT.
-build_site() {
+# build_bundle NAME FEATURES: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
+# $CARGO_TARGET_DIR/site-stage/NAME. Cargo keeps each feature set's build, so switching between the two bundles
+# rebuilds nothing that did not change; wasm-bindgen and wasm-opt run only when the WASM changed.
+build_bundle() {
+  local name="$1" features="$2"
   local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
-  step "Building the browser bundle (Rust -> WASM, profile wasm-release)"
-  cargo build --lib -p app --target wasm32-unknown-unknown --profile wasm-release --features hydrate \
-    || die "WASM build failed"
-  local stage="$CARGO_TARGET_DIR/site-stage"
+  step "Building the $name browser bundle (Rust -> WASM, profile wasm-release, features $features)"
+  cargo build --lib -p app --target wasm32-unknown-unknown --profile wasm-release --features "$features" \
+    || die "WASM build ($name bundle) failed"
+  local stage="$CARGO_TARGET_DIR/site-stage/$name"
   local stamp="$stage/.input-sha"
   local sum
   sum="$(sha256sum "$wasm" | cut -c1-64)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$stage/segnala_bg.wasm" ]; then
     info "WASM unchanged: skipping wasm-bindgen and wasm-opt"
-  else
-    step "wasm-bindgen + wasm-opt -Oz (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
-    rm -rf "$stage" && mkdir -p "$stage"
-    wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
-      || die "wasm-bindgen failed"
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
-      --enable-sign-ext --enable-mutable-globals \
-      "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
-    mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
-    echo "$sum" > "$stamp"
+    return
   fi
+  step "wasm-bindgen + wasm-opt -Oz, $name bundle (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
+  rm -rf "$stage" && mkdir -p "$stage"
+  wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
+    || die "wasm-bindgen failed"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+    --enable-sign-ext --enable-mutable-globals \
+    "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
+  mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
+  echo "$sum" > "$stamp"
+}
+
+# build_site: both browser bundles under $SEGNALA_SITE_ROOT. The public one (map and report pages: what a
+# citizen loads first) stays small; the full one adds the signed-in pages (app/src/lib.rs, docs/build-notes.md).
+build_site() {
+  build_bundle public hydrate
+  build_bundle full hydrate,pages
   step "Hashing and pre-compressing site assets (gzip + brotli)"
-  python3 scripts/site.py --stage "$stage" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"
+  python3 scripts/site.py --bundle "public=$CARGO_TARGET_DIR/site-stage/public" \
+    --bundle "full=$CARGO_TARGET_DIR/site-stage/full" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"
 }
 
 # build_server PROFILE (dev|release)
@@ -122,14 +133,17 @@ build_server() {
 pg_data_dir() {
   local want="$ROOT/data/pg$PG_VERSION"
   mkdir -p "$ROOT/data"
-  if runuser -u postgres -- test -x "$ROOT/data" 2>/dev/null; then
+  if as_postgres test -x "$ROOT/data" 2>/dev/null; then
     echo "$want"
   else
     echo "/var/tmp/segnala-$(echo "$ROOT" | sha256sum | cut -c1-12)/pg$PG_VERSION"
   fi
 }
 
-pg_ctl_as_postgres() { runuser -u postgres -- "$PG_BIN/pg_ctl" "$@"; }
+# Commands as the postgres user run from / : started from the project folder (which postgres may not be allowed
+# into) they print "could not change directory ... Permission denied".
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+pg_ctl_as_postgres() { as_postgres "$PG_BIN/pg_ctl" "$@"; }
 
 # ensure_database: sets ADMIN_URL (a superuser connection to the server) from DATABASE_URL, or starts the
 # private cluster.
@@ -147,7 +161,7 @@ ensure_database() {
   if [ ! -f "$data/PG_VERSION" ]; then
     step "Creating a private PostgreSQL $PG_VERSION cluster in $data"
     install -d -o postgres -g postgres -m 700 "$data"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+    as_postgres "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
       || die "initdb failed"
   fi
   if pg_ctl_as_postgres -D "$data" status >/dev/null 2>&1; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Assembles the served site from the WASM stage, style/ and node_modules/leaflet.
+"""Assembles the served site from the WASM bundles' stages, style/ and node_modules/leaflet.
 
 Files get content-hashed names (cached for a year by the server) and pre-compressed .gz/.br twins; a
 manifest.json tells the server which names to write into the page. Only changed files are rewritten.
+Two bundles: `public` (the map and report pages) and `full` (every page); see app/src/lib.rs.
 """
 import argparse
 import gzip
@@ -38,20 +39,23 @@ def compress(path: pathlib.Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--stage", required=True)
+    ap.add_argument("--bundle", action="append", required=True, help="NAME=STAGE_DIR (public, full)")
     ap.add_argument("--site", required=True)
     a = ap.parse_args()
-    stage, site = pathlib.Path(a.stage), pathlib.Path(a.site)
+    bundles = dict(b.split("=", 1) for b in a.bundle)
+    site = pathlib.Path(a.site)
     pkg = site / "pkg"
     pkg.mkdir(parents=True, exist_ok=True)
 
     manifest = {"hashed": True}
     keep = set()
-    sources = {
-        "js": (stage / "segnala.js", "segnala.{}.js"),
-        "wasm": (stage / "segnala_bg.wasm", "segnala.{}.wasm"),
-        "css": (ROOT / "style" / "main.css", "segnala.{}.css"),
-    }
+    sources = {"css": (ROOT / "style" / "main.css", "segnala.{}.css")}
+    for bundle, stage in bundles.items():
+        stage = pathlib.Path(stage)
+        suffix = "" if bundle == "public" else f"_{bundle}"
+        stem = "segnala" if bundle == "public" else f"segnala-{bundle}"
+        sources["js" + suffix] = (stage / "segnala.js", stem + ".{}.js")
+        sources["wasm" + suffix] = (stage / "segnala_bg.wasm", stem + ".{}.wasm")
     for role, (src, pattern) in sources.items():
         data = src.read_bytes()
         name = pattern.format(digest(data))
@@ -84,7 +88,7 @@ def main() -> None:
         if f.is_file():
             write_if_changed(site / f.name, f.read_bytes())
 
-    for role in ("js", "wasm", "css"):
+    for role in sources:
         p = pkg / manifest[role]
         sizes = [p.stat().st_size, (pkg / (manifest[role] + ".gz")).stat().st_size,
                  (pkg / (manifest[role] + ".br")).stat().st_size]

@@ -223,6 +223,201 @@ pub async fn create_report(
     create_report_at(pool, category, title, lat, lng, Utc::now(), true).await
 }
 
+/// A real SMTP server for tests: Python's `aiosmtpd` in a process of its own, writing what it receives into a
+/// maildir. `scripts/test` installs it (Debian's `python3-aiosmtpd`); `SEGNALA_TEST_PYTHON` picks the Python.
+pub struct SmtpSink {
+    pub port: u16,
+    dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+/// A message as the SMTP server received it.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub message_id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Every header, names lower-cased.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ReceivedMail {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == &name.to_ascii_lowercase())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first link in the text part that starts with `prefix` (e.g. `http://127.0.0.1:4000/conferma-email/`).
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with(prefix))
+            .map(|w| w.trim_end_matches(['.', ',', ')']).to_owned())
+    }
+}
+
+fn python() -> String {
+    std::env::var("SEGNALA_TEST_PYTHON").unwrap_or_else(|_| {
+        if std::path::Path::new("/usr/bin/python3").exists() {
+            "/usr/bin/python3".into()
+        } else {
+            "python3".into()
+        }
+    })
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl SmtpSink {
+    /// Starts a sink on a free port.
+    pub async fn start() -> Self {
+        Self::start_on(free_port()).await
+    }
+
+    /// Starts a sink on `port` (to bring back a server that was "down").
+    pub async fn start_on(port: u16) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "segnala-smtp-{}-{}-{port}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut sink = Self {
+            port,
+            dir,
+            child: None,
+        };
+        sink.spawn().await;
+        sink
+    }
+
+    async fn spawn(&mut self) {
+        let child = std::process::Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{}", self.port))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {} -m aiosmtpd: {e}", python()));
+        self.child = Some(child);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!(
+                    "the SMTP sink exited ({status}): is aiosmtpd installed? `apt-get install python3-aiosmtpd` \
+                     (scripts/test installs it), or set SEGNALA_TEST_PYTHON"
+                );
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the SMTP sink did not listen on port {}", self.port);
+    }
+
+    /// `smtp://127.0.0.1:PORT` for `SEGNALA_SMTP_URL`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (the messages it received stay readable).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        files.sort_by_key(|e| e.metadata().and_then(|m| m.modified()).ok());
+        files
+            .iter()
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .map(|raw| parse_mail(&raw))
+            .collect()
+    }
+
+    /// The messages sent to `to`.
+    pub fn messages_to(&self, to: &str) -> Vec<ReceivedMail> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.contains(to))
+            .collect()
+    }
+
+    /// Waits until at least `n` messages went to `to` (at most `secs` seconds); returns them.
+    pub async fn wait_for(&self, to: &str, n: usize, secs: u64) -> Vec<ReceivedMail> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let got = self.messages_to(to);
+            if got.len() >= n || std::time::Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn parse_mail(raw: &[u8]) -> ReceivedMail {
+    let parsed = mailparse::parse_mail(raw).expect("a mail the sink received parses");
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| (h.get_key().to_ascii_lowercase(), h.get_value()))
+        .collect();
+    let get = |k: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut text = String::new();
+    let mut html = String::new();
+    let mut parts = vec![&parsed];
+    while let Some(p) = parts.pop() {
+        match p.ctype.mimetype.as_str() {
+            "text/plain" => text = p.get_body().unwrap_or_default(),
+            "text/html" => html = p.get_body().unwrap_or_default(),
+            _ => parts.extend(p.subparts.iter()),
+        }
+    }
+    ReceivedMail {
+        message_id: get("message-id"),
+        to: get("to"),
+        subject: get("subject"),
+        text,
+        html,
+        headers,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

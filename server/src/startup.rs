@@ -138,7 +138,7 @@ pub struct Application {
 
 impl Application {
     /// Connects to the database, checks PostGIS, migrates (unless disabled), binds the address.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
         let pool = backend::db::connect(&config.database_url, config.db_max_connections).await?;
         backend::db::check_server(&pool).await?;
         if config.migrate_on_start {
@@ -147,6 +147,13 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
+        // Port 0 (tests, or "any free port"): links in emails need the port actually bound.
+        if let (Some(base), Ok(bound)) = (
+            config.settings.public_url.strip_suffix(":0"),
+            listener.local_addr(),
+        ) {
+            config.settings.public_url = format!("{base}:{}", bound.port());
+        }
         Ok(Self {
             listener,
             state: app_state(config, pool),

@@ -198,28 +198,36 @@ pub async fn confirm_account(
     password: &str,
     client: &ClientInfo,
 ) -> Result<LoginOutcome> {
-    let mut tx = state.pool.begin().await?;
-    let t = tokens::peek(&mut tx, Purpose::ConfirmAccount, token).await?;
-    let user = t.user.ok_or(Error::LinkInvalid)?;
-    let account = store::find_by_id(&mut tx, user)
-        .await?
-        .ok_or(Error::LinkInvalid)?;
-    let key = format!("login:{}", account.email);
-    throttle::check(&mut tx, &key).await?;
-    if !state
+    let (account, key) = {
+        let mut conn = state.pool.acquire().await?;
+        let t = tokens::peek(&mut conn, Purpose::ConfirmAccount, token).await?;
+        let user = t.user.ok_or(Error::LinkInvalid)?;
+        let account = store::find_by_id(&mut conn, user)
+            .await?
+            .ok_or(Error::LinkInvalid)?;
+        let key = format!("login:{}", account.email);
+        throttle::check(&mut conn, &key).await?;
+        (account, key)
+    };
+    // No connection is held while the password is hashed (a flood of these must not take the pool).
+    let right = state
         .passwords
         .verify(password, account.password_hash.as_deref())
-        .await?
-    {
+        .await?;
+    let mut tx = state.pool.begin().await?;
+    if !right {
         throttle::hit(&mut tx, &key, login_policy(state)).await?;
         tx.commit().await?;
         return Err(ValidationError::new(Field::Password, Rule::Mismatch).into());
     }
-    tokens::consume(&mut tx, Purpose::ConfirmAccount, token).await?;
-    store::mark_confirmed(&mut tx, user).await?;
+    let t = tokens::consume(&mut tx, Purpose::ConfirmAccount, token).await?;
+    if t.user != Some(account.id) {
+        return Err(Error::LinkInvalid);
+    }
+    store::mark_confirmed(&mut tx, account.id).await?;
     let outcome = finish_sign_in(&mut tx, state, &account, client).await?;
     tx.commit().await?;
-    tracing::info!(user.id = %user, "account confirmed");
+    tracing::info!(user.id = %account.id, "account confirmed");
     Ok(outcome)
 }
 
@@ -255,11 +263,16 @@ pub async fn login(
         return Err(ValidationError::new(Field::Password, Rule::Required).into());
     }
     let key = login_key(state, email.as_str(), device).await?;
-    let mut tx = state.pool.begin().await?;
-    throttle::check(&mut tx, &key).await?;
-    let account = store::find_by_email(&mut tx, &email).await?;
+    let account = {
+        let mut conn = state.pool.acquire().await?;
+        throttle::check(&mut conn, &key).await?;
+        store::find_by_email(&mut conn, &email).await?
+    };
+    // No connection is held while the password is hashed: a flood of sign-ins waits for the hasher, not for the
+    // pool the map needs.
     let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
     let right = state.passwords.verify(password, hash).await?;
+    let mut tx = state.pool.begin().await?;
     let account = match account {
         Some(a) if right && !a.disabled => a,
         _ => {
@@ -377,11 +390,16 @@ pub async fn reset_password(
     new_password: &str,
     client: &ClientInfo,
 ) -> Result<Option<LoginOutcome>> {
-    let mut tx = state.pool.begin().await?;
-    let t = tokens::peek(&mut tx, Purpose::ResetPassword, token).await?;
+    let email = {
+        let mut conn = state.pool.acquire().await?;
+        tokens::peek(&mut conn, Purpose::ResetPassword, token)
+            .await?
+            .email
+    };
     // Checked before the link is used, so a refused password does not cost the person their link.
-    check_new_password(new_password, Some(&t.email))?;
+    check_new_password(new_password, Some(&email))?;
     let hash = state.passwords.hash(new_password).await?;
+    let mut tx = state.pool.begin().await?;
     let t = tokens::consume(&mut tx, Purpose::ResetPassword, token).await?;
     let user = t.user.ok_or(Error::LinkInvalid)?;
     let account = store::find_by_id(&mut tx, user)
@@ -431,23 +449,27 @@ pub async fn change_password(
         Action::ManageOwnAccount,
         Target::User(auth.viewer.id),
     )?;
-    let mut tx = state.pool.begin().await?;
-    let account = store::find_by_id(&mut tx, v.id)
-        .await?
-        .ok_or(Error::Unauthenticated)?;
-    let key = format!("login:{}", account.email);
-    throttle::check(&mut tx, &key).await?;
+    let (account, key) = {
+        let mut conn = state.pool.acquire().await?;
+        let account = store::find_by_id(&mut conn, v.id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let key = format!("login:{}", account.email);
+        throttle::check(&mut conn, &key).await?;
+        (account, key)
+    };
     if !state
         .passwords
         .verify(current, account.password_hash.as_deref())
         .await?
     {
-        throttle::hit(&mut tx, &key, login_policy(state)).await?;
-        tx.commit().await?;
+        let mut conn = state.pool.acquire().await?;
+        throttle::hit(&mut conn, &key, login_policy(state)).await?;
         return Err(ValidationError::new(Field::CurrentPassword, Rule::Mismatch).into());
     }
     check_new_password(new_password, Some(&account.email))?;
     let hash = state.passwords.hash(new_password).await?;
+    let mut tx = state.pool.begin().await?;
     store::set_password(&mut tx, v.id, &hash).await?;
     sessions::revoke_all(&mut tx, v.id).await?;
     let session = sessions::create(&mut tx, state, v.id, false, client).await?;

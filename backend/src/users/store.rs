@@ -21,7 +21,7 @@ pub struct Account {
     pub disabled: bool,
 }
 
-/// The account with this address, locked for the rest of the transaction when `lock`.
+/// The account with this address (locked until the end of the caller's transaction, if it runs in one).
 pub async fn find_by_email(conn: &mut PgConnection, email: &Email) -> Result<Option<Account>> {
     let row = sqlx::query!(
         r#"

@@ -45,7 +45,7 @@ pub async fn check(conn: &mut PgConnection, key: &str) -> Result<()> {
 }
 
 /// Counts one event under `key` (a new window when the old one is over) and blocks the key once it has had
-/// more than `policy.max`. Returns the count in the current window.
+/// `policy.max`. Returns the count in the current window.
 pub async fn hit(conn: &mut PgConnection, key: &str, policy: Policy) -> Result<u32> {
     let count = sqlx::query_scalar!(
         r#"
@@ -61,8 +61,8 @@ pub async fn hit(conn: &mut PgConnection, key: &str, policy: Policy) -> Result<u
     .fetch_one(&mut *conn)
     .await?;
     let count = u32::try_from(count).unwrap_or(u32::MAX);
-    if count > policy.max {
-        let doublings = (count - policy.max - 1).min(20);
+    if count >= policy.max {
+        let doublings = (count - policy.max).min(20);
         let block = policy.block.saturating_mul(1 << doublings).min(policy.block_max);
         sqlx::query!(
             "update rate_counter set blocked_until = now() + make_interval(secs => $2) where key = $1",
@@ -75,13 +75,11 @@ pub async fn hit(conn: &mut PgConnection, key: &str, policy: Policy) -> Result<u
     Ok(count)
 }
 
-/// Counts one request under `key` and fails with `RateLimited` when it is over the limit (for requests that
-/// send mail: the request beyond the limit is refused, not only the next one).
+/// Counts one request under `key`, refusing it with `RateLimited` once `policy.max` have been made in the
+/// window (for requests that send mail: `max` are allowed, the next one is not).
 pub async fn take(conn: &mut PgConnection, key: &str, policy: Policy) -> Result<()> {
     check(conn, key).await?;
-    if hit(conn, key, policy).await? > policy.max {
-        return check(conn, key).await;
-    }
+    hit(conn, key, policy).await?;
     Ok(())
 }
 

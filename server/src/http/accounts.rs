@@ -7,7 +7,7 @@ use app::forms::{FormFeedback, safe_return};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -52,6 +52,9 @@ pub struct FormPost {
     client: ClientInfo,
     locale: Locale,
 }
+
+/// Where the sub-forms of "La mia pagina" are.
+const MY_PAGE: &str = "/la-mia-pagina";
 
 /// Form bodies are small; anything larger is not a form of ours.
 const MAX_FORM: usize = 64 * 1024;
@@ -108,8 +111,22 @@ impl FormPost {
         names.iter().map(|n| ((*n).to_owned(), self.get(n))).collect()
     }
 
-    /// The page of this post rendered again with `error` on `form`.
+    /// The page of this post (the form's own address) rendered again with `error` on `form`.
     async fn fail(self, state: &AppState, form: &str, error: backend::Error, keep: &[&str]) -> Response {
+        let page = self.parts.uri.clone();
+        self.fail_on(state, page, form, error, keep).await
+    }
+
+    /// The page at `page` (where the form is, when it posts elsewhere) rendered again with `error` on `form`.
+    async fn fail_on(
+        mut self,
+        state: &AppState,
+        page: Uri,
+        form: &str,
+        error: backend::Error,
+        keep: &[&str],
+    ) -> Response {
+        self.parts.uri = page;
         let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
         let retry = error.retry_after();
         let values = self.keep(keep);
@@ -249,7 +266,9 @@ async fn logout(State(state): State<AppState>, post: FormPost) -> Response {
     if let Some(token) = cookie(&post.parts.headers, backend::users::sessions::COOKIE)
         && let Err(e) = backend::users::logout(&state.backend, &token).await
     {
-        return post.fail(&state, "esci", e, &[]).await;
+        return post
+            .fail_on(&state, Uri::from_static(MY_PAGE), "esci", e, &[])
+            .await;
     }
     let mut res = see_other("/accedi?avviso=uscito");
     res.headers_mut().append(
@@ -329,7 +348,10 @@ async fn change_password(State(state): State<AppState>, post: FormPost) -> Respo
                 .append(header::SET_COOKIE, session_cookie(&state, &session));
             res
         }
-        Err(e) => post.fail(&state, "password", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "password", e, &[])
+                .await
+        }
     }
 }
 
@@ -353,7 +375,10 @@ async fn preferences(State(state): State<AppState>, post: FormPost) -> Response 
     .await;
     match result {
         Ok(()) => see_other("/la-mia-pagina?avviso=salvato"),
-        Err(e) => post.fail(&state, "notifiche", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "notifiche", e, &[])
+                .await
+        }
     }
 }
 
@@ -369,28 +394,40 @@ async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, post: F
             res
         }
         Ok(()) => see_other("/la-mia-pagina?avviso=sessione"),
-        Err(e) => post.fail(&state, "sessioni", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "sessioni", e, &[])
+                .await
+        }
     }
 }
 
 async fn totp_begin(State(state): State<AppState>, post: FormPost) -> Response {
     match backend::users::totp::begin(&state.backend, post.viewer()).await {
         Ok(()) => see_other("/la-mia-pagina#sezione-verifica"),
-        Err(e) => post.fail(&state, "verifica-attiva", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-attiva", e, &[])
+                .await
+        }
     }
 }
 
 async fn totp_enable(State(state): State<AppState>, post: FormPost) -> Response {
     match backend::users::totp::enable(&state.backend, post.viewer(), &post.get("codice")).await {
         Ok(()) => see_other("/la-mia-pagina?avviso=verifica-attiva"),
-        Err(e) => post.fail(&state, "verifica-attiva", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-attiva", e, &[])
+                .await
+        }
     }
 }
 
 async fn totp_disable(State(state): State<AppState>, post: FormPost) -> Response {
     match backend::users::totp::disable(&state.backend, post.viewer(), &post.get("password")).await {
         Ok(()) => see_other("/la-mia-pagina?avviso=verifica-disattiva"),
-        Err(e) => post.fail(&state, "verifica-disattiva", e, &[]).await,
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-disattiva", e, &[])
+                .await
+        }
     }
 }
 
@@ -439,7 +476,16 @@ async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>, b
 async fn send_test_mail(State(state): State<AppState>, post: FormPost) -> Response {
     match backend::mail::send_test(&state.backend, post.viewer(), &post.get("email"), post.locale).await {
         Ok(_) => see_other("/amministrazione/posta?avviso=prova"),
-        Err(e) => post.fail(&state, "prova", e, &["email"]).await,
+        Err(e) => {
+            post.fail_on(
+                &state,
+                Uri::from_static("/amministrazione/posta"),
+                "prova",
+                e,
+                &["email"],
+            )
+            .await
+        }
     }
 }
 

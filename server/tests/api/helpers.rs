@@ -1,13 +1,20 @@
-//! `spawn_app()`: the real server on a random port against a fresh database, and domain fixtures.
+//! `spawn_app()`: the real server on a random port against a fresh database, a small cookie-keeping client, and
+//! domain fixtures.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use backend::testing::{TestDb, create_category, create_office, create_report};
+use server::startup::AppState;
 use server::{Application, Config};
-use shared::{CategoryId, ReceiptCode, ReportId};
+use shared::{CategoryId, ReceiptCode, ReportId, Role};
 
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,
     pub client: reqwest::Client,
+    /// The running server's state (the backend's services, its hasher, its settings).
+    pub state: AppState,
 }
 
 /// Tracing is silent in tests unless `TEST_LOG` is set.
@@ -18,39 +25,81 @@ fn init_logs() {
 }
 
 pub fn test_config(database_url: &str, site_root: &str) -> Config {
-    let url = database_url.to_owned();
-    let site_root = site_root.to_owned();
-    Config::from_lookup(move |k| match k {
-        "DATABASE_URL" => Some(url.clone()),
-        "SEGNALA_ADDR" => Some("127.0.0.1:0".into()),
-        "SEGNALA_SITE_ROOT" => Some(site_root.clone()),
-        _ => None,
-    })
-    .expect("test config")
+    config_with(database_url, site_root, &[])
+}
+
+/// A test configuration with extra environment variables.
+pub fn config_with(database_url: &str, site_root: &str, extra: &[(&str, &str)]) -> Config {
+    let mut env: BTreeMap<String, String> = [
+        ("DATABASE_URL", database_url),
+        ("SEGNALA_ADDR", "127.0.0.1:0"),
+        ("SEGNALA_SITE_ROOT", site_root),
+        // Cheap hashing: tests check behaviour, bench/ measures cost.
+        ("SEGNALA_PASSWORD_MEMORY_KIB", "1024"),
+        ("SEGNALA_PASSWORD_ITERATIONS", "1"),
+        ("SEGNALA_RATE_LIMIT_PER_MINUTE", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let mut config = Config::from_lookup(move |k| env.get(k).cloned()).expect("test config");
+    config.settings.accounts.min_answer_time = std::time::Duration::ZERO;
+    config.settings.mail.retry_base = std::time::Duration::from_millis(200);
+    config.settings.mail.retry_max = std::time::Duration::from_secs(1);
+    config
 }
 
 /// Spawns the server; `site_root` defaults to an empty folder (pages render without a built bundle).
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with_site(None).await
+    spawn_app_with(&[]).await
 }
 
 pub async fn spawn_app_with_site(site_root: Option<&std::path::Path>) -> TestApp {
+    spawn(site_root, &[]).await
+}
+
+/// Spawns the server with extra environment variables (`SEGNALA_SMTP_URL`, limits…).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn(None, extra).await
+}
+
+async fn spawn(site_root: Option<&std::path::Path>, extra: &[(&str, &str)]) -> TestApp {
     init_logs();
     let db = TestDb::new().await;
+    let app = spawn_on(&db, site_root, extra).await;
+    TestApp { db, ..app }
+}
+
+/// Another server instance on the same database (for "several instances" tests). Its `db` is a handle on the
+/// same database.
+pub async fn spawn_on(db: &TestDb, site_root: Option<&std::path::Path>, extra: &[(&str, &str)]) -> TestApp {
     let site = site_root.map_or_else(
         || std::env::temp_dir().join("segnala-empty-site"),
         |p| p.to_path_buf(),
     );
-    let app = Application::build(test_config(&db.url, &site.to_string_lossy()))
+    let app = Application::build(config_with(&db.url, &site.to_string_lossy(), extra))
         .await
         .expect("build application");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { base, db, client }
+    TestApp {
+        base,
+        db: TestDb {
+            name: db.name.clone(),
+            url: db.url.clone(),
+            pool: db.pool.clone(),
+        },
+        client,
+        state,
+    }
 }
 
 impl TestApp {
@@ -87,6 +136,14 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A browser on this site: keeps cookies, sends `Origin` on posts.
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: Mutex::new(BTreeMap::new()),
+        }
+    }
+
     /// Lavori pubblici → Buche stradali.
     pub async fn pothole_category(&self) -> CategoryId {
         let office = create_office(&self.db.pool, "Lavori pubblici").await;
@@ -102,6 +159,163 @@ impl TestApp {
     ) -> (ReportId, ReceiptCode) {
         create_report(&self.db.pool, category, title, lat, lng).await
     }
+
+    /// A confirmed account with `role` (and one new office when the role needs one).
+    pub async fn account(&self, email: &str, password: &str, role: Role) -> shared::UserId {
+        let offices = if role.needs_office() {
+            vec![create_office(&self.db.pool, &format!("Ufficio di {email}")).await]
+        } else {
+            vec![]
+        };
+        backend::users::create_account(
+            &self.state.backend,
+            None,
+            &backend::users::NewAccount {
+                email: email.into(),
+                name: "Maria Rossi".into(),
+                password: password.into(),
+                role,
+                offices,
+                contractor: None,
+                locale: shared::Locale::It,
+            },
+            true,
+        )
+        .await
+        .expect("create account")
+    }
+
+    /// Rows of a table matching a condition (quick database assertions).
+    pub async fn count(&self, sql_from_where: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from {sql_from_where}"
+        )))
+        .fetch_one(&self.db.pool)
+        .await
+        .expect("count")
+    }
+}
+
+/// A browser: cookies kept between requests (as `Set-Cookie` says), `Origin` sent with posts.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    cookies: Mutex<BTreeMap<String, String>>,
+}
+
+impl Browser<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&self, res: &reqwest::Response) {
+        let mut jar = self.cookies.lock().expect("cookies");
+        for sc in res.headers().get_all("set-cookie") {
+            let sc = sc.to_str().expect("ascii");
+            let (pair, attrs) = sc.split_once(';').unwrap_or((sc, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || attrs.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("cookies").get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn forget(&self, name: &str) {
+        self.cookies.lock().expect("cookies").remove(name);
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let res = self
+            .app
+            .client
+            .get(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+            .send()
+            .await
+            .expect("request");
+        self.keep(&res);
+        res
+    }
+
+    /// A form post from this site's own page.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_from(path, form, Some(&self.app.base.clone())).await
+    }
+
+    /// A form post with the given `Origin` (`None`: no Origin header at all).
+    pub async fn post_from(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = self
+            .app
+            .client
+            .post(format!("{}{path}", self.app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", self.cookie_header())
+            .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+            .body(body);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.expect("request");
+        self.keep(&res);
+        res
+    }
+
+    /// Signs in; panics unless it worked.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let res = self
+            .post("/accedi", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            res.status(),
+            303,
+            "sign-in of {email}: {}",
+            res.text().await.unwrap_or_default()
+        );
+        assert!(self.cookie("segnala_session").is_some());
+    }
+
+    /// `GET /api/v1/me`'s status and email.
+    pub async fn me(&self) -> (u16, Option<String>) {
+        let res = self.get("/api/v1/me").await;
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        (status, body["email"].as_str().map(str::to_owned))
+    }
+}
+
+/// The path of an absolute link to this site (`http://127.0.0.1:PORT/x` → `/x`).
+pub fn path_of(link: &str) -> String {
+    let rest = link.split_once("://").map_or(link, |(_, r)| r);
+    rest.find('/').map_or("/".into(), |i| rest[i..].to_owned())
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -1,6 +1,10 @@
 //! The server over HTTP, against its own fresh database per test.
 
+mod accounts;
 mod helpers;
+mod mail;
 mod pages;
 mod reports;
 mod resilience;
+mod second_factor;
+mod server_fns;

@@ -78,7 +78,7 @@ fn Sections(page: MyPage, feedback: FormFeedback) -> impl IntoView {
         {v.role.is_staff().then(|| view! {
             <TwoFactor enabled=p.totp_enabled setup=p.totp_setup.clone() feedback=feedback.clone() />
         })}
-        <Sessions sessions=p.sessions.clone() now=now />
+        <Sessions sessions=p.sessions.clone() now=now feedback=feedback.clone() />
         <form method="post" action="/esci">
             <button type="submit" class="button">{t(Msg::SignOut)}</button>
         </form>
@@ -281,13 +281,18 @@ fn device_name(agent: Option<&str>, locale: Locale) -> String {
 }
 
 #[component]
-fn Sessions(sessions: Vec<SessionInfo>, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+fn Sessions(
+    sessions: Vec<SessionInfo>,
+    now: chrono::DateTime<chrono::Utc>,
+    feedback: FormFeedback,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |m| locale.t(m);
     view! {
         <section aria-labelledby="sezione-sessioni">
             <h2 id="sezione-sessioni">{t(Msg::ActiveSessions)}</h2>
             <p class="muted">{t(Msg::ActiveSessionsIntro)}</p>
+            <FormError error=feedback.error_of("sessioni") />
             <ul class="sessions">
                 {sessions.into_iter().map(|s| view! {
                     <li class="session" class:current=s.current>

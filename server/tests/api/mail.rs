@@ -1,0 +1,273 @@
+//! The outbox over real SMTP (Python's aiosmtpd): what a message looks like when it arrives, unsubscribing with
+//! one click, a mail server that is down, and several server instances sharing one outbox.
+
+use std::collections::HashSet;
+
+use backend::mail::{Message, Recipient, Scope};
+use backend::testing::{SmtpSink, free_port};
+use shared::Locale;
+use shared::user::Email;
+
+use crate::helpers::{TestApp, spawn_app_with, spawn_on};
+
+/// Queues `n` test messages to `to` (as the services do: inside a transaction).
+async fn queue(app: &TestApp, to: &str, n: usize) -> Vec<String> {
+    let mut tx = app.db.pool.begin().await.expect("begin");
+    let email = Email::parse(to).expect("email");
+    for i in 0..n {
+        backend::mail::enqueue(
+            &mut tx,
+            &app.state.backend,
+            &Recipient::address(&email, Locale::It),
+            &Message::Test {
+                by: format!("prova {i}"),
+            },
+        )
+        .await
+        .expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+    sqlx::query_scalar("select message_id from outbox_mail where recipient = $1 order by mail_id")
+        .bind(to)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("ids")
+}
+
+#[tokio::test]
+async fn a_message_arrives_with_both_parts_its_message_id_and_unsubscribe_headers() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url())]).await;
+    let ids = queue(&app, "maria@esempio.it", 1).await;
+    let got = sink.wait_for("maria@esempio.it", 1, 10).await;
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m.message_id, ids[0], "the Message-ID written with the row");
+    assert_eq!(m.subject, "Messaggio di prova di Segnala");
+    assert!(
+        m.text.contains("prova 0") && m.html.contains("prova 0"),
+        "plain text and HTML"
+    );
+    assert!(m.html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(m.header("content-language"), Some("it"));
+    let unsubscribe = m.header("list-unsubscribe").expect("List-Unsubscribe");
+    assert!(
+        unsubscribe.starts_with(&format!("<{}/disiscrizione/", app.base)),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        m.header("list-unsubscribe-post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(
+        m.text.contains(unsubscribe.trim_matches(['<', '>'])),
+        "the link is in the body too"
+    );
+    let (status, attempts, reply): (String, i32, Option<String>) =
+        sqlx::query_as("select status::text, attempts, smtp_reply from outbox_mail")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    assert_eq!((status.as_str(), attempts), ("sent", 1));
+    assert!(
+        reply.is_some_and(|r| r.starts_with("250")),
+        "what the server answered is recorded"
+    );
+}
+
+#[tokio::test]
+async fn one_click_unsubscribe_needs_no_sign_in_and_altered_links_change_nothing() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url())]).await;
+    queue(&app, "maria@esempio.it", 1).await;
+    let m = sink.wait_for("maria@esempio.it", 1, 10).await.remove(0);
+    let url = m
+        .header("list-unsubscribe")
+        .expect("header")
+        .trim_matches(['<', '>'])
+        .to_owned();
+    let path = crate::helpers::path_of(&url);
+
+    // Altered by one character: refused, nothing stored.
+    let mut altered = path.clone().into_bytes();
+    let i = altered.len() - 2;
+    altered[i] = if altered[i] == b'x' { b'y' } else { b'x' };
+    let altered = String::from_utf8(altered).expect("ascii");
+    let res = app
+        .client
+        .post(format!("{}{altered}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 400);
+    let page = app.get(&altered).await;
+    assert_eq!(page.status(), 400);
+    assert!(page.text().await.expect("html").contains("non è valido"));
+    assert_eq!(app.count("mail_optout").await, 0);
+
+    // Opening the link only asks; RFC 8058's one-click POST (from a mail provider: no cookie, no Origin) acts.
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("html").contains("m***@esempio.it"));
+    assert_eq!(app.count("mail_optout").await, 0);
+    let res = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 200);
+    // An account message's link turns off every optional notification.
+    assert_eq!(
+        app.count("mail_optout where email = 'maria@esempio.it'").await,
+        shared::mail::NotificationKind::ALL.len() as i64
+    );
+
+    // The page's own button undoes it.
+    let b = app.browser();
+    let res = b.post(&path, &[("azione", "riattiva")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("mail_optout").await, 0);
+    let page = b
+        .get(res.headers()["location"].to_str().expect("ascii"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("invieremo di nuovo"));
+
+    // A notification's link turns off that notification only.
+    let one = backend::mail::unsubscribe_path(
+        &app.state.backend,
+        "maria@esempio.it",
+        Scope::One(shared::mail::NotificationKind::Comments),
+    )
+    .await
+    .expect("path");
+    assert_eq!(b.post(&one, &[("azione", "disiscrivi")]).await.status(), 303);
+    assert_eq!(app.count("mail_optout where kind = 'comments'").await, 1);
+    assert_eq!(app.count("mail_optout").await, 1);
+}
+
+#[tokio::test]
+async fn mail_waits_while_the_smtp_server_is_down_and_goes_once_when_it_returns() {
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &url)]).await;
+    let ids = queue(&app, "maria@esempio.it", 3).await;
+
+    // Attempts fail and are recorded; nothing is lost.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let failed = app
+            .count("outbox_mail where status = 'pending' and attempts >= 1 and last_error is not null")
+            .await;
+        if failed == 3 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "attempts were not recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let sink = SmtpSink::start_on(port).await;
+    let got = sink.wait_for("maria@esempio.it", 3, 20).await;
+    assert_eq!(got.len(), 3);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let got = sink.messages();
+    assert_eq!(got.len(), 3, "nothing sent twice");
+    let received: HashSet<String> = got.into_iter().map(|m| m.message_id).collect();
+    assert_eq!(received, ids.into_iter().collect::<HashSet<_>>());
+    assert_eq!(
+        app.count("outbox_mail where status = 'sent' and attempts >= 2")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn two_server_instances_never_send_the_same_message() {
+    let sink = SmtpSink::start().await;
+    let a = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url()), ("SEGNALA_SMTP_WORKERS", "3")]).await;
+    let b = spawn_on(
+        &a.db,
+        None,
+        &[("SEGNALA_SMTP_URL", &sink.url()), ("SEGNALA_SMTP_WORKERS", "3")],
+    )
+    .await;
+    let ids = queue(&a, "maria@esempio.it", 150).await;
+    queue(&b, "luca@esempio.it", 50).await;
+    let got = sink.wait_for("@esempio.it", 200, 60).await;
+    assert_eq!(got.len(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let all = sink.messages();
+    assert_eq!(
+        all.len(),
+        200,
+        "six workers in two instances sent each message once"
+    );
+    let distinct: HashSet<&str> = all.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(distinct.len(), 200);
+    assert!(ids.iter().all(|id| distinct.contains(id.as_str())));
+    assert_eq!(
+        a.count("outbox_mail where status = 'sent' and attempts = 1")
+            .await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_mail_stays_in_the_outbox_for_the_mailbox_page() {
+    let app = spawn_app_with(&[]).await;
+    app.account(
+        "admin@esempio.it",
+        "cavallo batteria graffetta",
+        shared::Role::Administrator,
+    )
+    .await;
+    let admin = app.browser();
+    admin
+        .sign_in("admin@esempio.it", "cavallo batteria graffetta")
+        .await;
+    let res = admin
+        .post("/amministrazione/posta/prova", &[("email", "prova@esempio.it")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = admin
+        .post("/amministrazione/posta/prova", &[("email", "non un indirizzo")])
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("html")
+            .contains("«email» non ha il formato atteso")
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.count("outbox_mail where status = 'pending' and attempts = 0")
+            .await,
+        1
+    );
+    let page = admin
+        .get("/amministrazione/posta")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("prova@esempio.it") && page.contains("Messaggio di prova di Segnala"));
+    let id: i64 = sqlx::query_scalar("select mail_id from outbox_mail")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    let page = admin.get(&format!("/amministrazione/posta/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("Maria Rossi") && html.contains("srcdoc="),
+        "the text and the HTML of the message"
+    );
+}

@@ -1,0 +1,180 @@
+//! The `segnala` binary's commands: `--help`, and `admin create` for the first administrator.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use backend::testing::TestDb;
+
+fn segnala(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_segnala"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        // Cheap hashing for the test; the command uses the server's settings.
+        .env("SEGNALA_PASSWORD_MEMORY_KIB", "1024")
+        .env("SEGNALA_PASSWORD_ITERATIONS", "1")
+        .env_remove("SEGNALA_ADMIN_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run segnala");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("segnala ran")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for command in ["serve", "migrate", "check-db", "seed-demo", "admin"] {
+        assert!(help.contains(command), "{command} in:\n{help}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
+        .args(["admin", "create", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--email") && help.contains("--password-stdin") && help.contains("urp-operator"),
+        "{help}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
+        .arg("nonsense")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognized subcommand"));
+}
+
+#[tokio::test]
+async fn admin_create_makes_the_first_administrator() {
+    let db = TestDb::new().await;
+    let out = segnala(
+        &db,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "Giulia.Ferri@Comune.example.it",
+            "--name",
+            "Giulia Ferri",
+            "--password-stdin",
+        ],
+        Some("cavallo batteria graffetta\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("giulia.ferri@comune.example.it (administrator)"));
+    let (role, confirmed): (String, bool) =
+        sqlx::query_as("select role::text, email_confirmed_at is not null from app_user")
+            .fetch_one(&db.pool)
+            .await
+            .expect("row");
+    assert_eq!((role.as_str(), confirmed), ("administrator", true));
+    let state = db.state();
+    backend::users::login(
+        &state,
+        "giulia.ferri@comune.example.it",
+        "cavallo batteria graffetta",
+        None,
+        &Default::default(),
+    )
+    .await
+    .expect("the new administrator signs in");
+
+    // The same address again, a weak password, an unknown office: clear errors, nothing created.
+    let again = segnala(
+        &db,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "giulia.ferri@comune.example.it",
+            "--name",
+            "Altra",
+        ],
+        None,
+    );
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already in use"), "{}", text(&again));
+    let weak = segnala(
+        &db,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "b@comune.example.it",
+            "--name",
+            "Bruno",
+            "--password-stdin",
+        ],
+        Some("password1234\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("too easy to guess"), "{}", text(&weak));
+    let office = segnala(
+        &db,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "c@comune.example.it",
+            "--name",
+            "Carla",
+            "--role",
+            "office-staff",
+            "--office",
+            "Nessuno",
+        ],
+        None,
+    );
+    assert!(!office.status.success());
+    assert!(
+        text(&office).contains("no office \"Nessuno\""),
+        "{}",
+        text(&office)
+    );
+
+    // Without a password, one is generated and shown once.
+    let generated = segnala(
+        &db,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "d@comune.example.it",
+            "--name",
+            "Dario",
+            "--role",
+            "observer",
+        ],
+        None,
+    );
+    assert!(generated.status.success(), "{}", text(&generated));
+    assert!(text(&generated).contains("password (shown once"));
+    let list = segnala(&db, &["admin", "list"], None);
+    assert!(text(&list).contains("giulia.ferri@comune.example.it") && text(&list).contains("observer"));
+    let n: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 2);
+}
