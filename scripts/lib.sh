@@ -78,17 +78,18 @@ ensure_npm() {
   npm ci --no-audit --no-fund || die "npm ci failed"
 }
 
-# build_bundle NAME FEATURES: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
-# $CARGO_TARGET_DIR/site-stage/NAME. Cargo keeps each feature set's build, so switching between the two bundles
-# rebuilds nothing that did not change; wasm-bindgen and wasm-opt run only when the WASM changed.
+# build_bundle NAME PROFILE FEATURES: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
+# $CARGO_TARGET_DIR/site-stage/NAME. Each bundle has a cargo profile of its own (wasm-release, wasm-full): the
+# two come out as app.wasm, and in one folder cargo could hand one bundle's file to the other's build.
+# wasm-bindgen and wasm-opt run only when the WASM changed.
 build_bundle() {
-  local name="$1" features="$2"
-  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
-  step "Building the $name browser bundle (Rust -> WASM, profile wasm-release, features $features)"
-  cargo build --lib -p app --target wasm32-unknown-unknown --profile wasm-release --features "$features" \
-    || die "WASM build ($name bundle) failed"
+  local name="$1" profile="$2" features="$3"
+  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/app.wasm"
   local stage="$CARGO_TARGET_DIR/site-stage/$name"
   local stamp="$stage/.input-sha"
+  step "Building the $name browser bundle (Rust -> WASM, profile $profile, features $features)"
+  cargo build --lib -p app --target wasm32-unknown-unknown --profile "$profile" --features "$features" \
+    || die "WASM build ($name bundle) failed"
   local sum
   sum="$(sha256sum "$wasm" | cut -c1-64)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$stage/segnala_bg.wasm" ]; then
@@ -109,8 +110,8 @@ build_bundle() {
 # build_site: both browser bundles under $SEGNALA_SITE_ROOT. The public one (map and report pages: what a
 # citizen loads first) stays small; the full one adds the signed-in pages (app/src/lib.rs, docs/build-notes.md).
 build_site() {
-  build_bundle public hydrate
-  build_bundle full hydrate,pages
+  build_bundle public wasm-release hydrate
+  build_bundle full wasm-full hydrate,pages
   step "Hashing and pre-compressing site assets (gzip + brotli)"
   python3 scripts/site.py --bundle "public=$CARGO_TARGET_DIR/site-stage/public" \
     --bundle "full=$CARGO_TARGET_DIR/site-stage/full" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use serde::{Deserialize, Serialize};
-use shared::i18n::Msg;
+use shared::i18n::AccountMsg as A;
 use shared::{Field as FieldName, ValidationError};
 
 use crate::error::AppError;
@@ -58,7 +58,7 @@ pub fn FormError(error: Option<AppError>) -> impl IntoView {
     error.map(|e| {
         view! {
             <div class="form-error" role="alert" data-code=e.code().as_str()>
-                <strong>{locale.t(Msg::FormNotSent)}</strong>
+                <strong>{locale.t(A::FormNotSent)}</strong>
                 " "
                 {e.message(locale)}
             </div>

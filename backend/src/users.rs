@@ -2,7 +2,7 @@
 //! OpenID Connect. Services (`service`) over storage (`store`); every permission is asked of
 //! `shared::permission::can` with the viewer the door passed in.
 
-// pub mod oidc;
+pub mod oidc;
 pub mod password;
 pub mod service;
 pub mod sessions;

@@ -57,28 +57,42 @@ impl Locale {
     }
 
     /// Translates a message.
-    pub fn t(self, msg: Msg) -> &'static str {
+    pub fn t<M: Text>(self, msg: M) -> &'static str {
         msg.text(self)
     }
 }
 
-macro_rules! messages {
-    ($($key:ident => $it:literal, $en:literal;)*) => {
-        /// Every fixed UI string, by key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
+/// A table of fixed strings in every language.
+pub trait Text: Copy {
+    fn text(self, locale: Locale) -> &'static str;
+}
 
-        impl Msg {
+macro_rules! messages {
+    ($(#[$doc:meta])* $name:ident { $($key:ident => $it:literal, $en:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($key),* }
+
+        impl $name {
             pub fn text(self, locale: Locale) -> &'static str {
                 match (self, locale) {
-                    $((Msg::$key, Locale::It) => $it, (Msg::$key, Locale::En) => $en,)*
+                    $(($name::$key, Locale::It) => $it, ($name::$key, Locale::En) => $en,)*
                 }
+            }
+        }
+
+        impl Text for $name {
+            fn text(self, locale: Locale) -> &'static str {
+                $name::text(self, locale)
             }
         }
     };
 }
 
 messages! {
+    /// The strings of the public pages (and of errors, which any page can show). Strings only the signed-in
+    /// pages use are in [`AccountMsg`], so that the public browser bundle does not carry them.
+    Msg {
     AppName => "Segnala", "Segnala";
     Tagline => "Segnalazioni dei cittadini al Comune", "Citizens' reports to the municipality";
     SkipToList => "Vai all'elenco delle segnalazioni", "Skip to the list of reports";
@@ -126,15 +140,18 @@ messages! {
     ErrCrossOrigin => "Richiesta rifiutata: proveniva da un altro sito.", "Request refused: it came from another site.";
     SignIn => "Accedi", "Sign in";
     SignOut => "Esci", "Sign out";
-    Register => "Registrati", "Register";
     MyPage => "La mia pagina", "My page";
     SignedInAs => "Accesso come", "Signed in as";
-    Account => "Account", "Account";
     DevMailbox => "Posta in uscita", "Outgoing mail";
+}}
+
+messages! {
+    /// The strings of the signed-in pages (the full browser bundle).
+    AccountMsg {
+    Register => "Registrati", "Register";
     FormNotSent => "Non è stato possibile completare l'operazione:", "That did not work:";
     Email => "Email", "Email";
     Password => "Password", "Password";
-    ShowPassword => "Mostra la password", "Show the password";
     LoginTitle => "Accedi a Segnala", "Sign in to Segnala";
     LoginIntro => "Con l'accesso ritrovi le tue segnalazioni e scegli quali notifiche ricevere. Il personale del Comune accede qui al proprio lavoro.", "Signed in, you find your reports and choose which notifications you get. The municipality's staff sign in here to their work.";
     ForgotPasswordLink => "Hai dimenticato la password?", "Forgot your password?";
@@ -234,7 +251,7 @@ messages! {
     NextAttempt => "Prossimo tentativo", "Next attempt";
     Yes => "sì", "yes";
     No => "no", "no";
-}
+}}
 
 impl ReportState {
     /// Name of the state in the given language.

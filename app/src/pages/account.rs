@@ -9,44 +9,44 @@ pub mod unsubscribe;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::i18n::Msg;
+use shared::i18n::{AccountMsg as A, Msg};
 
 use crate::components::header::Header;
 use crate::i18n::use_locale;
 
 /// The notice a redirect asked the next page to show (`?avviso=…`): a fixed set, never free text.
-pub fn notice_from_query() -> Option<Msg> {
+pub fn notice_from_query() -> Option<A> {
     let query = use_query_map();
     let key = query.read_untracked().get("avviso")?;
     Some(match key.as_str() {
-        "uscito" => Msg::NoticeSignedOut,
-        "password" => Msg::NoticePasswordChanged,
-        "sessione" => Msg::NoticeSessionEnded,
-        "salvato" => Msg::NoticeSaved,
-        "verifica-attiva" => Msg::NoticeTwoFactorOn,
-        "verifica-disattiva" => Msg::NoticeTwoFactorOff,
-        "accedi" => Msg::NoticeSignInFirst,
-        "prova" => Msg::TestQueued,
+        "uscito" => A::NoticeSignedOut,
+        "password" => A::NoticePasswordChanged,
+        "sessione" => A::NoticeSessionEnded,
+        "salvato" => A::NoticeSaved,
+        "verifica-attiva" => A::NoticeTwoFactorOn,
+        "verifica-disattiva" => A::NoticeTwoFactorOff,
+        "accedi" => A::NoticeSignInFirst,
+        "prova" => A::TestQueued,
         _ => return None,
     })
 }
 
 /// A status line for a notice (announced politely by screen readers).
 #[component]
-pub fn Notice(notice: Option<Msg>) -> impl IntoView {
+pub fn Notice(notice: Option<A>) -> impl IntoView {
     let locale = use_locale();
     notice.map(|n| view! { <p class="notice" role="status">{locale.t(n)}</p> })
 }
 
 /// The frame of an account page: title, header, a narrow main column.
 #[component]
-pub fn AccountFrame(title: Msg, children: Children) -> impl IntoView {
+pub fn AccountFrame(title: &'static str, children: Children) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <Title text=format!("{} · {}", locale.t(title), locale.t(Msg::AppName)) />
+        <Title text=format!("{title} · {}", locale.t(Msg::AppName)) />
         <Header />
         <main class="page narrow account-page" id="contenuto">
-            <h1>{locale.t(title)}</h1>
+            <h1>{title}</h1>
             {children()}
         </main>
     }

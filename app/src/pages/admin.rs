@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::i18n::{Msg, age_label, date_label, time_label};
+use shared::i18n::{AccountMsg as A, Msg, age_label, date_label, time_label};
 use shared::mail::{MailDetail, MailPage, MailStatus};
 
 use crate::forms::{FormError, TextField, use_feedback};
@@ -35,21 +35,21 @@ pub fn MailboxPage() -> impl IntoView {
         .get("prima")
         .and_then(|p| p.parse::<i64>().ok());
     let page = Resource::new(move || before, get_mailbox);
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::DevMailbox>
+        <AccountFrame title=locale.t(Msg::DevMailbox)>
             <Notice notice=notice />
-            <p class="lead">{t(Msg::MailboxIntro)}</p>
+            <p class="lead">{t(A::MailboxIntro)}</p>
             <details class="send-test">
-                <summary>{t(Msg::SendTest)}</summary>
+                <summary>{t(A::SendTest)}</summary>
                 <FormError error=feedback.error_of("prova") />
                 <form method="post" action="/amministrazione/posta/prova" class="stack">
-                    <TextField name="email" label=t(Msg::Recipient) kind="email" required=true
+                    <TextField name="email" label=t(A::Recipient) kind="email" required=true
                         value=feedback.value("prova", "email") />
-                    <button type="submit" class="button">{t(Msg::SendTest)}</button>
+                    <button type="submit" class="button">{t(A::SendTest)}</button>
                 </form>
             </details>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <MailTable page=p /> }.into_any(),
@@ -64,7 +64,7 @@ pub fn MailboxPage() -> impl IntoView {
 #[component]
 fn MailTable(page: MailPage) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     let now = page.now;
     let counts = page
         .counts
@@ -72,18 +72,18 @@ fn MailTable(page: MailPage) -> impl IntoView {
         .map(|(s, n)| format!("{}: {n}", s.label(locale)))
         .collect::<Vec<_>>()
         .join(" · ");
-    let smtp = if page.smtp { Msg::SmtpOn } else { Msg::SmtpOff };
+    let smtp = if page.smtp { A::SmtpOn } else { A::SmtpOff };
     let rows = if page.items.is_empty() {
-        view! { <p class="muted">{t(Msg::MailboxEmpty)}</p> }.into_any()
+        view! { <p class="muted">{t(A::MailboxEmpty)}</p> }.into_any()
     } else {
         view! {
             <table class="mailbox">
                 <thead><tr>
-                    <th scope="col">{t(Msg::Written)}</th>
-                    <th scope="col">{t(Msg::Recipient)}</th>
-                    <th scope="col">{t(Msg::Subject)}</th>
-                    <th scope="col">{t(Msg::Status)}</th>
-                    <th scope="col">{t(Msg::Attempts)}</th>
+                    <th scope="col">{t(A::Written)}</th>
+                    <th scope="col">{t(A::Recipient)}</th>
+                    <th scope="col">{t(A::Subject)}</th>
+                    <th scope="col">{t(A::Status)}</th>
+                    <th scope="col">{t(A::Attempts)}</th>
                 </tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|m| view! {
@@ -105,7 +105,7 @@ fn MailTable(page: MailPage) -> impl IntoView {
         <p class="muted mail-counts">{counts}</p>
         {rows}
         {page.next.map(|n| view! {
-            <p><a href=format!("/amministrazione/posta?prima={n}")>{t(Msg::OlderMessages)} " ›"</a></p>
+            <p><a href=format!("/amministrazione/posta?prima={n}")>{t(A::OlderMessages)} " ›"</a></p>
         })}
     }
 }
@@ -120,11 +120,11 @@ pub fn MailPageView() -> impl IntoView {
         .and_then(|i| i.parse::<i64>().ok())
         .unwrap_or_default();
     let mail = Resource::new(move || id, get_mail);
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::DevMailbox>
-            <p class="breadcrumb"><a href="/amministrazione/posta">{"‹ "}{t(Msg::BackToMailbox)}</a></p>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+        <AccountFrame title=locale.t(Msg::DevMailbox)>
+            <p class="breadcrumb"><a href="/amministrazione/posta">{"‹ "}{t(A::BackToMailbox)}</a></p>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match mail.await {
                         Ok(m) => view! { <MailView mail=m /> }.into_any(),
@@ -139,28 +139,28 @@ pub fn MailPageView() -> impl IntoView {
 #[component]
 fn MailView(mail: MailDetail) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     let s = mail.summary;
     view! {
         <h2 class="mail-subject">{s.subject}</h2>
         <dl class="facts">
-            <dt>{t(Msg::Recipient)}</dt><dd class="mail-to">{s.recipient}</dd>
-            <dt>{t(Msg::Status)}</dt><dd><StatusTag status=s.status /></dd>
-            <dt>{t(Msg::Written)}</dt><dd>{date_label(s.created_at, locale)} " " {time_label(s.created_at)}</dd>
-            {s.sent_at.map(|at| view! { <dt>{t(Msg::SentAt)}</dt><dd>{date_label(at, locale)} " " {time_label(at)}</dd> })}
+            <dt>{t(A::Recipient)}</dt><dd class="mail-to">{s.recipient}</dd>
+            <dt>{t(A::Status)}</dt><dd><StatusTag status=s.status /></dd>
+            <dt>{t(A::Written)}</dt><dd>{date_label(s.created_at, locale)} " " {time_label(s.created_at)}</dd>
+            {s.sent_at.map(|at| view! { <dt>{t(A::SentAt)}</dt><dd>{date_label(at, locale)} " " {time_label(at)}</dd> })}
             {(s.status == MailStatus::Pending).then(|| view! {
-                <dt>{t(Msg::NextAttempt)}</dt><dd>{time_label(mail.next_attempt_at)}</dd>
+                <dt>{t(A::NextAttempt)}</dt><dd>{time_label(mail.next_attempt_at)}</dd>
             })}
-            <dt>{t(Msg::Attempts)}</dt><dd>{s.attempts}</dd>
+            <dt>{t(A::Attempts)}</dt><dd>{s.attempts}</dd>
             <dt>"Message-ID"</dt><dd><code>{mail.message_id}</code></dd>
             <dt>"List-Unsubscribe"</dt><dd><a href=mail.unsubscribe_url.clone()>{mail.unsubscribe_url.clone()}</a></dd>
-            {s.last_error.map(|e| view! { <dt>{t(Msg::LastError)}</dt><dd class="mail-error">{e}</dd> })}
-            {mail.smtp_reply.map(|r| view! { <dt>{t(Msg::SmtpReply)}</dt><dd><code>{r}</code></dd> })}
+            {s.last_error.map(|e| view! { <dt>{t(A::LastError)}</dt><dd class="mail-error">{e}</dd> })}
+            {mail.smtp_reply.map(|r| view! { <dt>{t(A::SmtpReply)}</dt><dd><code>{r}</code></dd> })}
         </dl>
-        <h3>{t(Msg::PlainText)}</h3>
+        <h3>{t(A::PlainText)}</h3>
         <pre class="mail-text">{mail.body_text}</pre>
-        <h3>{t(Msg::HtmlPreview)}</h3>
+        <h3>{t(A::HtmlPreview)}</h3>
         // Sandboxed: no scripts, no forms, no navigation of this page.
-        <iframe class="mail-html" sandbox="" srcdoc=mail.body_html title=t(Msg::HtmlPreview)></iframe>
+        <iframe class="mail-html" sandbox="" srcdoc=mail.body_html title=t(A::HtmlPreview)></iframe>
     }
 }

@@ -231,6 +231,17 @@ pub async fn confirm_account(
     Ok(outcome)
 }
 
+/// The session (or half-session, with a second factor) of a person someone else authenticated (an OpenID
+/// Connect provider).
+pub(crate) async fn sign_in_verified(
+    conn: &mut PgConnection,
+    state: &State,
+    account: &store::Account,
+    client: &ClientInfo,
+) -> Result<LoginOutcome> {
+    finish_sign_in(conn, state, account, client).await
+}
+
 /// The session (or half-session, with a second factor) after a right password.
 async fn finish_sign_in(
     conn: &mut PgConnection,

@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/accedi", post(login))
         .route("/accedi/verifica", post(second_factor))
+        .route("/accedi/oidc", get(oidc_begin))
+        .route(backend::users::oidc::CALLBACK_PATH, get(oidc_callback))
         .route("/esci", post(logout))
         .route("/registrati", post(register))
         .route("/conferma-email/{token}", post(confirm_email))
@@ -67,7 +69,15 @@ impl FromRequest<AppState> for FormPost {
         let bytes = axum::body::to_bytes(body, MAX_FORM)
             .await
             .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response())?;
-        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
+        let mut post = Self::from_parts(state, parts);
+        post.fields = form_urlencoded::parse(&bytes).into_owned().collect();
+        Ok(post)
+    }
+}
+
+impl FormPost {
+    /// A request without a form body (the OpenID Connect redirects), for its client, viewer and page.
+    fn from_parts(state: &AppState, parts: Parts) -> Self {
         let locale = parts
             .headers
             .get_all(header::COOKIE)
@@ -75,17 +85,15 @@ impl FromRequest<AppState> for FormPost {
             .filter_map(|v| v.to_str().ok())
             .find_map(Locale::from_cookie)
             .unwrap_or_default();
-        Ok(Self {
+        Self {
             auth: parts.extensions.get::<Authenticated>().cloned(),
             client: client_info(&parts, state.config.client_ip_header.as_deref()),
             parts,
-            fields,
+            fields: Vec::new(),
             locale,
-        })
+        }
     }
-}
 
-impl FormPost {
     fn get(&self, name: &str) -> String {
         self.fields
             .iter()
@@ -259,6 +267,85 @@ async fn second_factor(State(state): State<AppState>, post: FormPost) -> Respons
         // The half-session expired (ten minutes): start again.
         Err(backend::Error::Unauthenticated) => see_other("/accedi"),
         Err(e) => post.fail(&state, "verifica", e, &[]).await,
+    }
+}
+
+/// Binds an OpenID Connect sign-in to the browser that started it (the callback must show the same `state`).
+const OIDC_COOKIE: &str = "segnala_oidc";
+
+/// `GET /accedi/oidc?ritorno=…`: off to the provider.
+async fn oidc_begin(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let post = FormPost::from_parts(&state, parts);
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(post.parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let ritorno = query
+        .iter()
+        .find(|(k, _)| k == "ritorno")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    match backend::users::oidc::begin(&state.backend, &after_sign_in(ritorno)).await {
+        Ok(started) => {
+            let mut res = see_other(&started.url);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(
+                    &state,
+                    OIDC_COOKIE,
+                    &started.state,
+                    backend::users::oidc::CALLBACK_PATH,
+                    Some(600),
+                ),
+            );
+            res
+        }
+        Err(e) => {
+            post.fail_on(&state, Uri::from_static("/accedi"), "accedi", e, &[])
+                .await
+        }
+    }
+}
+
+/// `GET /accedi/oidc/ritorno?code=…&state=…`: back from the provider.
+async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let post = FormPost::from_parts(&state, parts);
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(post.parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let login = Uri::from_static("/accedi");
+    if let Err(e) = post.limit(&state) {
+        return post.fail_on(&state, login, "accedi", e, &[]).await;
+    }
+    let (code, returned_state) = (get("code"), get("state"));
+    // The provider refused (the person cancelled, say), or the answer is not for this browser's sign-in.
+    let ours = cookie(&post.parts.headers, OIDC_COOKIE).is_some_and(|c| !c.is_empty() && c == returned_state);
+    if !get("error").is_empty() || code.is_empty() || !ours {
+        tracing::info!(error = %get("error"), ours, "OpenID sign-in not completed");
+        return post
+            .fail_on(&state, login, "accedi", backend::Error::LinkInvalid, &[])
+            .await;
+    }
+    match backend::users::oidc::complete(&state.backend, &code, &returned_state, &post.client).await {
+        Ok((outcome, return_to)) => {
+            let mut res = signed_in(&state, outcome, &return_to);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&state, OIDC_COOKIE, "", backend::users::oidc::CALLBACK_PATH, None),
+            );
+            res
+        }
+        Err(e) => post.fail_on(&state, login, "accedi", e, &[]).await,
     }
 }
 

@@ -3,6 +3,7 @@
 mod accounts;
 mod helpers;
 mod mail;
+mod oidc;
 mod pages;
 mod reports;
 mod resilience;

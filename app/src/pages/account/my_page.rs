@@ -2,7 +2,7 @@
 //! and sessions. Each section is a plain form posting to `/la-mia-pagina/…`.
 
 use leptos::prelude::*;
-use shared::i18n::{Msg, age_label, date_label};
+use shared::i18n::{AccountMsg as A, Msg, age_label, date_label};
 use shared::user::{MyPage, SessionInfo};
 use shared::{Field, Locale};
 
@@ -21,7 +21,7 @@ pub fn MyPageView() -> impl IntoView {
     let notice = notice_from_query();
     let page = Resource::new(|| (), |_| get_my_page());
     view! {
-        <AccountFrame title=Msg::MyPage>
+        <AccountFrame title=locale.t(Msg::MyPage)>
             <Notice notice=notice />
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {
@@ -32,7 +32,7 @@ pub fn MyPageView() -> impl IntoView {
                             match page.await {
                                 Ok(p) => view! { <Sections page=p feedback=feedback /> }.into_any(),
                                 Err(AppError::Code(shared::ErrorCode::Unauthenticated)) => view! {
-                                    <p>{locale.t(Msg::SignInNeeded)}</p>
+                                    <p>{locale.t(A::SignInNeeded)}</p>
                                     <p><a class="button primary" href="/accedi?ritorno=/la-mia-pagina">{locale.t(Msg::SignIn)}</a></p>
                                 }
                                 .into_any(),
@@ -49,27 +49,27 @@ pub fn MyPageView() -> impl IntoView {
 #[component]
 fn Sections(page: MyPage, feedback: FormFeedback) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     let p = page;
     let v = &p.viewer;
     let now = p.now;
     let offices = (!p.office_names.is_empty()).then(|| {
-        view! { <dt>{t(Msg::Offices)}</dt><dd>{p.office_names.join(", ")}</dd> }
+        view! { <dt>{t(A::Offices)}</dt><dd>{p.office_names.join(", ")}</dd> }
     });
     let contractor = p
         .contractor_name
         .clone()
-        .map(|c| view! { <dt>{t(Msg::ContractorLabel)}</dt><dd>{c}</dd> });
+        .map(|c| view! { <dt>{t(A::ContractorLabel)}</dt><dd>{c}</dd> });
     view! {
         <section aria-labelledby="sezione-account">
-            <h2 id="sezione-account">{t(Msg::MyAccount)}</h2>
+            <h2 id="sezione-account">{t(A::MyAccount)}</h2>
             <dl class="facts">
-                <dt>{t(Msg::Name)}</dt><dd class="account-name">{v.name.clone()}</dd>
-                <dt>{t(Msg::Email)}</dt><dd>{v.email.clone()}</dd>
-                <dt>{t(Msg::RoleLabel)}</dt><dd class="account-role">{v.role.label(locale)}</dd>
+                <dt>{t(A::Name)}</dt><dd class="account-name">{v.name.clone()}</dd>
+                <dt>{t(A::Email)}</dt><dd>{v.email.clone()}</dd>
+                <dt>{t(A::RoleLabel)}</dt><dd class="account-role">{v.role.label(locale)}</dd>
                 {offices}
                 {contractor}
-                <dt>{t(Msg::MemberSince)}</dt><dd>{date_label(p.created_at, locale)}</dd>
+                <dt>{t(A::MemberSince)}</dt><dd>{date_label(p.created_at, locale)}</dd>
             </dl>
         </section>
         <MyReports reports=p.reports.clone() now=now />
@@ -80,7 +80,7 @@ fn Sections(page: MyPage, feedback: FormFeedback) -> impl IntoView {
         })}
         <Sessions sessions=p.sessions.clone() now=now feedback=feedback.clone() />
         <form method="post" action="/esci">
-            <button type="submit" class="button">{t(Msg::SignOut)}</button>
+            <button type="submit" class="button">{locale.t(Msg::SignOut)}</button>
         </form>
     }
 }
@@ -89,7 +89,7 @@ fn Sections(page: MyPage, feedback: FormFeedback) -> impl IntoView {
 fn MyReports(reports: Vec<shared::report::MyReport>, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     let locale = use_locale();
     let list = if reports.is_empty() {
-        view! { <p class="muted">{locale.t(Msg::MyReportsEmpty)}</p> }.into_any()
+        view! { <p class="muted">{locale.t(A::MyReportsEmpty)}</p> }.into_any()
     } else {
         view! {
             <ol class="report-list">
@@ -106,7 +106,7 @@ fn MyReports(reports: Vec<shared::report::MyReport>, now: chrono::DateTime<chron
                                 <StateBadge state=r.state />
                                 <span class="receipt-code">{r.receipt_code}</span>
                                 <span>{r.category}</span>
-                                {(!r.is_public).then(|| view! { <span class="tag">{locale.t(Msg::PrivateReport)}</span> })}
+                                {(!r.is_public).then(|| view! { <span class="tag">{locale.t(A::PrivateReport)}</span> })}
                                 <time datetime=r.created_at.to_rfc3339()>{age_label(r.created_at, now, locale)}</time>
                             </div>
                         </li>
@@ -118,7 +118,7 @@ fn MyReports(reports: Vec<shared::report::MyReport>, now: chrono::DateTime<chron
     };
     view! {
         <section aria-labelledby="sezione-segnalazioni">
-            <h2 id="sezione-segnalazioni">{locale.t(Msg::MyReports)}</h2>
+            <h2 id="sezione-segnalazioni">{locale.t(A::MyReports)}</h2>
             {list}
         </section>
     }
@@ -131,14 +131,14 @@ fn Preferences(
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
         <section aria-labelledby="sezione-notifiche">
-            <h2 id="sezione-notifiche">{t(Msg::MailNotifications)}</h2>
+            <h2 id="sezione-notifiche">{t(A::MailNotifications)}</h2>
             <FormError error=feedback.error_of("notifiche") />
             <form method="post" action="/la-mia-pagina/notifiche" class="stack">
                 <fieldset>
-                    <legend>{t(Msg::MailNotificationsIntro)}</legend>
+                    <legend>{t(A::MailNotificationsIntro)}</legend>
                     {prefs.into_iter().map(|(kind, on)| {
                         let id = format!("notifica-{}", kind.as_str());
                         view! {
@@ -150,14 +150,14 @@ fn Preferences(
                     }).collect_view()}
                 </fieldset>
                 <div class="field">
-                    <label for="campo-lingua">{t(Msg::EmailLanguage)}</label>
+                    <label for="campo-lingua">{t(A::EmailLanguage)}</label>
                     <select id="campo-lingua" name="lingua">
                         {Locale::ALL.into_iter().map(|l| view! {
                             <option value=l.tag() selected=l == mail_locale>{l.native_name()}</option>
                         }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button">{t(Msg::Save)}</button>
+                <button type="submit" class="button">{t(A::Save)}</button>
             </form>
         </section>
     }
@@ -166,16 +166,16 @@ fn Preferences(
 #[component]
 fn ChangePassword(feedback: FormFeedback) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
         <section aria-labelledby="sezione-password">
-            <h2 id="sezione-password">{t(Msg::ChangePassword)}</h2>
-            <p class="muted">{t(Msg::ChangePasswordNote)}</p>
+            <h2 id="sezione-password">{t(A::ChangePassword)}</h2>
+            <p class="muted">{t(A::ChangePasswordNote)}</p>
             <FormError error=feedback.error_of("password").filter(|e| e.field().is_none()) />
             <form method="post" action="/la-mia-pagina/password" class="stack">
                 <TextField
                     name="attuale"
-                    label=t(Msg::CurrentPassword)
+                    label=t(A::CurrentPassword)
                     kind="password"
                     autocomplete="current-password"
                     required=true
@@ -183,15 +183,15 @@ fn ChangePassword(feedback: FormFeedback) -> impl IntoView {
                 />
                 <TextField
                     name="nuova"
-                    label=t(Msg::NewPassword)
+                    label=t(A::NewPassword)
                     kind="password"
                     autocomplete="new-password"
-                    hint=t(Msg::PasswordHint)
+                    hint=t(A::PasswordHint)
                     required=true
                     minlength=shared::user::PASSWORD_MIN
                     error=feedback.field_error("password", Field::Password)
                 />
-                <button type="submit" class="button">{t(Msg::ChangePassword)}</button>
+                <button type="submit" class="button">{t(A::ChangePassword)}</button>
             </form>
         </section>
     }
@@ -200,55 +200,55 @@ fn ChangePassword(feedback: FormFeedback) -> impl IntoView {
 #[component]
 fn TwoFactor(enabled: bool, setup: Option<shared::user::TotpSetup>, feedback: FormFeedback) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     let body = match (enabled, setup) {
         (true, _) => view! {
-            <p class="two-factor-state">{t(Msg::TwoFactorOnText)}</p>
+            <p class="two-factor-state">{t(A::TwoFactorOnText)}</p>
             <FormError error=feedback.error_of("verifica-disattiva").filter(|e| e.field().is_none()) />
             <form method="post" action="/la-mia-pagina/verifica/disattiva" class="stack">
                 <TextField
                     name="password"
-                    label=t(Msg::CurrentPassword)
+                    label=t(A::CurrentPassword)
                     kind="password"
                     autocomplete="current-password"
                     required=true
                     error=feedback.field_error("verifica-disattiva", Field::CurrentPassword)
                 />
-                <button type="submit" class="button">{t(Msg::TwoFactorDisable)}</button>
+                <button type="submit" class="button">{t(A::TwoFactorDisable)}</button>
             </form>
         }
         .into_any(),
         (false, Some(s)) => view! {
-            <p>{t(Msg::TwoFactorScan)}</p>
+            <p>{t(A::TwoFactorScan)}</p>
             // The SVG is drawn by the server from the otpauth link (backend::users::totp::qr_svg): no user text.
-            <div class="qr" role="img" aria-label=t(Msg::TwoFactorKey) inner_html=s.qr_svg></div>
-            <p>{t(Msg::TwoFactorKey)} ": " <code class="totp-secret">{s.secret}</code></p>
+            <div class="qr" role="img" aria-label=t(A::TwoFactorKey) inner_html=s.qr_svg></div>
+            <p>{t(A::TwoFactorKey)} ": " <code class="totp-secret">{s.secret}</code></p>
             <FormError error=feedback.error_of("verifica-attiva").filter(|e| e.field().is_none()) />
             <form method="post" action="/la-mia-pagina/verifica/attiva" class="stack">
                 <TextField
                     name="codice"
-                    label=t(Msg::TotpCode)
+                    label=t(A::TotpCode)
                     autocomplete="one-time-code"
                     required=true
                     minlength=6
                     maxlength=7
                     error=feedback.field_error("verifica-attiva", Field::TotpCode)
                 />
-                <button type="submit" class="button primary">{t(Msg::TwoFactorEnable)}</button>
+                <button type="submit" class="button primary">{t(A::TwoFactorEnable)}</button>
             </form>
         }
         .into_any(),
         (false, None) => view! {
-            <p class="two-factor-state">{t(Msg::TwoFactorOffText)}</p>
+            <p class="two-factor-state">{t(A::TwoFactorOffText)}</p>
             <form method="post" action="/la-mia-pagina/verifica/inizia">
-                <button type="submit" class="button">{t(Msg::TwoFactorStart)}</button>
+                <button type="submit" class="button">{t(A::TwoFactorStart)}</button>
             </form>
         }
         .into_any(),
     };
     view! {
         <section aria-labelledby="sezione-verifica">
-            <h2 id="sezione-verifica">{t(Msg::TotpTitle)}</h2>
+            <h2 id="sezione-verifica">{t(A::TotpTitle)}</h2>
             {body}
         </section>
     }
@@ -257,7 +257,7 @@ fn TwoFactor(enabled: bool, setup: Option<shared::user::TotpSetup>, feedback: Fo
 /// A short name for a browser from its User-Agent ("Firefox su Linux").
 fn device_name(agent: Option<&str>, locale: Locale) -> String {
     let Some(a) = agent else {
-        return locale.t(Msg::UnknownDevice).to_owned();
+        return locale.t(A::UnknownDevice).to_owned();
     };
     let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/", "curl/"]
         .into_iter()
@@ -287,26 +287,26 @@ fn Sessions(
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
         <section aria-labelledby="sezione-sessioni">
-            <h2 id="sezione-sessioni">{t(Msg::ActiveSessions)}</h2>
-            <p class="muted">{t(Msg::ActiveSessionsIntro)}</p>
+            <h2 id="sezione-sessioni">{t(A::ActiveSessions)}</h2>
+            <p class="muted">{t(A::ActiveSessionsIntro)}</p>
             <FormError error=feedback.error_of("sessioni") />
             <ul class="sessions">
                 {sessions.into_iter().map(|s| view! {
                     <li class="session" class:current=s.current>
                         <div>
                             <strong>{device_name(s.user_agent.as_deref(), locale)}</strong>
-                            {s.current.then(|| view! { " (" {t(Msg::ThisDevice)} ")" })}
+                            {s.current.then(|| view! { " (" {t(A::ThisDevice)} ")" })}
                             {s.ip.map(|ip| view! { <span class="muted">" · " {ip}</span> })}
                         </div>
                         <div class="muted">
-                            {t(Msg::SignedInOn)} " " {date_label(s.created_at, locale)} " · "
-                            {t(Msg::LastSeen)} " " {age_label(s.last_seen_at, now, locale)}
+                            {t(A::SignedInOn)} " " {date_label(s.created_at, locale)} " · "
+                            {t(A::LastSeen)} " " {age_label(s.last_seen_at, now, locale)}
                         </div>
                         <form method="post" action=format!("/la-mia-pagina/sessioni/{}/termina", s.id)>
-                            <button type="submit" class="button small">{t(Msg::EndSession)}</button>
+                            <button type="submit" class="button small">{t(A::EndSession)}</button>
                         </form>
                     </li>
                 }).collect_view()}

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::i18n::Msg;
+use shared::i18n::{AccountMsg as A, Msg};
 use shared::user::{DisplayName, Email, check_password_shape};
 use shared::{Field, ValidationError};
 
@@ -40,17 +40,17 @@ pub fn LoginPage() -> impl IntoView {
     let feedback = use_feedback();
     let options = use_auth_options();
     let back = return_path();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::LoginTitle>
+        <AccountFrame title=locale.t(A::LoginTitle)>
             <Notice notice=notice_from_query() />
-            <p class="lead">{t(Msg::LoginIntro)}</p>
+            <p class="lead">{t(A::LoginIntro)}</p>
             <FormError error=feedback.error_of("accedi").filter(|e| e.field().is_none()) />
             <form method="post" action="/accedi" class="stack">
                 <ReturnTo path=back.clone() />
                 <TextField
                     name="email"
-                    label=t(Msg::Email)
+                    label=t(A::Email)
                     kind="email"
                     autocomplete="username"
                     required=true
@@ -60,21 +60,21 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <TextField
                     name="password"
-                    label=t(Msg::Password)
+                    label=t(A::Password)
                     kind="password"
                     autocomplete="current-password"
                     required=true
                     error=feedback.field_error("accedi", Field::Password)
                 />
-                <button type="submit" class="button primary">{t(Msg::SignIn)}</button>
+                <button type="submit" class="button primary">{locale.t(Msg::SignIn)}</button>
             </form>
-            <p><a href="/password-dimenticata">{t(Msg::ForgotPasswordLink)}</a></p>
-            <p>{t(Msg::NoAccount)} " " <a href="/registrati">{t(Msg::Register)}</a></p>
+            <p><a href="/password-dimenticata">{t(A::ForgotPasswordLink)}</a></p>
+            <p>{t(A::NoAccount)} " " <a href="/registrati">{t(A::Register)}</a></p>
             {options.oidc_label.map(|label| view! {
-                <p class="or">{t(Msg::Or)}</p>
+                <p class="or">{t(A::Or)}</p>
                 <form method="get" action="/accedi/oidc">
                     <ReturnTo path=back.clone() />
-                    <button type="submit" class="button">{format!("{} {label}", t(Msg::SignInWith))}</button>
+                    <button type="submit" class="button">{format!("{} {label}", t(A::SignInWith))}</button>
                 </form>
             })}
         </AccountFrame>
@@ -86,23 +86,23 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SecondFactorPage() -> impl IntoView {
     let locale = use_locale();
     let feedback = use_feedback();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::TotpTitle>
-            <p class="lead">{t(Msg::TotpIntro)}</p>
+        <AccountFrame title=locale.t(A::TotpTitle)>
+            <p class="lead">{t(A::TotpIntro)}</p>
             <FormError error=feedback.error_of("verifica") />
             <form method="post" action="/accedi/verifica" class="stack">
                 <ReturnTo path=return_path() />
                 <TextField
                     name="codice"
-                    label=t(Msg::TotpCode)
+                    label=t(A::TotpCode)
                     kind="text"
                     autocomplete="one-time-code"
                     required=true
                     minlength=6
                     maxlength=7
                 />
-                <button type="submit" class="button primary">{t(Msg::Verify)}</button>
+                <button type="submit" class="button primary">{t(A::Verify)}</button>
             </form>
         </AccountFrame>
     }
@@ -113,22 +113,22 @@ pub fn SecondFactorPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let locale = use_locale();
     let feedback = use_feedback();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     let (name_error, email_error, password_error) = (
         feedback.field_error("registrati", Field::DisplayName),
         feedback.field_error("registrati", Field::Email),
         feedback.field_error("registrati", Field::Password),
     );
     view! {
-        <AccountFrame title=Msg::RegisterTitle>
-            <p class="lead">{t(Msg::RegisterIntro)}</p>
+        <AccountFrame title=locale.t(A::RegisterTitle)>
+            <p class="lead">{t(A::RegisterIntro)}</p>
             <FormError error=feedback.error_of("registrati") />
             <form method="post" action="/registrati" class="stack">
                 <TextField
                     name="nome"
-                    label=t(Msg::Name)
+                    label=t(A::Name)
                     autocomplete="name"
-                    hint=t(Msg::NameHint)
+                    hint=t(A::NameHint)
                     required=true
                     maxlength=DisplayName::MAX
                     value=feedback.value("registrati", "nome")
@@ -137,10 +137,10 @@ pub fn RegisterPage() -> impl IntoView {
                 />
                 <TextField
                     name="email"
-                    label=t(Msg::Email)
+                    label=t(A::Email)
                     kind="email"
                     autocomplete="email"
-                    hint=t(Msg::EmailHint)
+                    hint=t(A::EmailHint)
                     required=true
                     value=feedback.value("registrati", "email")
                     error=email_error
@@ -148,20 +148,20 @@ pub fn RegisterPage() -> impl IntoView {
                 />
                 <TextField
                     name="password"
-                    label=t(Msg::Password)
+                    label=t(A::Password)
                     kind="password"
                     autocomplete="new-password"
-                    hint=t(Msg::PasswordHint)
+                    hint=t(A::PasswordHint)
                     required=true
                     minlength=shared::user::PASSWORD_MIN
                     maxlength=shared::user::PASSWORD_MAX
                     error=password_error
                     check=check_password
                 />
-                <p class="muted">{t(Msg::PrivacyNote)}</p>
-                <button type="submit" class="button primary">{t(Msg::CreateAccount)}</button>
+                <p class="muted">{t(A::PrivacyNote)}</p>
+                <button type="submit" class="button primary">{t(A::CreateAccount)}</button>
             </form>
-            <p>{t(Msg::HaveAccount)} " " <a href="/accedi">{t(Msg::SignIn)}</a></p>
+            <p>{t(A::HaveAccount)} " " <a href="/accedi">{locale.t(Msg::SignIn)}</a></p>
         </AccountFrame>
     }
 }
@@ -173,9 +173,9 @@ pub fn RegisterSentPage() -> impl IntoView {
     let query = use_query_map();
     let to = query.read_untracked().get("a").unwrap_or_default();
     view! {
-        <AccountFrame title=Msg::CheckMailTitle>
-            <p class="lead" role="status">{locale.t(Msg::CheckMailText).replace("{}", &to)}</p>
-            <p class="muted">{locale.t(Msg::NoMailHint)}</p>
+        <AccountFrame title=locale.t(A::CheckMailTitle)>
+            <p class="lead" role="status">{locale.t(A::CheckMailText).replace("{}", &to)}</p>
+            <p class="muted">{locale.t(A::NoMailHint)}</p>
         </AccountFrame>
     }
 }
@@ -186,7 +186,7 @@ fn LinkProblem(error: AppError, retry_href: &'static str) -> impl IntoView {
     let locale = use_locale();
     view! {
         <ErrorBox error=error />
-        <p><a class="button" href=retry_href>{locale.t(Msg::AskNewLink)}</a></p>
+        <p><a class="button" href=retry_href>{locale.t(A::AskNewLink)}</a></p>
     }
 }
 
@@ -204,10 +204,10 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         },
         |token| get_link_status(false, token),
     );
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::ConfirmTitle>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+        <AccountFrame title=locale.t(A::ConfirmTitle)>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {
                     let feedback = feedback.clone();
                     let token = token.clone();
@@ -217,17 +217,17 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                         Suspend::new(async move {
                             match status.await {
                                 Ok(email) => view! {
-                                    <p class="lead">{t(Msg::ConfirmIntro).replace("{}", &email)}</p>
+                                    <p class="lead">{t(A::ConfirmIntro).replace("{}", &email)}</p>
                                     <FormError error=feedback.error_of("conferma") />
                                     <form method="post" action=format!("/conferma-email/{token}") class="stack">
                                         <TextField
                                             name="password"
-                                            label=t(Msg::Password)
+                                            label=t(A::Password)
                                             kind="password"
                                             autocomplete="current-password"
                                             required=true
                                         />
-                                        <button type="submit" class="button primary">{t(Msg::ConfirmButton)}</button>
+                                        <button type="submit" class="button primary">{t(A::ConfirmButton)}</button>
                                     </form>
                                 }
                                 .into_any(),
@@ -248,23 +248,23 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let feedback = use_feedback();
     let query = use_query_map();
     let sent = query.read_untracked().get("inviata").is_some();
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::ForgotTitle>
-            {sent.then(|| view! { <p class="notice" role="status">{t(Msg::ForgotSent)}</p> })}
-            <p class="lead">{t(Msg::ForgotIntro)}</p>
+        <AccountFrame title=locale.t(A::ForgotTitle)>
+            {sent.then(|| view! { <p class="notice" role="status">{t(A::ForgotSent)}</p> })}
+            <p class="lead">{t(A::ForgotIntro)}</p>
             <FormError error=feedback.error_of("dimenticata") />
             <form method="post" action="/password-dimenticata" class="stack">
                 <TextField
                     name="email"
-                    label=t(Msg::Email)
+                    label=t(A::Email)
                     kind="email"
                     autocomplete="username"
                     required=true
                     value=feedback.value("dimenticata", "email")
                     check=check_email
                 />
-                <button type="submit" class="button primary">{t(Msg::SendLink)}</button>
+                <button type="submit" class="button primary">{t(A::SendLink)}</button>
             </form>
         </AccountFrame>
     }
@@ -284,10 +284,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
         },
         |token| get_link_status(true, token),
     );
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::ResetTitle>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+        <AccountFrame title=locale.t(A::ResetTitle)>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {
                     let feedback = feedback.clone();
                     let token = token.clone();
@@ -297,22 +297,22 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         Suspend::new(async move {
                             match status.await {
                                 Ok(email) => view! {
-                                    <p class="lead">{t(Msg::ResetIntro).replace("{}", &email)}</p>
+                                    <p class="lead">{t(A::ResetIntro).replace("{}", &email)}</p>
                                     <FormError error=feedback.error_of("nuova").filter(|e| e.field().is_none()) />
                                     <form method="post" action=format!("/nuova-password/{token}") class="stack">
                                         <TextField
                                             name="password"
-                                            label=t(Msg::NewPassword)
+                                            label=t(A::NewPassword)
                                             kind="password"
                                             autocomplete="new-password"
-                                            hint=t(Msg::PasswordHint)
+                                            hint=t(A::PasswordHint)
                                             required=true
                                             minlength=shared::user::PASSWORD_MIN
                                             maxlength=shared::user::PASSWORD_MAX
                                             error=feedback.field_error("nuova", Field::Password)
                                             check=check_password
                                         />
-                                        <button type="submit" class="button primary">{t(Msg::SavePassword)}</button>
+                                        <button type="submit" class="button primary">{t(A::SavePassword)}</button>
                                     </form>
                                 }
                                 .into_any(),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::i18n::Msg;
+use shared::i18n::{AccountMsg as A, Msg};
 
 use super::AccountFrame;
 use crate::i18n::use_locale;
@@ -23,10 +23,10 @@ pub fn UnsubscribePage() -> impl IntoView {
         },
         get_unsubscribe,
     );
-    let t = move |m| locale.t(m);
+    let t = move |m: A| locale.t(m);
     view! {
-        <AccountFrame title=Msg::UnsubscribeTitle>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+        <AccountFrame title=locale.t(A::UnsubscribeTitle)>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {
                     let token = token.clone();
                     let state = state.clone();
@@ -39,11 +39,11 @@ pub fn UnsubscribePage() -> impl IntoView {
                             };
                             let what = u
                                 .kind
-                                .map_or_else(|| t(Msg::UnsubscribeAll).to_owned(), |k| k.label(locale).to_owned());
+                                .map_or_else(|| t(A::UnsubscribeAll).to_owned(), |k| k.label(locale).to_owned());
                             let (sentence, action, button) = match state.as_str() {
-                                "disiscritto" => (Msg::UnsubscribeDone, "riattiva", Msg::Resubscribe),
-                                "riattivato" => (Msg::ResubscribeDone, "disiscrivi", Msg::UnsubscribeButton),
-                                _ => (Msg::UnsubscribeAsk, "disiscrivi", Msg::UnsubscribeButton),
+                                "disiscritto" => (A::UnsubscribeDone, "riattiva", A::Resubscribe),
+                                "riattivato" => (A::ResubscribeDone, "disiscrivi", A::UnsubscribeButton),
+                                _ => (A::UnsubscribeAsk, "disiscrivi", A::UnsubscribeButton),
                             };
                             view! {
                                 <p class="lead" role="status">{t(sentence).replace("{}", &u.email)}</p>
