@@ -41,3 +41,67 @@ export async function waitForPins(page) {
   await page.waitForSelector('path.pin', { timeout: 30_000 });
   return page.locator('path.pin').count();
 }
+
+// Mail the server sent, read from the SMTP sink's maildir (scripts/test starts Python's aiosmtpd and points
+// SEGNALA_E2E_MAILDIR at it): no mocked transport.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MAILDIR = process.env.SEGNALA_E2E_MAILDIR;
+
+function decodePart(headers, body) {
+  const enc = (/content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1] ?? '7bit').toLowerCase();
+  if (enc === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (enc === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** RFC 2047 encoded words (`=?utf-8?b?…?=`) in a header. */
+function decodeHeader(v) {
+  return v.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, kind, data) =>
+    kind.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+}
+
+/** Every message the sink received for `to`: { subject, text, headers }. */
+export function mailTo(to) {
+  if (!MAILDIR) throw new Error('SEGNALA_E2E_MAILDIR is not set (scripts/test sets it)');
+  let files = [];
+  try { files = readdirSync(join(MAILDIR, 'new')); } catch { return []; }
+  return files
+    .map((f) => readFileSync(join(MAILDIR, 'new', f), 'utf8'))
+    .map((raw) => {
+      const [head] = raw.split(/\r?\n\r?\n/);
+      const boundary = /boundary="?([^";\r\n]+)"?/i.exec(head)?.[1];
+      let text = '';
+      for (const part of raw.split(`--${boundary}`)) {
+        const split = part.search(/\r?\n\r?\n/);
+        if (split < 0) continue;
+        const [h, b] = [part.slice(0, split), part.slice(split).replace(/^\r?\n\r?\n/, '')];
+        if (/content-type:\s*text\/plain/i.test(h)) text = decodePart(h, b);
+      }
+      return { head, subject: decodeHeader(/^subject:\s*(.*)$/im.exec(head)?.[1] ?? ''), to: /^to:\s*(.*)$/im.exec(head)?.[1] ?? '', text };
+    })
+    .filter((m) => m.to.toLowerCase().includes(to.toLowerCase()));
+}
+
+/** Waits until `n` messages went to `to`; returns them. */
+export async function waitForMail(to, n = 1, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = mailTo(to);
+    if (got.length >= n || Date.now() > end) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The first link in a message's text that goes to `path` on this site. */
+export function linkIn(message, path) {
+  const m = new RegExp(`https?://[^\\s]+${path}[^\\s]*`).exec(message.text);
+  if (!m) throw new Error(`no link to ${path} in:\n${message.text}`);
+  return new URL(m[0]).pathname;
+}

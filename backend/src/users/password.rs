@@ -43,7 +43,7 @@ fn base_word(password: &str) -> String {
 fn is_repetition(password: &str) -> bool {
     let chars: Vec<char> = password.to_lowercase().chars().collect();
     (1..=chars.len() / 2).any(|unit| {
-        chars.len() % unit == 0
+        chars.len().is_multiple_of(unit)
             && (unit <= 6 || COMMON.contains(chars[..unit].iter().collect::<String>().as_str()))
             && chars.chunks(unit).all(|c| c == &chars[..unit])
     })

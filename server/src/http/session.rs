@@ -100,7 +100,7 @@ pub fn client_ip(parts: &Parts, proxy_header: Option<&str>) -> Option<IpAddr> {
             .get_all(h)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .last()?;
+            .next_back()?;
         let last = value.rsplit(',').next()?.trim();
         // `Forwarded: for=1.2.3.4` and `for="[2001:db8::1]:4711"`.
         let last = last
