@@ -78,40 +78,53 @@ ensure_npm() {
   npm ci --no-audit --no-fund || die "npm ci failed"
 }
 
-# build_bundle NAME PROFILE FEATURES: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
-# $CARGO_TARGET_DIR/site-stage/NAME. Each bundle has a cargo profile of its own (wasm-release, wasm-full): the
-# two come out as app.wasm, and in one folder cargo could hand one bundle's file to the other's build.
-# wasm-bindgen and wasm-opt run only when the WASM changed.
+# build_bundle NAME FEATURES [SUFFIX]: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
+# $CARGO_TARGET_DIR/site-stage/NAME. Both bundles share the profile wasm-release and every compiled dependency;
+# they differ only in app's features. A cdylib's file name carries no feature hash, so the full bundle is linked
+# under a name of its own (rustc -C extra-filename=SUFFIX): each bundle's file is its own, whatever cargo thinks
+# is fresh. Cargo keeps one fingerprint for app's cdylib whatever the features, so switching bundles recompiles
+# app: a bundle whose sources (app/, shared/, the manifests) did not change since it was made is not rebuilt.
 build_bundle() {
-  local name="$1" profile="$2" features="$3"
-  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/app.wasm"
+  local name="$1" features="$2" suffix="${3:-}"
+  local out="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
+  local wasm="$out/app.wasm"
+  [ -n "$suffix" ] && wasm="$out/deps/app$suffix.wasm"
   local stage="$CARGO_TARGET_DIR/site-stage/$name"
-  local stamp="$stage/.input-sha"
-  step "Building the $name browser bundle (Rust -> WASM, profile $profile, features $features)"
-  cargo build --lib -p app --target wasm32-unknown-unknown --profile "$profile" --features "$features" \
-    || die "WASM build ($name bundle) failed"
+  local stamp="$stage/.input-sha" sources="$stage/.sources-stamp"
+  if [ -f "$sources" ] && [ -f "$stage/segnala_bg.wasm" ] && [ -z "$(find app shared Cargo.toml Cargo.lock \
+       rust-toolchain.toml -newer "$sources" -print -quit)" ]; then
+    info "$name browser bundle: its sources did not change since it was built"
+    return
+  fi
+  mkdir -p "$CARGO_TARGET_DIR" && touch "$CARGO_TARGET_DIR/.bundle-started"
+  step "Building the $name browser bundle (Rust -> WASM, profile wasm-release, features $features)"
+  local extra=()
+  [ -n "$suffix" ] && extra=(-- -C "extra-filename=$suffix")
+  cargo rustc --lib -p app --target wasm32-unknown-unknown --profile wasm-release --features "$features" \
+    --crate-type cdylib "${extra[@]}" || die "WASM build ($name bundle) failed"
   local sum
   sum="$(sha256sum "$wasm" | cut -c1-64)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$stage/segnala_bg.wasm" ]; then
     info "WASM unchanged: skipping wasm-bindgen and wasm-opt"
-    return
+  else
+    step "wasm-bindgen + wasm-opt -Oz, $name bundle (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
+    rm -rf "$stage" && mkdir -p "$stage"
+    wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
+      || die "wasm-bindgen failed"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+      --enable-sign-ext --enable-mutable-globals \
+      "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
+    mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
+    echo "$sum" > "$stamp"
   fi
-  step "wasm-bindgen + wasm-opt -Oz, $name bundle (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
-  rm -rf "$stage" && mkdir -p "$stage"
-  wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
-    || die "wasm-bindgen failed"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
-    --enable-sign-ext --enable-mutable-globals \
-    "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
-  mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
-  echo "$sum" > "$stamp"
+  mv "$CARGO_TARGET_DIR/.bundle-started" "$sources"
 }
 
 # build_site: both browser bundles under $SEGNALA_SITE_ROOT. The public one (map and report pages: what a
 # citizen loads first) stays small; the full one adds the signed-in pages (app/src/lib.rs, docs/build-notes.md).
 build_site() {
-  build_bundle public wasm-release hydrate
-  build_bundle full wasm-full hydrate,pages
+  build_bundle public hydrate
+  build_bundle full hydrate,pages -full
   step "Hashing and pre-compressing site assets (gzip + brotli)"
   python3 scripts/site.py --bundle "public=$CARGO_TARGET_DIR/site-stage/public" \
     --bundle "full=$CARGO_TARGET_DIR/site-stage/full" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"
@@ -126,6 +139,35 @@ build_server() {
     SERVER_BIN="$CARGO_TARGET_DIR/release/segnala"
   else
     cargo build -p server || die "server build failed"
+    SERVER_BIN="$CARGO_TARGET_DIR/debug/segnala"
+  fi
+}
+
+# start_server_build PROFILE: builds the server in the background (its output in a log), so that it fills the
+# cores the browser bundles' build leaves idle; wait_server_build waits for it and sets SERVER_BIN. The two use
+# different folders of the build cache (target/release and target/wasm32-unknown-unknown/wasm-release), so cargo
+# does not make one wait for the other.
+start_server_build() {
+  SERVER_PROFILE="$1"
+  SERVER_LOG="$CARGO_TARGET_DIR/server-build.log"
+  mkdir -p "$CARGO_TARGET_DIR"
+  step "Building the server (profile $SERVER_PROFILE) in the background (log: $SERVER_LOG)"
+  local flag=()
+  [ "$SERVER_PROFILE" = release ] && flag=(--release)
+  cargo build -p server "${flag[@]}" >"$SERVER_LOG" 2>&1 &
+  SERVER_BUILD_PID=$!
+}
+
+wait_server_build() {
+  step "Waiting for the server build"
+  if ! wait "$SERVER_BUILD_PID"; then
+    tail -40 "$SERVER_LOG"
+    die "server build failed (log: $SERVER_LOG)"
+  fi
+  grep -E '^ *Finished' "$SERVER_LOG" | tail -1 || true
+  if [ "$SERVER_PROFILE" = release ]; then
+    SERVER_BIN="$CARGO_TARGET_DIR/release/segnala"
+  else
     SERVER_BIN="$CARGO_TARGET_DIR/debug/segnala"
   fi
 }

@@ -46,9 +46,23 @@ impl FormFeedback {
     }
 }
 
-/// The feedback of the failed post this page answers (empty for a plain visit). Call once per page.
+/// The feedback of the failed post this page answers (empty for a plain visit). Call once per page. The server
+/// puts it in the extensions of the request it renders the page for; it reaches hydration with the page.
 pub fn use_feedback() -> FormFeedback {
-    SharedValue::new(|| use_context::<FormFeedback>().unwrap_or_default()).into_inner()
+    SharedValue::new(server_feedback).into_inner()
+}
+
+#[cfg(feature = "ssr")]
+fn server_feedback() -> FormFeedback {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<FormFeedback>().cloned())
+        .unwrap_or_default()
+}
+
+/// Runs only when the page was not rendered by the server: no feedback.
+#[cfg(not(feature = "ssr"))]
+fn server_feedback() -> FormFeedback {
+    FormFeedback::default()
 }
 
 /// The error box at the top of a form (role="alert", so screen readers announce it).

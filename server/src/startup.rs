@@ -33,6 +33,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: IpLimiter,
     pub page_context: PageContext,
+    /// The page routes, for rendering a page again in answer to a failed form post (set once the router is
+    /// built: the routes hold the state themselves).
+    pub pages: Arc<std::sync::OnceLock<Router>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -86,6 +89,7 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
         limiter: IpLimiter::new(config.auth_requests_per_minute),
         config: Arc::new(config),
         page_context,
+        pages: Arc::default(),
     }
 }
 
@@ -113,6 +117,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, page_shell,
         ));
+    // A failed form post renders its page again through these very routes (one rendering path); its request
+    // already carries the session the middleware resolved.
+    let _ = state.pages.set(pages.clone().with_state(state.clone()));
     // Pages, server fns, the REST API and the forms all see the person behind the session cookie.
     let with_people = http::people_router()
         .merge(pages)

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use backend::users::{Authenticated, ClientInfo, LoginOutcome, Registration};
-use leptos::prelude::provide_context;
 use shared::mail::NotificationKind;
 use shared::{Locale, SessionId};
 
@@ -152,30 +151,57 @@ impl FormPost {
         res
     }
 
-    /// Checks the per-IP limit of the guessing and mail-sending forms.
-    fn limit(&self, state: &AppState) -> Result<(), backend::Error> {
+    /// Checks the per-IP limit of the guessing and mail-sending forms. Over it, the answer is a small fixed
+    /// page: a flood must cost next to nothing (no database, no page rendering).
+    fn limit(&self, state: &AppState) -> Result<(), Response> {
         state
             .limiter
             .check(self.client.ip)
-            .map_err(|retry_after_secs| backend::Error::RateLimited { retry_after_secs })
+            .map_err(|secs| too_many(state, self.locale, self.parts.uri.path(), secs))
     }
 }
 
-/// Renders the page at `parts`' address with `feedback` (the answer to a failed form post).
-pub async fn render_page(state: &AppState, mut parts: Parts, feedback: FormFeedback) -> Response {
-    parts.method = Method::GET;
-    let context = state.page_context.clone();
-    let assets = state.assets.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            context();
-            provide_context(feedback.clone());
-        },
-        move || app::shell::shell(assets.clone()),
+/// 429 with `Retry-After` and a short page in the visitor's language that links back to the form.
+fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64) -> Response {
+    let message = AppError::RateLimited { retry_after_secs }.message(locale);
+    let title = shared::ErrorCode::RateLimited.message(locale);
+    let back_label = match locale {
+        Locale::It => "Torna al modulo",
+        Locale::En => "Back to the form",
+    };
+    let esc = backend::mail::templates::escape;
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title} · Segnala</title><link rel=\"stylesheet\" \
+         href=\"{css}\"></head><body><main class=\"page narrow\"><h1>{title}</h1><p class=\"form-error\" \
+         role=\"alert\">{message}</p><p><a href=\"{back}\">{back_label}</a></p></main></body></html>",
+        lang = locale.tag(),
+        title = esc(title),
+        css = esc(&state.assets.css),
+        message = esc(&message),
+        back = esc(back),
     );
-    handler(Request::from_parts(parts, Body::empty()))
-        .await
-        .into_response()
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(html)).into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    res
+}
+
+/// Renders the page at `parts`' address with `feedback` (the answer to a failed form post): the request goes
+/// through the page routes as a GET, with the feedback in its extensions (`app::forms::use_feedback`).
+pub async fn render_page(state: &AppState, mut parts: Parts, feedback: FormFeedback) -> Response {
+    use tower::ServiceExt;
+    parts.method = Method::GET;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.extensions.insert(feedback);
+    let Some(pages) = state.pages.get() else {
+        tracing::error!("the page routes are not built yet");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match pages.clone().oneshot(Request::from_parts(parts, Body::empty())).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
 }
 
 /// 303 See Other to `to`.
@@ -237,8 +263,8 @@ fn signed_in(state: &AppState, outcome: LoginOutcome, ritorno: &str) -> Response
 }
 
 async fn login(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "accedi", e, &["email"]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     let device = cookie(&post.parts.headers, DEVICE_COOKIE);
     let result = backend::users::login(
@@ -256,8 +282,8 @@ async fn login(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn second_factor(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "verifica", e, &[]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     let Some(pending) = cookie(&post.parts.headers, PENDING_COOKIE) else {
         return see_other("/accedi");
@@ -324,8 +350,8 @@ async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Reques
             .unwrap_or_default()
     };
     let login = Uri::from_static("/accedi");
-    if let Err(e) = post.limit(&state) {
-        return post.fail_on(&state, login, "accedi", e, &[]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     let (code, returned_state) = (get("code"), get("state"));
     // The provider refused (the person cancelled, say), or the answer is not for this browser's sign-in.
@@ -366,8 +392,8 @@ async fn logout(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn register(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "registrati", e, &["nome", "email"]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     let form = Registration {
         email: post.get("email"),
@@ -385,8 +411,8 @@ async fn register(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>, post: FormPost) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "conferma", e, &[]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     match backend::users::confirm_account(&state.backend, &token, &post.get("password"), &post.client).await {
         Ok(outcome) => signed_in(&state, outcome, "/la-mia-pagina"),
@@ -395,8 +421,8 @@ async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>,
 }
 
 async fn forgot_password(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "dimenticata", e, &["email"]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     match backend::users::request_password_reset(&state.backend, &post.get("email"), post.locale).await {
         Ok(()) => see_other("/password-dimenticata?inviata=1"),
@@ -409,8 +435,8 @@ async fn reset_password(
     Path(token): Path<String>,
     post: FormPost,
 ) -> Response {
-    if let Err(e) = post.limit(&state) {
-        return post.fail(&state, "nuova", e, &[]).await;
+    if let Err(res) = post.limit(&state) {
+        return res;
     }
     match backend::users::reset_password(&state.backend, &token, &post.get("password"), &post.client).await {
         Ok(Some(outcome)) => signed_in(&state, outcome, "/la-mia-pagina?avviso=password"),
