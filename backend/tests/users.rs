@@ -15,9 +15,16 @@ async fn an_address_is_confirmed_for_one_action_once() {
     let action = json!({ "kind": "report", "receipt_code": "SEG-2026-000042" });
 
     let mut tx = db.pool.begin().await.expect("begin");
-    backend::users::request_action_confirmation(&mut tx, &state, &email, Locale::It, "la segnalazione «Buca»", &action)
-        .await
-        .expect("request");
+    backend::users::request_action_confirmation(
+        &mut tx,
+        &state,
+        &email,
+        Locale::It,
+        "la segnalazione «Buca»",
+        &action,
+    )
+    .await
+    .expect("request");
     tx.commit().await.expect("commit");
     let (subject, text): (String, String) =
         sqlx::query_as("select subject, body_text from outbox_mail where recipient = 'anonimo@esempio.it'")
@@ -40,12 +47,16 @@ async fn an_address_is_confirmed_for_one_action_once() {
         .await
         .unwrap_err();
     assert!(matches!(err, backend::Error::LinkInvalid), "{err:?}");
-    let (confirmed, got) = backend::users::confirm_action(&mut tx, &token).await.expect("confirm");
+    let (confirmed, got) = backend::users::confirm_action(&mut tx, &token)
+        .await
+        .expect("confirm");
     assert_eq!(confirmed.as_str(), "anonimo@esempio.it");
     assert_eq!(got, action);
     tx.commit().await.expect("commit");
     let mut conn = db.pool.acquire().await.expect("conn");
-    let err = backend::users::confirm_action(&mut conn, &token).await.unwrap_err();
+    let err = backend::users::confirm_action(&mut conn, &token)
+        .await
+        .unwrap_err();
     assert!(matches!(err, backend::Error::LinkUsed), "{err:?}");
 
     let mut tx = db.pool.begin().await.expect("begin");
@@ -61,9 +72,17 @@ async fn an_address_is_confirmed_for_one_action_once() {
         .fetch_one(&db.pool)
         .await
         .expect("message");
-    assert!(text.contains("to complete the report"), "in the language asked for");
-    let expired = text.split_whitespace().find_map(|w| w.split("/conferma/").nth(1)).expect("link");
-    let err = backend::users::confirm_action(&mut conn, expired).await.unwrap_err();
+    assert!(
+        text.contains("to complete the report"),
+        "in the language asked for"
+    );
+    let expired = text
+        .split_whitespace()
+        .find_map(|w| w.split("/conferma/").nth(1))
+        .expect("link");
+    let err = backend::users::confirm_action(&mut conn, expired)
+        .await
+        .unwrap_err();
     assert!(matches!(err, backend::Error::LinkExpired), "{err:?}");
 
     // A third message to the same address within the hour goes; a fourth is refused.
@@ -95,12 +114,22 @@ async fn account_messages_are_always_written_even_to_addresses_that_opted_out() 
         .fetch_one(&db.pool)
         .await
         .expect("row");
-    assert_eq!(status, "pending", "account and service messages are not optional notifications");
+    assert_eq!(
+        status, "pending",
+        "account and service messages are not optional notifications"
+    );
     // And nothing is written when the transaction that caused the message rolls back.
     let mut tx = db.pool.begin().await.expect("begin");
-    backend::mail::enqueue(&mut tx, &state, &to, &Message::Test { by: "rolled back".into() })
-        .await
-        .expect("enqueue");
+    backend::mail::enqueue(
+        &mut tx,
+        &state,
+        &to,
+        &Message::Test {
+            by: "rolled back".into(),
+        },
+    )
+    .await
+    .expect("enqueue");
     tx.rollback().await.expect("rollback");
     let n: i64 = sqlx::query_scalar("select count(*) from outbox_mail")
         .fetch_one(&db.pool)

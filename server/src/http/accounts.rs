@@ -182,7 +182,8 @@ fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64)
         back = esc(back),
     );
     let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(html)).into_response();
-    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     res
 }
 
@@ -198,7 +199,11 @@ pub async fn render_page(state: &AppState, mut parts: Parts, feedback: FormFeedb
         tracing::error!("the page routes are not built yet");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    match pages.clone().oneshot(Request::from_parts(parts, Body::empty())).await {
+    match pages
+        .clone()
+        .oneshot(Request::from_parts(parts, Body::empty()))
+        .await
+    {
         Ok(res) => res,
         Err(never) => match never {},
     }
