@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/segnala/target}"
 export SEGNALA_SITE_ROOT="${SEGNALA_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 # Queries are checked at compile time against the committed .sqlx/ data: no database needed to build.
 export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
-export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/node_modules/.bin:$PATH"
 
 WASM_BINDGEN_VERSION="0.2.130"
 PG_VERSION=15
