@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod geo;
+pub mod html;
 pub mod i18n;
 pub mod ids;
 pub mod mail;

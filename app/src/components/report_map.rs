@@ -14,21 +14,7 @@ use shared::{BBox, Locale};
 
 use crate::i18n::use_locale;
 
-/// Escapes text for HTML (popups are built as strings for Leaflet).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use shared::html::escape_html;
 
 /// The popup of one pin: title (linked), category, state and age.
 pub fn popup_html(pin: &MapPin, now: DateTime<Utc>, locale: Locale) -> String {

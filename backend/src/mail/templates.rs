@@ -202,21 +202,7 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
     }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use shared::html::escape_html as escape;
 
 /// Renders `m` in `locale` inside the common frame.
 pub fn render(m: &Message, locale: Locale, frame: &Frame<'_>) -> Rendered {

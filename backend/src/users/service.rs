@@ -517,6 +517,31 @@ pub async fn end_session(state: &State, viewer: Option<&Viewer>, session: Sessio
     }
 }
 
+/// "La mia pagina"'s mail form: the notifications to keep on (by name; unknown names are ignored) and the
+/// language of emails (a tag such as `it`; empty leaves it as it is).
+pub async fn save_mail_settings(
+    state: &State,
+    viewer: Option<&Viewer>,
+    enabled: &[String],
+    locale_tag: &str,
+) -> Result<()> {
+    let locale = match locale_tag.trim() {
+        "" => None,
+        tag => Some(
+            Locale::from_tag(tag).ok_or_else(|| ValidationError::new(Field::Locale, Rule::UnknownValue))?,
+        ),
+    };
+    let enabled: Vec<shared::mail::NotificationKind> = enabled
+        .iter()
+        .filter_map(|k| shared::mail::NotificationKind::parse(k))
+        .collect();
+    mail::set_preferences(state, viewer, &enabled).await?;
+    if let Some(l) = locale {
+        set_locale(state, viewer, l).await?;
+    }
+    Ok(())
+}
+
 /// Sets the language of the person's emails.
 pub async fn set_locale(state: &State, viewer: Option<&Viewer>, locale: Locale) -> Result<()> {
     let v = require(

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use backend::users::{Authenticated, ClientInfo, LoginOutcome, Registration};
-use shared::mail::NotificationKind;
 use shared::{Locale, SessionId};
 
 use super::error::ApiError;
@@ -151,13 +150,14 @@ impl FormPost {
         res
     }
 
-    /// Checks the per-IP limit of the guessing and mail-sending forms. Over it, the answer is a small fixed
+    /// Checks the per-IP limit of the guessing and mail-sending forms; over it, returns the answer, a small fixed
     /// page: a flood must cost next to nothing (no database, no page rendering).
-    fn limit(&self, state: &AppState) -> Result<(), Response> {
+    fn over_limit(&self, state: &AppState) -> Option<Response> {
         state
             .limiter
             .check(self.client.ip)
-            .map_err(|secs| too_many(state, self.locale, self.parts.uri.path(), secs))
+            .err()
+            .map(|secs| too_many(state, self.locale, self.parts.uri.path(), secs))
     }
 }
 
@@ -169,7 +169,7 @@ fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64)
         Locale::It => "Torna al modulo",
         Locale::En => "Back to the form",
     };
-    let esc = backend::mail::templates::escape;
+    let esc = shared::html::escape_html;
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title} · Segnala</title><link rel=\"stylesheet\" \
@@ -268,7 +268,7 @@ fn signed_in(state: &AppState, outcome: LoginOutcome, ritorno: &str) -> Response
 }
 
 async fn login(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     let device = cookie(&post.parts.headers, DEVICE_COOKIE);
@@ -287,7 +287,7 @@ async fn login(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn second_factor(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     let Some(pending) = cookie(&post.parts.headers, PENDING_COOKIE) else {
@@ -355,7 +355,7 @@ async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Reques
             .unwrap_or_default()
     };
     let login = Uri::from_static("/accedi");
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     let (code, returned_state) = (get("code"), get("state"));
@@ -397,7 +397,7 @@ async fn logout(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn register(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     let form = Registration {
@@ -416,7 +416,7 @@ async fn register(State(state): State<AppState>, post: FormPost) -> Response {
 }
 
 async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>, post: FormPost) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     match backend::users::confirm_account(&state.backend, &token, &post.get("password"), &post.client).await {
@@ -426,7 +426,7 @@ async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>,
 }
 
 async fn forgot_password(State(state): State<AppState>, post: FormPost) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     match backend::users::request_password_reset(&state.backend, &post.get("email"), post.locale).await {
@@ -440,7 +440,7 @@ async fn reset_password(
     Path(token): Path<String>,
     post: FormPost,
 ) -> Response {
-    if let Err(res) = post.limit(&state) {
+    if let Some(res) = post.over_limit(&state) {
         return res;
     }
     match backend::users::reset_password(&state.backend, &token, &post.get("password"), &post.client).await {
@@ -474,30 +474,14 @@ async fn change_password(State(state): State<AppState>, post: FormPost) -> Respo
 }
 
 async fn preferences(State(state): State<AppState>, post: FormPost) -> Response {
-    let enabled: Vec<NotificationKind> = post
-        .all("attive")
-        .iter()
-        .filter_map(|k| NotificationKind::parse(k))
-        .collect();
-    let result = async {
-        backend::mail::set_preferences(&state.backend, post.viewer(), &enabled).await?;
-        let lingua = post.get("lingua");
-        if !lingua.is_empty() {
-            let locale = Locale::from_tag(&lingua).ok_or_else(|| {
-                shared::ValidationError::new(shared::Field::Locale, shared::Rule::UnknownValue)
-            })?;
-            backend::users::set_locale(&state.backend, post.viewer(), locale).await?;
-        }
-        Ok::<_, backend::Error>(())
-    }
+    let result = backend::users::save_mail_settings(
+        &state.backend,
+        post.viewer(),
+        &post.all("attive"),
+        &post.get("lingua"),
+    )
     .await;
-    match result {
-        Ok(()) => see_other("/la-mia-pagina?avviso=salvato"),
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "notifiche", e, &[])
-                .await
-        }
-    }
+    on_my_page(&state, post, "notifiche", result, "/la-mia-pagina?avviso=salvato").await
 }
 
 async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, post: FormPost) -> Response {
@@ -519,34 +503,54 @@ async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, post: F
     }
 }
 
-async fn totp_begin(State(state): State<AppState>, post: FormPost) -> Response {
-    match backend::users::totp::begin(&state.backend, post.viewer()).await {
-        Ok(()) => see_other("/la-mia-pagina#sezione-verifica"),
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-attiva", e, &[])
-                .await
-        }
+/// The answer to a sub-form of "La mia pagina": on to `ok`, or the page again with the error on `form`.
+async fn on_my_page(
+    state: &AppState,
+    post: FormPost,
+    form: &str,
+    result: backend::Result<()>,
+    ok: &str,
+) -> Response {
+    match result {
+        Ok(()) => see_other(ok),
+        Err(e) => post.fail_on(state, Uri::from_static(MY_PAGE), form, e, &[]).await,
     }
+}
+
+async fn totp_begin(State(state): State<AppState>, post: FormPost) -> Response {
+    let result = backend::users::totp::begin(&state.backend, post.viewer()).await;
+    on_my_page(
+        &state,
+        post,
+        "verifica-attiva",
+        result,
+        "/la-mia-pagina#sezione-verifica",
+    )
+    .await
 }
 
 async fn totp_enable(State(state): State<AppState>, post: FormPost) -> Response {
-    match backend::users::totp::enable(&state.backend, post.viewer(), &post.get("codice")).await {
-        Ok(()) => see_other("/la-mia-pagina?avviso=verifica-attiva"),
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-attiva", e, &[])
-                .await
-        }
-    }
+    let result = backend::users::totp::enable(&state.backend, post.viewer(), &post.get("codice")).await;
+    on_my_page(
+        &state,
+        post,
+        "verifica-attiva",
+        result,
+        "/la-mia-pagina?avviso=verifica-attiva",
+    )
+    .await
 }
 
 async fn totp_disable(State(state): State<AppState>, post: FormPost) -> Response {
-    match backend::users::totp::disable(&state.backend, post.viewer(), &post.get("password")).await {
-        Ok(()) => see_other("/la-mia-pagina?avviso=verifica-disattiva"),
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "verifica-disattiva", e, &[])
-                .await
-        }
-    }
+    let result = backend::users::totp::disable(&state.backend, post.viewer(), &post.get("password")).await;
+    on_my_page(
+        &state,
+        post,
+        "verifica-disattiva",
+        result,
+        "/la-mia-pagina?avviso=verifica-disattiva",
+    )
+    .await
 }
 
 /// The unsubscribe link's post: RFC 8058's one-click body from a mail client, or the page's buttons.

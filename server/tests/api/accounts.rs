@@ -4,7 +4,7 @@
 use backend::testing::SmtpSink;
 use shared::Role;
 
-use crate::helpers::{TestApp, path_of, spawn_app_with};
+use crate::helpers::{TestApp, expect_page, path_of, spawn_app_with};
 
 const PASSWORD: &str = "cavallo batteria graffetta";
 
@@ -67,16 +67,9 @@ async fn register_confirm_with_the_emailed_link_and_sign_in() {
 
     // Opening the link only asks for the password; a wrong one keeps the link usable.
     let page = b.get(&path).await;
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.expect("html").contains("m***@esempio.it"));
+    expect_page(page, 200, "m***@esempio.it").await;
     let res = b.post(&path, &[("password", "not the password at all")]).await;
-    assert_eq!(res.status(), 400);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("«password» non è corretto")
-    );
+    expect_page(res, 400, "«password» non è corretto").await;
     assert!(b.cookie("segnala_session").is_none());
 
     let res = b.post(&path, &[("password", PASSWORD)]).await;
@@ -95,16 +88,14 @@ async fn register_confirm_with_the_emailed_link_and_sign_in() {
 
     // The same link again: used.
     let res = b.get(&path).await;
-    assert_eq!(res.status(), 410);
-    assert!(res.text().await.expect("html").contains("già stato usato"));
+    expect_page(res, 410, "già stato usato").await;
     // Altered by one character: not valid.
     let mut altered = path.clone().into_bytes();
     let last = altered.len() - 1;
     altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
     let altered = String::from_utf8(altered).expect("ascii");
     let res = b.get(&altered).await;
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("html").contains("non è valido"));
+    expect_page(res, 400, "non è valido").await;
     assert_eq!(b.post(&altered, &[("password", PASSWORD)]).await.status(), 400);
 }
 
@@ -128,8 +119,7 @@ async fn an_expired_confirmation_link_says_so_and_the_account_stays_inactive() {
         .await
         .expect("expire");
     let res = b.post(&path, &[("password", PASSWORD)]).await;
-    assert_eq!(res.status(), 410);
-    assert!(res.text().await.expect("html").contains("scaduto"));
+    expect_page(res, 410, "scaduto").await;
     assert_eq!(
         app.count("app_user where email_confirmed_at is not null").await,
         0
@@ -138,13 +128,7 @@ async fn an_expired_confirmation_link_says_so_and_the_account_stays_inactive() {
     let res = b
         .post("/accedi", &[("email", "luca@esempio.it"), ("password", PASSWORD)])
         .await;
-    assert_eq!(res.status(), 403);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("non è ancora confermato")
-    );
+    expect_page(res, 403, "non è ancora confermato").await;
     assert_eq!(sink.wait_for("luca@esempio.it", 2, 10).await.len(), 2);
 }
 
@@ -356,8 +340,7 @@ async fn fifty_wrong_passwords_throttle_strangers_but_not_the_owner_and_it_ends(
     let res = attacker
         .post("/accedi", &[("email", "anna@esempio.it"), ("password", PASSWORD)])
         .await;
-    assert_eq!(res.status(), 429);
-    assert!(res.text().await.expect("html").contains("Troppi tentativi"));
+    expect_page(res, 429, "Troppi tentativi").await;
     // …but the owner's own browser is not locked out.
     owner.sign_in("anna@esempio.it", PASSWORD).await;
     // And the pause ends: once it is over, the right password works from anywhere.
@@ -406,8 +389,7 @@ async fn a_session_cookie_replayed_after_sign_out_is_worthless() {
     replay.set_cookie("segnala_session", &stolen);
     assert_eq!(replay.me().await.0, 401);
     let page = replay.get("/la-mia-pagina").await;
-    assert_eq!(page.status(), 401);
-    assert!(page.text().await.expect("html").contains("devi accedere"));
+    expect_page(page, 401, "devi accedere").await;
     assert_eq!(app.count("user_session").await, 0);
 }
 
@@ -509,8 +491,7 @@ async fn forgotten_password_by_email_ends_every_session() {
 
     // A refused new password keeps the link usable.
     let res = b.post(&path, &[("password", "password123456")]).await;
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("html").contains("troppo facile"));
+    expect_page(res, 400, "troppo facile").await;
     let res = b.post(&path, &[("password", "una frase nuova e lunga")]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(b.me().await.0, 200, "signed in with the new password");
@@ -544,13 +525,7 @@ async fn changing_the_password_ends_other_sessions_and_rotates_this_one() {
             &[("attuale", "non è questa"), ("nuova", "una frase nuova e lunga")],
         )
         .await;
-    assert_eq!(res.status(), 400);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("«password attuale» non è corretto")
-    );
+    expect_page(res, 400, "«password attuale» non è corretto").await;
     assert_eq!(there.me().await.0, 200, "a refused change changes nothing");
 
     let res = here
@@ -615,19 +590,12 @@ async fn staff_see_their_role_and_only_administrators_read_the_mailbox() {
     let page = admin.get("/la-mia-pagina").await.text().await.expect("html");
     assert!(page.contains("Amministratore"));
     let mailbox = admin.get("/amministrazione/posta").await;
-    assert_eq!(mailbox.status(), 200);
-    assert!(mailbox.text().await.expect("html").contains("Nessun server SMTP"));
+    expect_page(mailbox, 200, "Nessun server SMTP").await;
 
     let urp = app.browser();
     urp.sign_in("urp@esempio.it", PASSWORD).await;
     let res = urp.get("/amministrazione/posta").await;
-    assert_eq!(res.status(), 403);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("Il tuo ruolo non consente")
-    );
+    expect_page(res, 403, "Il tuo ruolo non consente").await;
     assert_eq!(app.browser().get("/amministrazione/posta").await.status(), 401);
     let body: serde_json::Value = urp.get("/api/v1/me").await.json().await.expect("json");
     assert_eq!(body["role"], "urp_operator");

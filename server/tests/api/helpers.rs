@@ -312,6 +312,19 @@ impl Browser<'_> {
     }
 }
 
+/// Asserts an answer's status and that its page says `needle`; returns the page.
+pub async fn expect_page(res: reqwest::Response, status: u16, needle: &str) -> String {
+    let got = res.status().as_u16();
+    let page = res.text().await.expect("a page");
+    assert_eq!(got, status, "status of the page that should say {needle:?}");
+    assert!(
+        page.contains(needle),
+        "the page should say {needle:?}:\n{}",
+        page.chars().take(3000).collect::<String>()
+    );
+    page
+}
+
 /// The path of an absolute link to this site (`http://127.0.0.1:PORT/x` → `/x`).
 pub fn path_of(link: &str) -> String {
     let rest = link.split_once("://").map_or(link, |(_, r)| r);

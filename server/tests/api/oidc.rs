@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use crate::helpers::{TestApp, path_of, spawn_app_with};
+use crate::helpers::{TestApp, expect_page, path_of, spawn_app_with};
 
 struct Provider {
     child: Child,
@@ -126,8 +126,7 @@ async fn answers_not_meant_for_this_browser_or_without_a_verified_address_sign_n
     // The provider does not vouch for the address: no account.
     let b = app.browser();
     let res = round_trip(&app, &b).await;
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("html").contains("«email» è obbligatorio"));
+    expect_page(res, 400, "«email» è obbligatorio").await;
     assert_eq!(app.count("app_user").await, 0);
 
     // A callback started by another browser (login CSRF): refused, and its state is not spent.
@@ -152,8 +151,7 @@ async fn answers_not_meant_for_this_browser_or_without_a_verified_address_sign_n
 
     // A provider error (the person cancelled) comes back as a clear message.
     let res = b.get("/accedi/oidc/ritorno?error=access_denied&state=x").await;
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.expect("html").contains("non è valido"));
+    expect_page(res, 400, "non è valido").await;
 }
 
 #[tokio::test]

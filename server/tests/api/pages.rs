@@ -1,6 +1,6 @@
 //! Server-rendered pages: useful before any WASM runs, correct statuses, language, headers, assets.
 
-use crate::helpers::{spawn_app, spawn_app_with_site};
+use crate::helpers::{expect_page, spawn_app, spawn_app_with_site};
 
 #[tokio::test]
 async fn the_map_page_lists_reports_in_the_html() {
@@ -102,8 +102,7 @@ async fn unknown_codes_and_paths_are_404_pages() {
     assert_eq!(res.status(), 404);
 
     let res = app.get("/questa/pagina/non/esiste").await;
-    assert_eq!(res.status(), 404);
-    assert!(res.text().await.expect("html").contains("Pagina non trovata"));
+    expect_page(res, 404, "Pagina non trovata").await;
 }
 
 #[tokio::test]

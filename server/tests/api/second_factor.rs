@@ -4,7 +4,7 @@
 use backend::testing::SmtpSink;
 use shared::Role;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{expect_page, spawn_app_with};
 
 const PASSWORD: &str = "cavallo batteria graffetta";
 
@@ -36,13 +36,7 @@ async fn staff_turn_on_two_step_verification_and_sign_in_with_a_code_used_once()
     let res = b
         .post("/la-mia-pagina/verifica/attiva", &[("codice", "000000")])
         .await;
-    assert_eq!(res.status(), 400);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("«codice di verifica» non è corretto")
-    );
+    expect_page(res, 400, "«codice di verifica» non è corretto").await;
     let code = backend::users::totp::current_code(&secret, now()).expect("code");
     assert_eq!(
         b.post("/la-mia-pagina/verifica/attiva", &[("codice", &code)])
@@ -74,13 +68,7 @@ async fn staff_turn_on_two_step_verification_and_sign_in_with_a_code_used_once()
     assert_eq!(c.me().await.0, 401, "a half-finished session is no session");
     c.forget("segnala_session");
     let res = c.post("/accedi/verifica", &[("codice", "123")]).await;
-    assert_eq!(res.status(), 400);
-    assert!(
-        res.text()
-            .await
-            .expect("html")
-            .contains("«codice di verifica» non ha il formato atteso")
-    );
+    expect_page(res, 400, "«codice di verifica» non ha il formato atteso").await;
     // The code used to turn it on cannot be used again (same time step): wait for the next one.
     let res = c.post("/accedi/verifica", &[("codice", &code)]).await;
     assert_eq!(res.status(), 400, "a code works once");

@@ -9,7 +9,6 @@ use shared::{Field, ValidationError};
 
 use super::{AccountFrame, Notice, notice_from_query};
 use crate::auth::use_auth_options;
-use crate::error::AppError;
 use crate::forms::{FormError, ReturnTo, TextField, safe_return, use_feedback};
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
@@ -180,13 +179,43 @@ pub fn RegisterSentPage() -> impl IntoView {
     }
 }
 
-/// A link that cannot be used (altered, used, expired): say which, and what to do.
+/// A page opened from a link in an email: checks the link without using it up, then shows `form` (given the
+/// masked address and the token), or says what is wrong with the link and offers a new one.
 #[component]
-fn LinkProblem(error: AppError, retry_href: &'static str) -> impl IntoView {
+fn LinkPage<F>(title: &'static str, reset: bool, retry_href: &'static str, form: F) -> impl IntoView
+where
+    F: Fn(String, String) -> AnyView + Clone + Send + Sync + 'static,
+{
     let locale = use_locale();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let status = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        move |token| get_link_status(reset, token),
+    );
     view! {
-        <ErrorBox error=error />
-        <p><a class="button" href=retry_href>{locale.t(A::AskNewLink)}</a></p>
+        <AccountFrame title=title>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {
+                    let (form, token) = (form.clone(), token.clone());
+                    move || {
+                        let (form, token) = (form.clone(), token.clone());
+                        Suspend::new(async move {
+                            match status.await {
+                                Ok(email) => form(email, token),
+                                Err(e) => view! {
+                                    <ErrorBox error=e />
+                                    <p><a class="button" href=retry_href>{locale.t(A::AskNewLink)}</a></p>
+                                }
+                                .into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </AccountFrame>
     }
 }
 
@@ -195,50 +224,20 @@ fn LinkProblem(error: AppError, retry_href: &'static str) -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let locale = use_locale();
     let feedback = use_feedback();
-    let params = use_params_map();
-    let token = params.read_untracked().get("token").unwrap_or_default();
-    let status = Resource::new(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        |token| get_link_status(false, token),
-    );
     let t = move |m: A| locale.t(m);
-    view! {
-        <AccountFrame title=locale.t(A::ConfirmTitle)>
-            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
-                {
-                    let feedback = feedback.clone();
-                    let token = token.clone();
-                    move || {
-                        let feedback = feedback.clone();
-                        let token = token.clone();
-                        Suspend::new(async move {
-                            match status.await {
-                                Ok(email) => view! {
-                                    <p class="lead">{t(A::ConfirmIntro).replace("{}", &email)}</p>
-                                    <FormError error=feedback.error_of("conferma") />
-                                    <form method="post" action=format!("/conferma-email/{token}") class="stack">
-                                        <TextField
-                                            name="password"
-                                            label=t(A::Password)
-                                            kind="password"
-                                            autocomplete="current-password"
-                                            required=true
-                                        />
-                                        <button type="submit" class="button primary">{t(A::ConfirmButton)}</button>
-                                    </form>
-                                }
-                                .into_any(),
-                                Err(e) => view! { <LinkProblem error=e retry_href="/registrati" /> }.into_any(),
-                            }
-                        })
-                    }
-                }
-            </Suspense>
-        </AccountFrame>
-    }
+    let form = move |email: String, token: String| {
+        view! {
+            <p class="lead">{t(A::ConfirmIntro).replace("{}", &email)}</p>
+            <FormError error=feedback.error_of("conferma") />
+            <form method="post" action=format!("/conferma-email/{token}") class="stack">
+                <TextField name="password" label=t(A::Password) kind="password" autocomplete="current-password"
+                    required=true />
+                <button type="submit" class="button primary">{t(A::ConfirmButton)}</button>
+            </form>
+        }
+        .into_any()
+    };
+    view! { <LinkPage title=t(A::ConfirmTitle) reset=false retry_href="/registrati" form=form /> }
 }
 
 /// `/password-dimenticata`
@@ -275,53 +274,28 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let locale = use_locale();
     let feedback = use_feedback();
-    let params = use_params_map();
-    let token = params.read_untracked().get("token").unwrap_or_default();
-    let status = Resource::new(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        |token| get_link_status(true, token),
-    );
     let t = move |m: A| locale.t(m);
-    view! {
-        <AccountFrame title=locale.t(A::ResetTitle)>
-            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
-                {
-                    let feedback = feedback.clone();
-                    let token = token.clone();
-                    move || {
-                        let feedback = feedback.clone();
-                        let token = token.clone();
-                        Suspend::new(async move {
-                            match status.await {
-                                Ok(email) => view! {
-                                    <p class="lead">{t(A::ResetIntro).replace("{}", &email)}</p>
-                                    <FormError error=feedback.error_of("nuova").filter(|e| e.field().is_none()) />
-                                    <form method="post" action=format!("/nuova-password/{token}") class="stack">
-                                        <TextField
-                                            name="password"
-                                            label=t(A::NewPassword)
-                                            kind="password"
-                                            autocomplete="new-password"
-                                            hint=t(A::PasswordHint)
-                                            required=true
-                                            minlength=shared::user::PASSWORD_MIN
-                                            maxlength=shared::user::PASSWORD_MAX
-                                            error=feedback.field_error("nuova", Field::Password)
-                                            check=check_password
-                                        />
-                                        <button type="submit" class="button primary">{t(A::SavePassword)}</button>
-                                    </form>
-                                }
-                                .into_any(),
-                                Err(e) => view! { <LinkProblem error=e retry_href="/password-dimenticata" /> }.into_any(),
-                            }
-                        })
-                    }
-                }
-            </Suspense>
-        </AccountFrame>
-    }
+    let form = move |email: String, token: String| {
+        view! {
+            <p class="lead">{t(A::ResetIntro).replace("{}", &email)}</p>
+            <FormError error=feedback.error_of("nuova").filter(|e| e.field().is_none()) />
+            <form method="post" action=format!("/nuova-password/{token}") class="stack">
+                <TextField
+                    name="password"
+                    label=t(A::NewPassword)
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=t(A::PasswordHint)
+                    required=true
+                    minlength=shared::user::PASSWORD_MIN
+                    maxlength=shared::user::PASSWORD_MAX
+                    error=feedback.field_error("nuova", Field::Password)
+                    check=check_password
+                />
+                <button type="submit" class="button primary">{t(A::SavePassword)}</button>
+            </form>
+        }
+        .into_any()
+    };
+    view! { <LinkPage title=t(A::ResetTitle) reset=true retry_href="/password-dimenticata" form=form /> }
 }
