@@ -33,10 +33,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: IpLimiter,
     pub page_context: PageContext,
-    /// The page routes, for rendering a page again in answer to a failed form post (set once the router is
-    /// built: the routes hold the state themselves).
-    pub pages: Arc<std::sync::OnceLock<Router>>,
 }
+
+/// The page routes, for rendering a page again in answer to a failed form post. Every request carries them as
+/// an extension: the routes hold the state, so the state must not hold them (an `Arc` cycle would keep the
+/// database pool of a stopped server open for ever).
+#[derive(Clone)]
+pub struct PageRoutes(pub Router);
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(s: &AppState) -> Self {
@@ -89,7 +92,6 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
         limiter: IpLimiter::new(config.auth_requests_per_minute),
         config: Arc::new(config),
         page_context,
-        pages: Arc::default(),
     }
 }
 
@@ -119,14 +121,15 @@ pub fn router(state: AppState) -> Router {
         ));
     // A failed form post renders its page again through these very routes (one rendering path); its request
     // already carries the session the middleware resolved.
-    let _ = state.pages.set(pages.clone().with_state(state.clone()));
+    let page_routes = PageRoutes(pages.clone().with_state(state.clone()));
     // Pages, server fns, the REST API and the forms all see the person behind the session cookie.
     let with_people = http::people_router()
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::session::resolve,
-        ));
+        ))
+        .layer(axum::Extension(page_routes));
     let router = http::router(&state)
         .merge(with_people)
         .layer(axum::middleware::from_fn_with_state(

@@ -4,7 +4,7 @@
 
 use app::error::AppError;
 use app::forms::{FormFeedback, safe_return};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
@@ -19,7 +19,7 @@ use super::reports::ApiLocale;
 use super::session::{
     CurrentUser, DEVICE_COOKIE, PENDING_COOKIE, client_info, cookie, session_cookie, set_cookie,
 };
-use crate::startup::AppState;
+use crate::startup::{AppState, PageRoutes};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -118,20 +118,13 @@ impl FormPost {
     }
 
     /// The page of this post (the form's own address) rendered again with `error` on `form`.
-    async fn fail(self, state: &AppState, form: &str, error: backend::Error, keep: &[&str]) -> Response {
+    async fn fail(self, form: &str, error: backend::Error, keep: &[&str]) -> Response {
         let page = self.parts.uri.clone();
-        self.fail_on(state, page, form, error, keep).await
+        self.fail_on(page, form, error, keep).await
     }
 
     /// The page at `page` (where the form is, when it posts elsewhere) rendered again with `error` on `form`.
-    async fn fail_on(
-        mut self,
-        state: &AppState,
-        page: Uri,
-        form: &str,
-        error: backend::Error,
-        keep: &[&str],
-    ) -> Response {
+    async fn fail_on(mut self, page: Uri, form: &str, error: backend::Error, keep: &[&str]) -> Response {
         self.parts.uri = page;
         let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
         let retry = error.retry_after();
@@ -141,7 +134,7 @@ impl FormPost {
             error: Some(AppError::classify(error)),
             values,
         };
-        let mut res = render_page(state, self.parts, feedback).await;
+        let mut res = render_page(self.parts, feedback).await;
         *res.status_mut() = status;
         if let Some(secs) = retry {
             res.headers_mut()
@@ -189,21 +182,17 @@ fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64)
 
 /// Renders the page at `parts`' address with `feedback` (the answer to a failed form post): the request goes
 /// through the page routes as a GET, with the feedback in its extensions (`app::forms::use_feedback`).
-pub async fn render_page(state: &AppState, mut parts: Parts, feedback: FormFeedback) -> Response {
+pub async fn render_page(mut parts: Parts, feedback: FormFeedback) -> Response {
     use tower::ServiceExt;
     parts.method = Method::GET;
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.extensions.insert(feedback);
-    let Some(pages) = state.pages.get() else {
-        tracing::error!("the page routes are not built yet");
+    let Some(PageRoutes(pages)) = parts.extensions.get::<PageRoutes>().cloned() else {
+        tracing::error!("the page routes are missing from the request's extensions");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    match pages
-        .clone()
-        .oneshot(Request::from_parts(parts, Body::empty()))
-        .await
-    {
+    match pages.oneshot(Request::from_parts(parts, Body::empty())).await {
         Ok(res) => res,
         Err(never) => match never {},
     }
@@ -282,7 +271,7 @@ async fn login(State(state): State<AppState>, post: FormPost) -> Response {
     .await;
     match result {
         Ok(outcome) => signed_in(&state, outcome, &post.get("ritorno")),
-        Err(e) => post.fail(&state, "accedi", e, &["email"]).await,
+        Err(e) => post.fail("accedi", e, &["email"]).await,
     }
 }
 
@@ -297,7 +286,7 @@ async fn second_factor(State(state): State<AppState>, post: FormPost) -> Respons
         Ok(outcome) => signed_in(&state, outcome, &post.get("ritorno")),
         // The half-session expired (ten minutes): start again.
         Err(backend::Error::Unauthenticated) => see_other("/accedi"),
-        Err(e) => post.fail(&state, "verifica", e, &[]).await,
+        Err(e) => post.fail("verifica", e, &[]).await,
     }
 }
 
@@ -332,10 +321,7 @@ async fn oidc_begin(State(state): State<AppState>, req: axum::extract::Request) 
             );
             res
         }
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static("/accedi"), "accedi", e, &[])
-                .await
-        }
+        Err(e) => post.fail_on(Uri::from_static("/accedi"), "accedi", e, &[]).await,
     }
 }
 
@@ -364,7 +350,7 @@ async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Reques
     if !get("error").is_empty() || code.is_empty() || !ours {
         tracing::info!(error = %get("error"), ours, "OpenID sign-in not completed");
         return post
-            .fail_on(&state, login, "accedi", backend::Error::LinkInvalid, &[])
+            .fail_on(login, "accedi", backend::Error::LinkInvalid, &[])
             .await;
     }
     match backend::users::oidc::complete(&state.backend, &code, &returned_state, &post.client).await {
@@ -376,7 +362,7 @@ async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Reques
             );
             res
         }
-        Err(e) => post.fail_on(&state, login, "accedi", e, &[]).await,
+        Err(e) => post.fail_on(login, "accedi", e, &[]).await,
     }
 }
 
@@ -384,9 +370,7 @@ async fn logout(State(state): State<AppState>, post: FormPost) -> Response {
     if let Some(token) = cookie(&post.parts.headers, backend::users::sessions::COOKIE)
         && let Err(e) = backend::users::logout(&state.backend, &token).await
     {
-        return post
-            .fail_on(&state, Uri::from_static(MY_PAGE), "esci", e, &[])
-            .await;
+        return post.fail_on(Uri::from_static(MY_PAGE), "esci", e, &[]).await;
     }
     let mut res = see_other("/accedi?avviso=uscito");
     res.headers_mut().append(
@@ -411,7 +395,7 @@ async fn register(State(state): State<AppState>, post: FormPost) -> Response {
             "/registrati/inviata?a={}",
             form_urlencoded::byte_serialize(email.masked().as_bytes()).collect::<String>()
         )),
-        Err(e) => post.fail(&state, "registrati", e, &["nome", "email"]).await,
+        Err(e) => post.fail("registrati", e, &["nome", "email"]).await,
     }
 }
 
@@ -421,7 +405,7 @@ async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>,
     }
     match backend::users::confirm_account(&state.backend, &token, &post.get("password"), &post.client).await {
         Ok(outcome) => signed_in(&state, outcome, "/la-mia-pagina"),
-        Err(e) => post.fail(&state, "conferma", e, &[]).await,
+        Err(e) => post.fail("conferma", e, &[]).await,
     }
 }
 
@@ -431,7 +415,7 @@ async fn forgot_password(State(state): State<AppState>, post: FormPost) -> Respo
     }
     match backend::users::request_password_reset(&state.backend, &post.get("email"), post.locale).await {
         Ok(()) => see_other("/password-dimenticata?inviata=1"),
-        Err(e) => post.fail(&state, "dimenticata", e, &["email"]).await,
+        Err(e) => post.fail("dimenticata", e, &["email"]).await,
     }
 }
 
@@ -446,7 +430,7 @@ async fn reset_password(
     match backend::users::reset_password(&state.backend, &token, &post.get("password"), &post.client).await {
         Ok(Some(outcome)) => signed_in(&state, outcome, "/la-mia-pagina?avviso=password"),
         Ok(None) => see_other("/accedi?avviso=password"),
-        Err(e) => post.fail(&state, "nuova", e, &[]).await,
+        Err(e) => post.fail("nuova", e, &[]).await,
     }
 }
 
@@ -466,10 +450,7 @@ async fn change_password(State(state): State<AppState>, post: FormPost) -> Respo
                 .append(header::SET_COOKIE, session_cookie(&state, &session));
             res
         }
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "password", e, &[])
-                .await
-        }
+        Err(e) => post.fail_on(Uri::from_static(MY_PAGE), "password", e, &[]).await,
     }
 }
 
@@ -481,7 +462,7 @@ async fn preferences(State(state): State<AppState>, post: FormPost) -> Response 
         &post.get("lingua"),
     )
     .await;
-    on_my_page(&state, post, "notifiche", result, "/la-mia-pagina?avviso=salvato").await
+    on_my_page(post, "notifiche", result, "/la-mia-pagina?avviso=salvato").await
 }
 
 async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, post: FormPost) -> Response {
@@ -496,43 +477,26 @@ async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, post: F
             res
         }
         Ok(()) => see_other("/la-mia-pagina?avviso=sessione"),
-        Err(e) => {
-            post.fail_on(&state, Uri::from_static(MY_PAGE), "sessioni", e, &[])
-                .await
-        }
+        Err(e) => post.fail_on(Uri::from_static(MY_PAGE), "sessioni", e, &[]).await,
     }
 }
 
 /// The answer to a sub-form of "La mia pagina": on to `ok`, or the page again with the error on `form`.
-async fn on_my_page(
-    state: &AppState,
-    post: FormPost,
-    form: &str,
-    result: backend::Result<()>,
-    ok: &str,
-) -> Response {
+async fn on_my_page(post: FormPost, form: &str, result: backend::Result<()>, ok: &str) -> Response {
     match result {
         Ok(()) => see_other(ok),
-        Err(e) => post.fail_on(state, Uri::from_static(MY_PAGE), form, e, &[]).await,
+        Err(e) => post.fail_on(Uri::from_static(MY_PAGE), form, e, &[]).await,
     }
 }
 
 async fn totp_begin(State(state): State<AppState>, post: FormPost) -> Response {
     let result = backend::users::totp::begin(&state.backend, post.viewer()).await;
-    on_my_page(
-        &state,
-        post,
-        "verifica-attiva",
-        result,
-        "/la-mia-pagina#sezione-verifica",
-    )
-    .await
+    on_my_page(post, "verifica-attiva", result, "/la-mia-pagina#sezione-verifica").await
 }
 
 async fn totp_enable(State(state): State<AppState>, post: FormPost) -> Response {
     let result = backend::users::totp::enable(&state.backend, post.viewer(), &post.get("codice")).await;
     on_my_page(
-        &state,
         post,
         "verifica-attiva",
         result,
@@ -544,7 +508,6 @@ async fn totp_enable(State(state): State<AppState>, post: FormPost) -> Response 
 async fn totp_disable(State(state): State<AppState>, post: FormPost) -> Response {
     let result = backend::users::totp::disable(&state.backend, post.viewer(), &post.get("password")).await;
     on_my_page(
-        &state,
         post,
         "verifica-disattiva",
         result,
@@ -554,7 +517,11 @@ async fn totp_disable(State(state): State<AppState>, post: FormPost) -> Response
 }
 
 /// The unsubscribe link's post: RFC 8058's one-click body from a mail client, or the page's buttons.
-async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>, body: Bytes) -> Response {
+async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_FORM).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let one_click = fields
         .iter()
@@ -579,18 +546,13 @@ async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>, b
         // The page says what is wrong with the link.
         (Err(e), false) => {
             let status = StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-            let req = axum::http::Request::builder()
-                .uri(format!("/disiscrizione/{token}"))
-                .body(())
-                .map(|r| r.into_parts().0);
-            match req {
-                Ok(parts) => {
-                    let mut res = render_page(&state, parts, FormFeedback::default()).await;
-                    *res.status_mut() = status;
-                    res
-                }
-                Err(_) => status.into_response(),
+            // The same address without the query: the page says what is wrong with the link.
+            if let Ok(uri) = Uri::try_from(parts.uri.path()) {
+                parts.uri = uri;
             }
+            let mut res = render_page(parts, FormFeedback::default()).await;
+            *res.status_mut() = status;
+            res
         }
     }
 }
@@ -599,14 +561,8 @@ async fn send_test_mail(State(state): State<AppState>, post: FormPost) -> Respon
     match backend::mail::send_test(&state.backend, post.viewer(), &post.get("email"), post.locale).await {
         Ok(_) => see_other("/amministrazione/posta?avviso=prova"),
         Err(e) => {
-            post.fail_on(
-                &state,
-                Uri::from_static("/amministrazione/posta"),
-                "prova",
-                e,
-                &["email"],
-            )
-            .await
+            post.fail_on(Uri::from_static("/amministrazione/posta"), "prova", e, &["email"])
+                .await
         }
     }
 }

@@ -1,4 +1,4 @@
-//! A database that is down gives clear 503s, never a panic or internals.
+//! A database that is down gives clear 503s, never a panic or internals; a server that stops lets go of it.
 
 use serde_json::Value;
 
@@ -67,4 +67,51 @@ async fn start_up_fails_clearly_when_the_database_is_unreachable() {
         msg.contains("cannot connect to PostgreSQL at postgres://postgres@127.0.0.1:1/segnala"),
         "{msg}"
     );
+}
+
+/// A server that stops (its runtime ends, as at the end of every test, or of an embedding program) closes its
+/// database connections: nothing inside it keeps its own pool alive. Before this held, each test's server kept
+/// about fifteen connections open until the test binary ended, and a full run hit `max_connections`.
+#[test]
+fn a_stopped_server_closes_its_database_connections() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(async {
+        let app = crate::helpers::spawn_app().await;
+        // A page, a failed form post (rendered again through the page routes) and the JSON API.
+        assert_eq!(app.get("/accedi").await.status(), 200);
+        let res = app
+            .browser()
+            .post(
+                "/accedi",
+                &[("email", "nessuno@example.org"), ("password", "sbagliata-sbagliata")],
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+        assert_eq!(app.get("/api/v1/me").await.status(), 401);
+        app.db.name.clone()
+    });
+    drop(runtime);
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let left = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&backend::testing::admin_url())
+            .await
+            .expect("admin connection");
+        // Closing is asynchronous on the database's side: give the backends a moment to exit.
+        let mut left = -1_i64;
+        for _ in 0..50 {
+            left = sqlx::query_scalar("select count(*) from pg_stat_activity where datname = $1")
+                .bind(&database)
+                .fetch_one(&mut admin)
+                .await
+                .expect("count connections");
+            if left == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        left
+    });
+    assert_eq!(left, 0, "connections to {database} left open by a stopped server");
 }
