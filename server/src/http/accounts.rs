@@ -74,8 +74,11 @@ impl FromRequest<AppState> for FormPost {
 }
 
 impl FormPost {
-    /// A request without a form body (the OpenID Connect redirects), for its client, viewer and page.
+    /// A request without a form body (the OpenID Connect redirects): its fields are those of the query.
     fn from_parts(state: &AppState, parts: Parts) -> Self {
+        let fields = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
         let locale = parts
             .headers
             .get_all(header::COOKIE)
@@ -87,7 +90,7 @@ impl FormPost {
             auth: parts.extensions.get::<Authenticated>().cloned(),
             client: client_info(&parts, state.config.client_ip_header.as_deref()),
             parts,
-            fields: Vec::new(),
+            fields,
             locale,
         }
     }
@@ -297,16 +300,7 @@ const OIDC_COOKIE: &str = "segnala_oidc";
 async fn oidc_begin(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let (parts, _) = req.into_parts();
     let post = FormPost::from_parts(&state, parts);
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(post.parts.uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
-    let ritorno = query
-        .iter()
-        .find(|(k, _)| k == "ritorno")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    match backend::users::oidc::begin(&state.backend, &after_sign_in(ritorno)).await {
+    match backend::users::oidc::begin(&state.backend, &after_sign_in(&post.get("ritorno"))).await {
         Ok(started) => {
             let mut res = see_other(&started.url);
             res.headers_mut().append(
@@ -329,26 +323,15 @@ async fn oidc_begin(State(state): State<AppState>, req: axum::extract::Request) 
 async fn oidc_callback(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let (parts, _) = req.into_parts();
     let post = FormPost::from_parts(&state, parts);
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(post.parts.uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
-    let get = |k: &str| {
-        query
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
     let login = Uri::from_static("/accedi");
     if let Some(res) = post.over_limit(&state) {
         return res;
     }
-    let (code, returned_state) = (get("code"), get("state"));
+    let (code, returned_state) = (post.get("code"), post.get("state"));
     // The provider refused (the person cancelled, say), or the answer is not for this browser's sign-in.
     let ours = cookie(&post.parts.headers, OIDC_COOKIE).is_some_and(|c| !c.is_empty() && c == returned_state);
-    if !get("error").is_empty() || code.is_empty() || !ours {
-        tracing::info!(error = %get("error"), ours, "OpenID sign-in not completed");
+    if !post.get("error").is_empty() || code.is_empty() || !ours {
+        tracing::info!(error = %post.get("error"), ours, "OpenID sign-in not completed");
         return post
             .fail_on(login, "accedi", backend::Error::LinkInvalid, &[])
             .await;

@@ -83,7 +83,10 @@ fn a_stopped_server_closes_its_database_connections() {
             .browser()
             .post(
                 "/accedi",
-                &[("email", "nessuno@example.org"), ("password", "sbagliata-sbagliata")],
+                &[
+                    ("email", "nessuno@example.org"),
+                    ("password", "sbagliata-sbagliata"),
+                ],
             )
             .await;
         assert_eq!(res.status(), 401);
