@@ -65,8 +65,10 @@ ensure_wasm_bindgen() {
   # Without --locked: the registry snapshot reachable here may lack the exact versions of its lock file.
   # Optimisation off (release semantics otherwise): it installs in 102 s instead of 233 s on 2 cores and runs
   # in about 2 s instead of 0.6 s per bundle, with byte-identical output (docs/benchmarks.md).
-  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --config 'profile.release.opt-level=0' \
-    || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # In a temporary build folder of its own, not CARGO_TARGET_DIR: that one is locked by the server build running
+  # beside it (`scripts/run`), and the install would wait for the whole server build (seen: 10 minutes).
+  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
+    --config 'profile.release.opt-level=0' || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
 }
 
 ensure_npm() {
