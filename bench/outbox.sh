@@ -8,7 +8,7 @@
 # Works in a scratch database (segnala_bench_outbox) it creates and drops on the server of ADMIN_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${ADMIN_URL:?set ADMIN_URL to a superuser connection (scripts/run's private cluster: postgres://postgres@127.0.0.1:PORT/postgres)}"
+: "${ADMIN_URL:?set ADMIN_URL to a superuser connection (for the private cluster of scripts/run: postgres://postgres@127.0.0.1:PORT/postgres)}"
 BIN="${SEGNALA_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/segnala/target}/release/segnala}"
 N="${N:-10000}"; WRITE_SECONDS="${WRITE_SECONDS:-20}"
 [ -x "$BIN" ] || { echo "no release server at $BIN: run scripts/run once" >&2; exit 1; }
@@ -42,6 +42,8 @@ echo "== report writes with no mail being sent (pgbench, 4 clients, ${WRITE_SECO
 writes "baseline"
 
 echo "== queueing $N messages (about 2.5 KB of text and HTML each)"
+# The baseline's writes queued a message each, with no server to send them: out of the way, so the backlog is N.
+psql "$DB_URL" -qc "delete from outbox_mail"
 psql "$DB_URL" -qc "
   insert into outbox_mail (message_id, kind, recipient, locale, subject, body_text, body_html, unsubscribe_url)
   select '<bench-' || g || '@bench>', 'test', 'lettore' || (g % 500) || '@esempio.it', 'it',
