@@ -63,11 +63,20 @@ async fn a_message_arrives_with_both_parts_its_message_id_and_unsubscribe_header
         m.text.contains(unsubscribe.trim_matches(['<', '>'])),
         "the link is in the body too"
     );
-    let (status, attempts, reply): (String, i32, Option<String>) =
-        sqlx::query_as("select status::text, attempts, smtp_reply from outbox_mail")
+    // The worker records the send after the SMTP server's answer, which can come a moment after the sink has
+    // written the message: wait for the record.
+    let mut row: (String, i32, Option<String>) = Default::default();
+    for _ in 0..100 {
+        row = sqlx::query_as("select status::text, attempts, smtp_reply from outbox_mail")
             .fetch_one(&app.db.pool)
             .await
             .expect("row");
+        if row.0 != "pending" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, attempts, reply) = row;
     assert_eq!((status.as_str(), attempts), ("sent", 1));
     assert!(
         reply.is_some_and(|r| r.starts_with("250")),
