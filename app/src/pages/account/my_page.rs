@@ -6,6 +6,7 @@ use shared::i18n::{AccountMsg as A, Msg, age_label, date_label};
 use shared::user::{MyPage, SessionInfo};
 use shared::{Field, Locale};
 
+use super::sign_in::NewPasswordField;
 use super::{AccountFrame, Notice, notice_from_query};
 use crate::components::state_badge::StateBadge;
 use crate::error::AppError;
@@ -181,14 +182,9 @@ fn ChangePassword(feedback: FormFeedback) -> impl IntoView {
                     required=true
                     error=feedback.field_error("password", Field::CurrentPassword)
                 />
-                <TextField
+                <NewPasswordField
                     name="nuova"
                     label=t(A::NewPassword)
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=t(A::PasswordHint)
-                    required=true
-                    minlength=shared::user::PASSWORD_MIN
                     error=feedback.field_error("password", Field::Password)
                 />
                 <button type="submit" class="button">{t(A::ChangePassword)}</button>

@@ -9,6 +9,7 @@ use shared::{Field, ValidationError};
 
 use super::{AccountFrame, Notice, notice_from_query};
 use crate::auth::use_auth_options;
+use crate::error::AppError;
 use crate::forms::{FormError, ReturnTo, TextField, safe_return, use_feedback};
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
@@ -24,6 +25,31 @@ fn check_name(s: &str) -> Result<(), ValidationError> {
 
 fn check_password(s: &str) -> Result<(), ValidationError> {
     check_password_shape(s, None)
+}
+
+/// A field for choosing a password (registration, reset, change): the length limits and the shape rules of
+/// `shared::user`, checked as the person types.
+#[component]
+pub(super) fn NewPasswordField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional_no_strip)] error: Option<AppError>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <TextField
+            name=name
+            label=label
+            kind="password"
+            autocomplete="new-password"
+            hint=locale.t(A::PasswordHint)
+            required=true
+            minlength=shared::user::PASSWORD_MIN
+            maxlength=shared::user::PASSWORD_MAX
+            error=error
+            check=check_password
+        />
+    }
 }
 
 /// `?ritorno=` of the current address, kept only when it is a path of this site.
@@ -145,18 +171,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error=email_error
                     check=check_email
                 />
-                <TextField
-                    name="password"
-                    label=t(A::Password)
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=t(A::PasswordHint)
-                    required=true
-                    minlength=shared::user::PASSWORD_MIN
-                    maxlength=shared::user::PASSWORD_MAX
-                    error=password_error
-                    check=check_password
-                />
+                <NewPasswordField name="password" label=t(A::Password) error=password_error />
                 <p class="muted">{t(A::PrivacyNote)}</p>
                 <button type="submit" class="button primary">{t(A::CreateAccount)}</button>
             </form>
@@ -280,17 +295,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p class="lead">{t(A::ResetIntro).replace("{}", &email)}</p>
             <FormError error=feedback.error_of("nuova").filter(|e| e.field().is_none()) />
             <form method="post" action=format!("/nuova-password/{token}") class="stack">
-                <TextField
+                <NewPasswordField
                     name="password"
                     label=t(A::NewPassword)
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=t(A::PasswordHint)
-                    required=true
-                    minlength=shared::user::PASSWORD_MIN
-                    maxlength=shared::user::PASSWORD_MAX
                     error=feedback.field_error("nuova", Field::Password)
-                    check=check_password
                 />
                 <button type="submit" class="button primary">{t(A::SavePassword)}</button>
             </form>
