@@ -115,7 +115,13 @@ impl AppError {
     /// pages, `#[server]` fns and form posts alike).
     pub fn classify(e: backend::Error) -> Self {
         match e {
-            backend::Error::Invalid(v) => AppError::Invalid(v),
+            backend::Error::Invalid(v)
+            | backend::Error::TooLarge(v)
+            | backend::Error::UnsupportedMediaType(v) => AppError::Invalid(v),
+            backend::Error::IdempotencyConflict => AppError::Invalid(ValidationError::new(
+                shared::Field::IdempotencyKey,
+                shared::Rule::KeyReused,
+            )),
             backend::Error::NotFound => AppError::NotFound,
             backend::Error::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
             backend::Error::Unavailable(source) => {

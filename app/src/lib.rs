@@ -26,6 +26,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::provide_auth;
 use crate::i18n::{provide_locale, use_locale};
+use crate::pages::new_report::NewReportPage;
+use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
 use crate::pages::{map::MapPage, not_found::NotFound, report::ReportPage};
 use shared::i18n::Msg;
 
@@ -93,6 +95,9 @@ fn AppRoutes() -> impl IntoView {
             // or without WASM, and a missing report can answer 404.
             <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
             <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
+            <Route path=path!("/segnala") view=NewReportPage ssr=SsrMode::Async />
+            <Route path=path!("/ricevuta/:code") view=ReceiptPage ssr=SsrMode::Async />
+            <Route path=path!("/conferma/:token") view=ConfirmActionPage ssr=SsrMode::Async />
             <Route path=path!("/accedi") view=LoginPage />
             <Route path=path!("/accedi/verifica") view=SecondFactorPage />
             <Route path=path!("/registrati") view=RegisterPage />
@@ -116,6 +121,9 @@ fn AppRoutes() -> impl IntoView {
         <Routes fallback=|| view! { <NotFound /> }>
             <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
             <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
+            <Route path=path!("/segnala") view=NewReportPage ssr=SsrMode::Async />
+            <Route path=path!("/ricevuta/:code") view=ReceiptPage ssr=SsrMode::Async />
+            <Route path=path!("/conferma/:token") view=ConfirmActionPage ssr=SsrMode::Async />
         </Routes>
     }
 }
@@ -134,7 +142,15 @@ mod tests {
 
     #[test]
     fn pages_get_their_bundle() {
-        for p in ["/", "/segnalazioni/SEG-2026-000001", "/accediamo", "/nowhere"] {
+        for p in [
+            "/",
+            "/segnalazioni/SEG-2026-000001",
+            "/segnala",
+            "/ricevuta/SEG-2026-000001",
+            "/conferma/x",
+            "/accediamo",
+            "/nowhere",
+        ] {
             assert_eq!(bundle_for(p), Bundle::Public, "{p}");
         }
         for p in [

@@ -5,5 +5,7 @@ pub mod account;
 #[cfg(any(feature = "ssr", feature = "pages"))]
 pub mod admin;
 pub mod map;
+pub mod new_report;
 pub mod not_found;
+pub mod receipt;
 pub mod report;

@@ -36,6 +36,15 @@ pub enum Error {
     /// A link past its expiry.
     #[error("link expired")]
     LinkExpired,
+    /// An idempotency key already used for a different request.
+    #[error("idempotency key reused with another request")]
+    IdempotencyConflict,
+    /// The request is larger than allowed (the error names the limit).
+    #[error("request too large: {0}")]
+    TooLarge(ValidationError),
+    /// The request's body is of a type this door does not take.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(ValidationError),
     /// The database could not be reached (down, restarting, pool exhausted), or the server is too busy (the
     /// password hashing queue is full).
     #[error("service unavailable")]
@@ -46,6 +55,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// The field and rule the error is about, when it has them (validation, size and type errors).
+    pub fn validation(&self) -> Option<ValidationError> {
+        match self {
+            Error::Invalid(v) | Error::TooLarge(v) | Error::UnsupportedMediaType(v) => Some(v.clone()),
+            Error::IdempotencyConflict => Some(ValidationError::new(
+                shared::Field::IdempotencyKey,
+                shared::Rule::KeyReused,
+            )),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid(_) => ErrorCode::InvalidInput,
@@ -58,6 +79,9 @@ impl Error {
             Error::LinkInvalid => ErrorCode::LinkInvalid,
             Error::LinkUsed => ErrorCode::LinkUsed,
             Error::LinkExpired => ErrorCode::LinkExpired,
+            Error::IdempotencyConflict => ErrorCode::IdempotencyConflict,
+            Error::TooLarge(_) => ErrorCode::PayloadTooLarge,
+            Error::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }

@@ -5,6 +5,8 @@ pub mod areas;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod photos;
+pub mod places;
 pub mod reports;
 pub mod secrets;
 pub mod seed;
@@ -29,17 +31,33 @@ pub struct State {
     pub passwords: Arc<users::password::Hasher>,
     /// Keys generated on first start and shared by every instance through the database, loaded on first use.
     keys: Arc<tokio::sync::OnceCell<secrets::Keys>>,
+    /// Where photos are kept.
+    pub photos: photos::PhotoStore,
+    /// Photo decoding runs on the blocking pool, at most this many at once.
+    pub photo_permits: Arc<tokio::sync::Semaphore>,
+    /// For the geocoder.
+    pub http: reqwest::Client,
 }
 
 impl State {
-    pub fn new(pool: PgPool, settings: Settings) -> Self {
+    /// Fails when the photo storage cannot be opened.
+    pub fn new(pool: PgPool, settings: Settings) -> Result<Self> {
         let passwords = Arc::new(users::password::Hasher::new(&settings.password));
-        Self {
+        let photos = photos::PhotoStore::open(&settings.photos_url)?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Segnala/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(e.into()))?;
+        Ok(Self {
             pool,
             settings: Arc::new(settings),
             passwords,
             keys: Arc::default(),
-        }
+            photos,
+            photo_permits: Arc::new(tokio::sync::Semaphore::new(cores)),
+            http,
+        })
     }
 
     /// The signing keys (created in the database the first time any instance needs them).

@@ -1,5 +1,8 @@
-//! The report aggregate: services (`service`) over storage (`store`).
+//! The report aggregate: services (`service`) over storage (`store`); citizens' submissions (`intake`) and the
+//! duplicate suggestions shown before them (`duplicates`).
 
+pub mod duplicates;
+pub mod intake;
 pub mod service;
 pub mod store;
 

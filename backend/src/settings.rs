@@ -16,6 +16,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Sign-in through an OpenID Connect provider, when configured.
     pub oidc: Option<OidcSettings>,
+    pub reports: ReportSettings,
+    /// Where photos are kept: a folder, or `s3://bucket/prefix` (built with the `s3` feature).
+    pub photos_url: String,
 }
 
 impl Default for Settings {
@@ -28,8 +31,44 @@ impl Default for Settings {
             accounts: AccountSettings::default(),
             mail: MailSettings::default(),
             oidc: None,
+            reports: ReportSettings::default(),
+            photos_url: "data/photos".into(),
         }
     }
+}
+
+/// Limits and lifetimes of citizens' reports.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    /// A report sent without an account and never confirmed is deleted after this long (longer than the
+    /// confirmation link lives).
+    pub unconfirmed_ttl: Duration,
+    /// Reports one account (or one email address, without an account) may send per hour.
+    pub per_account_per_hour: u32,
+    /// Photos a stored file may go without its report's row before the sweeper removes it: longer than any
+    /// submission takes between storing its photos and committing.
+    pub orphan_grace: Duration,
+    /// A Nominatim-compatible geocoder for addresses, tried before the local gazetteer.
+    pub geocoder: Option<GeocoderSettings>,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            unconfirmed_ttl: Duration::from_secs(72 * 3600),
+            per_account_per_hour: 20,
+            orphan_grace: Duration::from_secs(15 * 60),
+            geocoder: None,
+        }
+    }
+}
+
+/// A Nominatim-compatible search service (`{url}/search?q=…&format=jsonv2`).
+#[derive(Debug, Clone)]
+pub struct GeocoderSettings {
+    pub url: String,
+    /// Past this the local gazetteer answers instead.
+    pub timeout: Duration,
 }
 
 /// argon2id cost. The defaults (32 MiB, 3 passes) take about 100 ms a hash on this project's 2-core machines

@@ -123,9 +123,16 @@ impl TestDb {
         Self { name, url, pool }
     }
 
-    /// The services' state over this database, with [`test_settings`].
+    /// The services' state over this database, with [`test_settings`] and a photo folder of its own.
     pub fn state(&self) -> crate::State {
-        crate::State::new(self.pool.clone(), test_settings())
+        let mut settings = test_settings();
+        settings.photos_url = self.photos_dir().to_string_lossy().into_owned();
+        crate::State::new(self.pool.clone(), settings).expect("test state")
+    }
+
+    /// This test's photo folder (under the system's temporary folder, named after the database).
+    pub fn photos_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join("segnala-test-photos").join(&self.name)
     }
 }
 
@@ -195,16 +202,15 @@ pub async fn create_report_at(
     let mut tx = pool.begin().await.expect("begin");
     let created = store::insert(
         &mut tx,
-        &NewReport {
-            kind: ReportKind::Problem,
+        &NewReport::basic(
+            ReportKind::Problem,
             category,
-            location: LatLng::new(lat, lng).expect("valid point"),
-            title: Title::parse(title).expect("valid title"),
-            description: Description::parse("Descrizione di prova.").expect("valid description"),
+            LatLng::new(lat, lng).expect("valid point"),
+            Title::parse(title).expect("valid title"),
+            Description::parse("Descrizione di prova.").expect("valid description"),
             is_public,
-            created_at: at,
-            actor_name: "Cittadino".into(),
-        },
+            at,
+        ),
     )
     .await
     .expect("insert report");

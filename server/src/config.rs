@@ -50,6 +50,11 @@ pub struct Config {
     /// Per-IP limits on sign-up, sign-in, confirmation and reset requests (`SEGNALA_RATE_LIMIT_PER_MINUTE`,
     /// default 10, burst 10; `0` turns them off, for load tests only).
     pub auth_requests_per_minute: u32,
+    /// Per-IP limits on new reports (`SEGNALA_REPORTS_PER_IP_PER_HOUR`, default 30) and on the photos they carry
+    /// (`SEGNALA_PHOTOS_PER_IP_PER_HOUR`, default 100); `0` turns each off. The per-account limit is
+    /// `SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR` (default 20, in the database, shared by every instance).
+    pub reports_per_ip_per_hour: u32,
+    pub photos_per_ip_per_hour: u32,
 }
 
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -189,6 +194,29 @@ impl Config {
         }
         let auth_requests_per_minute =
             number("SEGNALA_RATE_LIMIT_PER_MINUTE", 0, 1_000_000)?.unwrap_or(10) as u32;
+        let reports_per_ip_per_hour =
+            number("SEGNALA_REPORTS_PER_IP_PER_HOUR", 0, 1_000_000)?.unwrap_or(30) as u32;
+        let photos_per_ip_per_hour =
+            number("SEGNALA_PHOTOS_PER_IP_PER_HOUR", 0, 1_000_000)?.unwrap_or(100) as u32;
+        if let Some(n) = number("SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR", 0, 1_000_000)? {
+            settings.reports.per_account_per_hour = n as u32;
+        }
+        if let Some(h) = number("SEGNALA_UNCONFIRMED_REPORT_HOURS", 49, 24 * 365)? {
+            settings.reports.unconfirmed_ttl = std::time::Duration::from_secs(h * 3600);
+        }
+        if let Some(dir) = get("SEGNALA_PHOTOS").filter(|s| !s.trim().is_empty()) {
+            settings.photos_url = dir;
+        }
+        if let Some(url) = get("SEGNALA_GEOCODER_URL").filter(|s| !s.trim().is_empty()) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("SEGNALA_GEOCODER_URL={url:?} must start with http:// or https://");
+            }
+            let ms = number("SEGNALA_GEOCODER_TIMEOUT_MS", 100, 60_000)?.unwrap_or(2_000);
+            settings.reports.geocoder = Some(backend::settings::GeocoderSettings {
+                url,
+                timeout: std::time::Duration::from_millis(ms),
+            });
+        }
         Ok(Self {
             addr,
             database_url,
@@ -203,6 +231,8 @@ impl Config {
             smtp,
             client_ip_header,
             auth_requests_per_minute,
+            reports_per_ip_per_hour,
+            photos_per_ip_per_hour,
         })
     }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod error;
 pub mod health;
+pub mod intake;
 pub mod lang;
 pub mod limits;
 pub mod origin;
@@ -32,7 +33,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// The routes that act for a person: the REST API and the account forms. The pages and `#[server]` fns get the
 /// same session layer in `startup`.
 pub fn people_router() -> Router<AppState> {
-    Router::new().merge(reports::router()).merge(accounts::router())
+    Router::new()
+        .merge(reports::router())
+        .merge(accounts::router())
+        .merge(intake::router())
 }
 
 /// The Content-Security-Policy with the given `script-src` sources.

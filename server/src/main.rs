@@ -141,7 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { command } => {
             let pool = connect(&config).await?;
             backend::db::migrate(&pool).await?;
-            let state = backend::State::new(pool, config.settings.clone());
+            let state = backend::State::new(pool, config.settings.clone())?;
             match command {
                 AdminCommand::Create(args) => create_account(&state, args).await,
                 AdminCommand::List => list_staff(&state).await,

@@ -32,6 +32,9 @@ pub struct AppState {
     pub assets: Assets,
     pub config: Arc<Config>,
     pub limiter: IpLimiter,
+    /// Per-IP limits on new reports and on their photos.
+    pub report_limiter: IpLimiter,
+    pub photo_limiter: IpLimiter,
     pub page_context: PageContext,
 }
 
@@ -57,7 +60,7 @@ impl FromRef<AppState> for backend::State {
 pub const OUTPUT_NAME: &str = "segnala";
 
 /// The state over an existing pool (tests use this with their own database).
-pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
+pub fn app_state(config: Config, pool: sqlx::PgPool) -> anyhow::Result<AppState> {
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.clone())
@@ -65,7 +68,7 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
         .site_addr(config.addr)
         .build();
     let assets = Assets::load(&config.site_root, "pkg", OUTPUT_NAME);
-    let backend = backend::State::new(pool, config.settings.clone());
+    let backend = backend::State::new(pool, config.settings.clone()).context("opening the photo storage")?;
     let tiles = TileConfig {
         url: config.tile_url.clone(),
         attribution: config.tile_attribution.clone(),
@@ -85,19 +88,21 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> AppState {
             provide_context(smtp);
         })
     };
-    AppState {
+    Ok(AppState {
         leptos_options,
         backend,
         assets,
         limiter: IpLimiter::new(config.auth_requests_per_minute),
+        report_limiter: IpLimiter::per_hour(config.reports_per_ip_per_hour),
+        photo_limiter: IpLimiter::per_hour(config.photos_per_ip_per_hour),
         config: Arc::new(config),
         page_context,
-    }
+    })
 }
 
 /// Builds the router over an existing pool (tests use this with their own database).
-pub fn build_router(config: Config, pool: sqlx::PgPool) -> Router {
-    router(app_state(config, pool))
+pub fn build_router(config: Config, pool: sqlx::PgPool) -> anyhow::Result<Router> {
+    Ok(router(app_state(config, pool)?))
 }
 
 /// The whole router: pages, `#[server]` fns, REST, forms, files; sessions resolved and cross-site posts refused.
@@ -166,7 +171,7 @@ impl Application {
         }
         Ok(Self {
             listener,
-            state: app_state(config, pool),
+            state: app_state(config, pool)?,
         })
     }
 
@@ -230,6 +235,15 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Ok(mut conn) = state.backend.pool.acquire().await {
             let _ = backend::users::throttle::purge(&mut conn, Duration::from_secs(86_400)).await;
+        }
+        state.report_limiter.shrink();
+        state.photo_limiter.shrink();
+        if let Err(e) = backend::reports::intake::purge_unconfirmed(&state.backend).await {
+            tracing::warn!(error = %e, "housekeeping: cannot purge unconfirmed reports");
+        }
+        let grace = state.backend.settings.reports.orphan_grace;
+        if let Err(e) = backend::photos::sweep_orphans(&state.backend, grace, false).await {
+            tracing::warn!(error = %e, "housekeeping: cannot sweep orphan photos");
         }
     }
 }

@@ -34,10 +34,16 @@ pub enum ErrorCode {
     LinkExpired,
     /// A state-changing request that came from another site (cross-site request forgery protection).
     CrossOrigin,
+    /// The request is larger than this address takes.
+    PayloadTooLarge,
+    /// The request's body is of a type this address does not take.
+    UnsupportedMediaType,
+    /// A submission key (`Idempotency-Key`) already used for a different submission.
+    IdempotencyConflict,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 16] = [
         Self::InvalidInput,
         Self::NotFound,
         Self::ServiceUnavailable,
@@ -51,6 +57,9 @@ impl ErrorCode {
         Self::LinkUsed,
         Self::LinkExpired,
         Self::CrossOrigin,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::IdempotencyConflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +77,9 @@ impl ErrorCode {
             ErrorCode::LinkUsed => "link_used",
             ErrorCode::LinkExpired => "link_expired",
             ErrorCode::CrossOrigin => "cross_origin",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
         }
     }
 
@@ -83,6 +95,9 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::LinkInvalid => 400,
             ErrorCode::LinkUsed | ErrorCode::LinkExpired => 410,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::IdempotencyConflict => 422,
         }
     }
 
@@ -105,6 +120,9 @@ impl ErrorCode {
             ErrorCode::LinkUsed => Msg::ErrLinkUsed.text(locale),
             ErrorCode::LinkExpired => Msg::ErrLinkExpired.text(locale),
             ErrorCode::CrossOrigin => Msg::ErrCrossOrigin.text(locale),
+            ErrorCode::PayloadTooLarge => Msg::ErrPayloadTooLarge.text(locale),
+            ErrorCode::UnsupportedMediaType => Msg::ErrUnsupportedMediaType.text(locale),
+            ErrorCode::IdempotencyConflict => Msg::ErrIdempotencyConflict.text(locale),
         }
     }
 }

@@ -128,6 +128,33 @@ impl BBox {
     }
 }
 
+/// Whether `p` lies inside any of `rings` (closed or not, each a list of `(lat, lng)`), by the even–odd rule.
+///
+/// The browser uses it on the outline the map already has, to tell at once that a point is outside the
+/// municipality; the server checks again in PostGIS, whose answer is the one that counts (it also knows holes).
+/// Twenty lines instead of the `geo` crate: the public bundle pays for what it uses.
+pub fn inside_rings(rings: &[Vec<(f64, f64)>], p: LatLng) -> bool {
+    rings.iter().any(|ring| inside_ring(ring, p.lat(), p.lng()))
+}
+
+fn inside_ring(ring: &[(f64, f64)], lat: f64, lng: f64) -> bool {
+    let n = ring.len();
+    if n < 3 {
+        return false;
+    }
+    let mut inside = false;
+    let mut j = n - 1;
+    for i in 0..n {
+        let (yi, xi) = ring[i];
+        let (yj, xj) = ring[j];
+        if (yi > lat) != (yj > lat) && lng < (xj - xi) * (lat - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +230,29 @@ mod tests {
             BBox::parse("NaN,45,11.9,45.4").unwrap_err().rule,
             Rule::NotANumber
         );
+    }
+
+    #[test]
+    fn point_in_rings() {
+        // A square with a notch: (lat, lng) pairs.
+        let ring = vec![
+            (45.0, 11.0),
+            (45.0, 12.0),
+            (46.0, 12.0),
+            (46.0, 11.5),
+            (45.5, 11.5),
+            (45.5, 11.0),
+        ];
+        let at = |lat, lng| LatLng::new(lat, lng).expect("valid");
+        assert!(inside_rings(std::slice::from_ref(&ring), at(45.2, 11.2)));
+        assert!(inside_rings(std::slice::from_ref(&ring), at(45.8, 11.8)));
+        assert!(
+            !inside_rings(std::slice::from_ref(&ring), at(45.8, 11.2)),
+            "in the notch"
+        );
+        assert!(!inside_rings(std::slice::from_ref(&ring), at(44.0, 11.2)));
+        assert!(!inside_rings(&[], at(45.2, 11.2)));
+        let far = vec![(10.0, 10.0), (10.0, 11.0), (11.0, 11.0)];
+        assert!(inside_rings(&[far, ring], at(45.2, 11.2)), "any ring");
     }
 }

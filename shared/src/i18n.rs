@@ -138,11 +138,95 @@ messages! {
     ErrLinkUsed => "Questo collegamento è già stato usato. Se serve, chiedine uno nuovo.", "This link has already been used. Ask for a new one if you need to.";
     ErrLinkExpired => "Questo collegamento è scaduto. Chiedine uno nuovo.", "This link has expired. Ask for a new one.";
     ErrCrossOrigin => "Richiesta rifiutata: proveniva da un altro sito.", "Request refused: it came from another site.";
+    ErrPayloadTooLarge => "La richiesta è troppo grande.", "The request is too large.";
+    ErrUnsupportedMediaType => "Tipo di contenuto non accettato.", "Content type not accepted.";
+    ErrIdempotencyConflict => "Questa chiave di invio è già stata usata per una segnalazione diversa.", "This submission key was already used for a different report.";
     SignIn => "Accedi", "Sign in";
     SignOut => "Esci", "Sign out";
     MyPage => "La mia pagina", "My page";
     SignedInAs => "Accesso come", "Signed in as";
     DevMailbox => "Posta in uscita", "Outgoing mail";
+}}
+
+messages! {
+    /// The strings of the reporting pages (public bundle): the form, the receipt, "same problem", confirmation.
+    ReportMsg {
+    NewReport => "Segnala", "Report";
+    NewReportTitle => "Nuova segnalazione", "New report";
+    NewReportIntro => "Segnala un problema, un suggerimento, un reclamo o un apprezzamento: arriva direttamente all'ufficio competente.", "Report a problem, a suggestion, a complaint or a compliment: it goes straight to the competent office.";
+    StepPlace => "1. Dove", "1. Where";
+    StepWhat => "2. Che cosa", "2. What";
+    StepPhotos => "3. Foto", "3. Photos";
+    StepWho => "4. Chi lo vede", "4. Who sees it";
+    Next => "Avanti", "Next";
+    Back => "Indietro", "Back";
+    PlaceHelp => "Tocca la mappa o trascina il segnaposto, usa la tua posizione, cerca un indirizzo, oppure scegli il quartiere se il punto non ha un indirizzo.", "Tap the map or drag the pin, use your location, search for an address, or choose the district if the spot has no address.";
+    UseMyLocation => "Usa la mia posizione", "Use my location";
+    PinAtCentre => "Metti il segnaposto al centro della mappa", "Put the pin at the centre of the map";
+    LocationUnavailable => "Non è stato possibile leggere la tua posizione: scegli il punto sulla mappa o cerca un indirizzo.", "Your location could not be read: choose the spot on the map or search for an address.";
+    AddressLabel => "Indirizzo o luogo", "Address or place";
+    AddressHint => "Per esempio «via Roma 12» o «Prato della Valle».", "For example “via Roma 12” or “Prato della Valle”.";
+    Search => "Cerca", "Search";
+    NoPlacesFound => "Nessuna via o luogo trovato con questo nome.", "No street or place found with this name.";
+    PlacesFound => "Risultati della ricerca", "Search results";
+    DistrictLabel => "Quartiere (se il punto non ha un indirizzo)", "District (if the spot has no address)";
+    DistrictNone => "— nessuno —", "— none —";
+    CoordinatesLabel => "Coordinate (facoltative)", "Coordinates (optional)";
+    ChosenPlace => "Punto scelto", "Chosen spot";
+    NearStreet => "vicino a", "near";
+    OutsideMunicipality => "Questo punto è fuori dal territorio comunale: il Comune non può intervenire qui. Scegli un punto entro il confine tratteggiato.", "This spot is outside the municipality: it cannot act here. Choose a spot within the dashed border.";
+    PlaceMapLabel => "Mappa per scegliere il punto", "Map to choose the spot";
+    KindLabel => "Tipo", "Kind";
+    CategoryLabel => "Categoria", "Category";
+    CategoryChoose => "— scegli —", "— choose —";
+    AnswersIn => "risponde entro", "answers within";
+    Days => "giorni", "days";
+    TitleLabel => "Titolo", "Title";
+    TitleHint => "Una frase breve: «Buca profonda in via Roma».", "A short phrase: “Deep pothole in via Roma”.";
+    DescriptionLabel => "Descrizione", "Description";
+    DescriptionHint => "Che cosa succede, da quando, dove esattamente.", "What is happening, since when, where exactly.";
+    PhotosLabel => "Foto (fino a 5, JPEG, PNG o WebP, 10 MB ciascuna)", "Photos (up to 5, JPEG, PNG or WebP, 10 MB each)";
+    PhotosHint => "La posizione e gli altri dati nascosti nelle foto vengono rimossi prima di pubblicarle.", "The location and other data hidden in photos are removed before they are published.";
+    TooManyPhotos => "Al massimo 5 foto: togline qualcuna.", "At most 5 photos: remove some.";
+    PublicLabel => "Pubblica: visibile a tutti sulla mappa", "Public: visible to everyone on the map";
+    ShowNameLabel => "Mostra il mio nome sulla segnalazione", "Show my name on the report";
+    WhoSeesWhat => "Chi vede che cosa", "Who sees what";
+    OfficeSees => "L'ufficio vede tutto: testo, foto, posizione e i tuoi recapiti per contattarti.", "The office sees everything: text, photos, place, and your contact details to reach you.";
+    PublicSees => "Il pubblico vede titolo, descrizione, foto, posizione e stato — mai email o telefono, e il nome solo se scegli di mostrarlo. Una segnalazione privata la vedono solo l'ufficio e tu.", "The public sees title, description, photos, place and state — never email or phone, and the name only if you choose to show it. A private report is seen only by the office and you.";
+    ContactHeading => "I tuoi recapiti", "Your contact details";
+    ContactHint => "Senza account ti chiediamo un'email: riceverai un collegamento per confermare la segnalazione, che diventa pubblica solo dopo la conferma.", "Without an account we ask for an email: you will get a link to confirm the report, which becomes public only once confirmed.";
+    EmailLabel => "Email", "Email";
+    PhoneLabel => "Telefono (facoltativo)", "Phone (optional)";
+    NameLabel => "Nome (facoltativo, lo vede solo l'ufficio)", "Name (optional, only the office sees it)";
+    SignInInstead => "Hai un account? Accedi per ritrovare le tue segnalazioni su «La mia pagina».", "Have an account? Sign in to find your reports on “My page”.";
+    Send => "Invia la segnalazione", "Send the report";
+    Sending => "Invio in corso…", "Sending…";
+    DuplicatesHeading => "È già stato segnalato?", "Already reported?";
+    DuplicatesIntro => "Segnalazioni aperte qui vicino. Se è lo stesso problema, sostienila: riceverai i suoi aggiornamenti e l'ufficio saprà che riguarda più persone.", "Open reports nearby. If it is the same problem, support it: you will get its updates and the office will know it concerns more people.";
+    SameProblem => "È lo stesso problema", "It is the same problem";
+    SupportEmail => "La tua email (per confermare)", "Your email (to confirm)";
+    Supporters => "sostenitori", "supporters";
+    MetresAway => "m da qui", "m from here";
+    StillSubmit => "Non è lo stesso: continua con la tua segnalazione.", "Not the same: go on with your report.";
+    ReceiptTitle => "Segnalazione ricevuta", "Report received";
+    ReceiptIntro => "Grazie. Conserva il codice ricevuta: ti serve per seguire la segnalazione o per contattare il Comune.", "Thank you. Keep the receipt code: you need it to follow the report or to contact the municipality.";
+    RoutedTo => "Affidata a", "Routed to";
+    ExpectedBy => "Risposta attesa entro", "Answer expected by";
+    AwaitingConfirmation => "Ti abbiamo scritto un'email: apri il collegamento per confermare. Fino alla conferma la segnalazione non è pubblica; senza conferma viene cancellata dopo qualche giorno.", "We have sent you an email: open its link to confirm. Until then the report is not public; without confirmation it is deleted after a few days.";
+    ReceiptMailed => "Ti abbiamo inviato la ricevuta per email. La trovi anche su «La mia pagina».", "We have emailed you the receipt. You also find it on “My page”.";
+    PrivateNote => "È privata: la vedono solo l'ufficio e tu.", "It is private: only the office and you see it.";
+    SeeReport => "Vedi la segnalazione", "See the report";
+    AnotherReport => "Fai un'altra segnalazione", "Make another report";
+    ConfirmTitle => "Conferma", "Confirm";
+    ConfirmReportText => "Conferma l'invio della segnalazione", "Confirm sending the report";
+    ConfirmSupportText => "Conferma il tuo sostegno alla segnalazione", "Confirm your support for the report";
+    ConfirmButton => "Conferma", "Confirm";
+    NoticeSupported => "Grazie: ora sostieni questa segnalazione e ne riceverai gli aggiornamenti.", "Thank you: you now support this report and will get its updates.";
+    NoticeConfirmSent => "Ti abbiamo scritto un'email: apri il collegamento per confermare il tuo sostegno.", "We have sent you an email: open its link to confirm your support.";
+    NoticeConfirmed => "Confermato. Grazie!", "Confirmed. Thank you!";
+    SupportHeading => "Hai lo stesso problema?", "Do you have the same problem?";
+    ReportedBy => "Segnalata da", "Reported by";
+    PhotoAlt => "Foto della segnalazione", "Photo of the report";
 }}
 
 messages! {

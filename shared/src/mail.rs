@@ -100,10 +100,12 @@ pub enum MailKind {
     TwoFactorChanged,
     /// An administrator's test of the mail settings.
     Test,
+    /// A report was received: its receipt code, the office and the expected answer date.
+    ReportReceipt,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 8] = [
         Self::ConfirmAccount,
         Self::AlreadyRegistered,
         Self::PasswordReset,
@@ -111,6 +113,7 @@ impl MailKind {
         Self::ConfirmAction,
         Self::TwoFactorChanged,
         Self::Test,
+        Self::ReportReceipt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +125,7 @@ impl MailKind {
             Self::ConfirmAction => "confirm_action",
             Self::TwoFactorChanged => "two_factor_changed",
             Self::Test => "test",
+            Self::ReportReceipt => "report_receipt",
         }
     }
 

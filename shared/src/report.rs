@@ -1,6 +1,8 @@
 //! The report aggregate: kinds, the lifecycle state machine, receipt codes, validated text, and the read
 //! models the pages show.
 
+pub mod submission;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -403,7 +405,22 @@ pub struct ReportDetail {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub timeline: Vec<TimelineEntry>,
+    /// Its photos (hidden ones left out), in the order they were sent.
+    pub photos: Vec<PhotoRef>,
+    /// People who said "same problem" instead of filing it again.
+    pub supporters: i64,
+    /// The reporter's name, when they chose to show it.
+    pub reporter: Option<String>,
     pub now: DateTime<Utc>,
+}
+
+/// A photo of a report: the full-size image and its thumbnail, as addresses on this site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub url: String,
+    pub thumb_url: String,
+    pub width: i32,
+    pub height: i32,
 }
 
 #[cfg(test)]

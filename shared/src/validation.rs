@@ -25,6 +25,18 @@ pub enum Field {
     TotpCode,
     Locale,
     DateRange,
+    Category,
+    /// The place of a report: the map point, the address typed or the district chosen.
+    Location,
+    Address,
+    District,
+    Photos,
+    Phone,
+    IsPublic,
+    ShowName,
+    IdempotencyKey,
+    /// The request as a whole (its size, its content type).
+    Body,
 }
 
 impl Field {
@@ -48,6 +60,16 @@ impl Field {
             Field::TotpCode => "totp_code",
             Field::Locale => "locale",
             Field::DateRange => "date_range",
+            Field::Category => "category_id",
+            Field::Location => "location",
+            Field::Address => "address",
+            Field::District => "district",
+            Field::Photos => "photos",
+            Field::Phone => "phone",
+            Field::IsPublic => "is_public",
+            Field::ShowName => "show_name",
+            Field::IdempotencyKey => "idempotency_key",
+            Field::Body => "body",
         }
     }
 
@@ -88,6 +110,26 @@ impl Field {
             (Field::Locale, Locale::En) => "language",
             (Field::DateRange, Locale::It) => "periodo",
             (Field::DateRange, Locale::En) => "period",
+            (Field::Category, Locale::It) => "categoria",
+            (Field::Category, Locale::En) => "category",
+            (Field::Location, Locale::It) => "posizione",
+            (Field::Location, Locale::En) => "location",
+            (Field::Address, Locale::It) => "indirizzo",
+            (Field::Address, Locale::En) => "address",
+            (Field::District, Locale::It) => "quartiere",
+            (Field::District, Locale::En) => "district",
+            (Field::Photos, Locale::It) => "foto",
+            (Field::Photos, Locale::En) => "photos",
+            (Field::Phone, Locale::It) => "telefono",
+            (Field::Phone, Locale::En) => "phone",
+            (Field::IsPublic, Locale::It) => "visibilità",
+            (Field::IsPublic, Locale::En) => "visibility",
+            (Field::ShowName, Locale::It) => "mostra il nome",
+            (Field::ShowName, Locale::En) => "show my name",
+            (Field::IdempotencyKey, Locale::It) => "chiave di invio (Idempotency-Key)",
+            (Field::IdempotencyKey, Locale::En) => "submission key (Idempotency-Key)",
+            (Field::Body, Locale::It) => "richiesta",
+            (Field::Body, Locale::En) => "request",
         }
     }
 }
@@ -119,6 +161,30 @@ pub enum Rule {
     Mismatch,
     /// Already in use (an email address that has an account; shown only to administrators).
     Taken,
+    /// A point outside the municipality's boundary.
+    OutsideMunicipality,
+    /// A category that is not offered at the chosen place (another body answers for it there).
+    NotOffered,
+    /// A category (or other choice) that exists but is switched off.
+    Disabled,
+    /// More items than allowed (photos).
+    TooMany { max: usize },
+    /// A file over the size limit, in megabytes.
+    FileTooLarge { max_mb: u64 },
+    /// A file whose bytes are none of the accepted types (what it is called does not count).
+    UnsupportedType { accepted: String },
+    /// A file of an accepted type that cannot be read (truncated, damaged).
+    Unreadable,
+    /// An image with more pixels than allowed, in megapixels (a decompression bomb, or a panorama).
+    TooManyPixels { max_megapixels: u64 },
+    /// A request larger than allowed, in megabytes.
+    BodyTooLarge { max_mb: u64 },
+    /// A request body of a type this address does not take.
+    WrongContentType { expected: String },
+    /// A submission key already used for a different submission.
+    KeyReused,
+    /// An address or place that the gazetteer does not know.
+    PlaceNotFound,
 }
 
 /// A field and the rule its value broke.
@@ -187,6 +253,73 @@ impl ValidationError {
             (Rule::Mismatch, Locale::En) => format!("The field “{field}” is not correct."),
             (Rule::Taken, Locale::It) => format!("Il valore del campo «{field}» è già in uso."),
             (Rule::Taken, Locale::En) => format!("The value of the field “{field}” is already in use."),
+            (Rule::OutsideMunicipality, Locale::It) => format!(
+                "Il campo «{field}» indica un punto fuori dal territorio comunale: il Comune può intervenire solo \
+                 entro i propri confini."
+            ),
+            (Rule::OutsideMunicipality, Locale::En) => format!(
+                "The field “{field}” is a point outside the municipality: it can only act within its boundary."
+            ),
+            (Rule::NotOffered, Locale::It) => {
+                format!("Il valore del campo «{field}» non è disponibile in questo punto del territorio.")
+            }
+            (Rule::NotOffered, Locale::En) => {
+                format!("The value of the field “{field}” is not available at this place.")
+            }
+            (Rule::Disabled, Locale::It) => format!("Il valore del campo «{field}» non è più disponibile."),
+            (Rule::Disabled, Locale::En) => {
+                format!("The value of the field “{field}” is no longer available.")
+            }
+            (Rule::TooMany { max }, Locale::It) => format!("Il campo «{field}» ne accetta al massimo {max}."),
+            (Rule::TooMany { max }, Locale::En) => format!("The field “{field}” takes at most {max}."),
+            (Rule::FileTooLarge { max_mb }, Locale::It) => {
+                format!("Il campo «{field}» accetta file fino a {max_mb} MB ciascuno.")
+            }
+            (Rule::FileTooLarge { max_mb }, Locale::En) => {
+                format!("The field “{field}” takes files of up to {max_mb} MB each.")
+            }
+            (Rule::UnsupportedType { accepted }, Locale::It) => {
+                format!("Il campo «{field}» accetta solo immagini {accepted}: il file inviato non lo è.")
+            }
+            (Rule::UnsupportedType { accepted }, Locale::En) => {
+                format!("The field “{field}” takes only {accepted} images: the file sent is not one.")
+            }
+            (Rule::Unreadable, Locale::It) => {
+                format!("Il campo «{field}» contiene un'immagine danneggiata o incompleta.")
+            }
+            (Rule::Unreadable, Locale::En) => {
+                format!("The field “{field}” holds a damaged or incomplete image.")
+            }
+            (Rule::TooManyPixels { max_megapixels }, Locale::It) => {
+                format!("Il campo «{field}» accetta immagini fino a {max_megapixels} megapixel.")
+            }
+            (Rule::TooManyPixels { max_megapixels }, Locale::En) => {
+                format!("The field “{field}” takes images of up to {max_megapixels} megapixels.")
+            }
+            (Rule::BodyTooLarge { max_mb }, Locale::It) => {
+                format!("La {field} è troppo grande: il massimo è {max_mb} MB in tutto.")
+            }
+            (Rule::BodyTooLarge { max_mb }, Locale::En) => {
+                format!("The {field} is too large: the maximum is {max_mb} MB in all.")
+            }
+            (Rule::WrongContentType { expected }, Locale::It) => {
+                format!("La {field} ha un tipo di contenuto non accettato (atteso: {expected}).")
+            }
+            (Rule::WrongContentType { expected }, Locale::En) => {
+                format!("The {field} has a content type that is not accepted (expected: {expected}).")
+            }
+            (Rule::KeyReused, Locale::It) => format!(
+                "Il campo «{field}» è già stato usato per un invio diverso: ogni nuova segnalazione ne vuole uno nuovo."
+            ),
+            (Rule::KeyReused, Locale::En) => format!(
+                "The field “{field}” was already used for a different submission: each new report needs a new one."
+            ),
+            (Rule::PlaceNotFound, Locale::It) => {
+                format!("Il campo «{field}» non corrisponde a nessuna via o luogo conosciuto del Comune.")
+            }
+            (Rule::PlaceNotFound, Locale::En) => {
+                format!("The field “{field}” matches no known street or place of the municipality.")
+            }
         }
     }
 }

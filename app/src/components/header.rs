@@ -85,6 +85,7 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-name">{locale.t(Msg::AppName)}</span>
                 <span class="brand-tagline">{locale.t(Msg::Tagline)}</span>
             </a>
+            <a class="button new-report-link" href="/segnala" rel="external">{locale.t(shared::i18n::ReportMsg::NewReport)}</a>
             {account}
             <nav class="lang-switch" aria-label=locale.t(Msg::Language)>
                 {Locale::ALL

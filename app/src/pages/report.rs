@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use shared::i18n::{Msg, age_label, date_label};
+use leptos_router::hooks::use_query_map;
+use shared::i18n::{Msg, ReportMsg as R, age_label, date_label};
 use shared::report::{ActorKind, MapPin, ReportDetail, TimelineEntry};
 use shared::{BBox, Locale};
 
@@ -88,6 +89,8 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                 <dt>{locale.t(Msg::Submitted)}</dt>
                 <dd><time datetime=r.created_at.to_rfc3339()>{date_label(r.created_at, locale)}</time>
                     {format!(" ({})", age_label(r.created_at, now, locale))}</dd>
+                {r.reporter.clone().map(|n| view! { <dt>{locale.t(R::ReportedBy)}</dt><dd>{n}</dd> })}
+                <dt>{locale.t(R::Supporters)}</dt><dd class="supporters">{r.supporters}</dd>
                 <dt>{locale.t(Msg::LastUpdate)}</dt>
                 <dd><time datetime=r.updated_at.to_rfc3339()>{date_label(r.updated_at, locale)}</time></dd>
             </dl>
@@ -97,8 +100,21 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
             </section>
             <section class="photos">
                 <h2>{locale.t(Msg::Photos)}</h2>
-                <p class="muted">{locale.t(Msg::NoPhotos)}</p>
+                {if r.photos.is_empty() {
+                    view! { <p class="muted">{locale.t(Msg::NoPhotos)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="photo-list">
+                            {r.photos.iter().enumerate().map(|(i, p)| view! {
+                                <li><a href=p.url.clone()>
+                                    <img src=p.thumb_url.clone() alt=format!("{} {}", locale.t(R::PhotoAlt), i + 1) loading="lazy" />
+                                </a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
             </section>
+            <SupportBox code=r.receipt_code.clone() open=r.state.is_open() supporters=r.supporters />
             <section class="location">
                 <h2>{locale.t(Msg::Location)}</h2>
                 <ReportMap
@@ -118,6 +134,44 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                 <Timeline entries=timeline locale=locale />
             </section>
         </article>
+    }
+}
+
+/// "Same problem" on an open report: signed in, one button; without an account, an email to confirm.
+#[component]
+fn SupportBox(code: String, open: bool, supporters: i64) -> impl IntoView {
+    let locale = use_locale();
+    let signed_in = crate::auth::use_signed_in().is_some();
+    let feedback = crate::forms::use_feedback();
+    let query = use_query_map();
+    let notice = query
+        .read_untracked()
+        .get("avviso")
+        .and_then(|a| match a.as_str() {
+            "sostegno" => Some(R::NoticeSupported),
+            "conferma-inviata" => Some(R::NoticeConfirmSent),
+            "confermata" => Some(R::NoticeConfirmed),
+            _ => None,
+        });
+    let _ = supporters;
+    view! {
+        {notice.map(|n| view! { <p class="notice" role="status">{locale.t(n)}</p> })}
+        {open.then(|| view! {
+            <section class="support">
+                <h2>{locale.t(R::SupportHeading)}</h2>
+                <crate::forms::FormError error=feedback.error_of("support") />
+                <form method="post" action=format!("/segnalazioni/{code}/sostieni")>
+                    {(!signed_in).then(|| view! {
+                        <label for="campo-support-email">{locale.t(R::SupportEmail)}</label>
+                        " "
+                        <input id="campo-support-email" type="email" name="email" required autocomplete="email"
+                            value=feedback.value("support", "email") />
+                        " "
+                    })}
+                    <button type="submit" class="secondary">{locale.t(R::SameProblem)}</button>
+                </form>
+            </section>
+        })}
     }
 }
 

@@ -78,3 +78,93 @@ pub async fn get_report(code: String) -> Result<ReportDetail, AppError> {
         .await
         .map_err(AppError::from_backend)
 }
+
+/// What the reporting page needs before anything is chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormSetup {
+    pub map: MapSetup,
+    /// Every enabled category (the place narrows them down once chosen).
+    pub categories: Vec<shared::report::submission::CategoryChoice>,
+    /// The districts, for a spot without an address: (id, name).
+    pub districts: Vec<(i32, String)>,
+    /// The form's idempotency key: one per page shown, so a retry of the same post is the same report.
+    pub idempotency_key: String,
+    pub signed_in: bool,
+}
+
+/// The reporting page's setup.
+#[server(endpoint = "report_form")]
+pub async fn get_report_form() -> Result<ReportFormSetup, AppError> {
+    let state = state()?;
+    let map = get_map_setup().await?;
+    let categories = backend::places::all_categories(&state)
+        .await
+        .map_err(AppError::from_backend)?;
+    let districts = backend::places::districts(&state)
+        .await
+        .map_err(AppError::from_backend)?
+        .into_iter()
+        .map(|(id, name)| (id.0, name))
+        .collect();
+    let signed_in = crate::auth::authenticated().is_some();
+    Ok(ReportFormSetup {
+        map,
+        categories,
+        districts,
+        idempotency_key: backend::secrets::new_token(),
+        signed_in,
+    })
+}
+
+/// What a point is: inside the municipality or not, nearest street, district, categories offered there.
+#[server(endpoint = "point_info")]
+pub async fn get_point_info(lat: f64, lng: f64) -> Result<shared::report::submission::PointInfo, AppError> {
+    let p = shared::LatLng::new(lat, lng).map_err(|e| AppError::from_backend(e.into()))?;
+    backend::places::point_info(&state()?, p)
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// Streets and places matching what was typed.
+#[server(endpoint = "places")]
+pub async fn find_places(q: String) -> Result<Vec<shared::report::submission::PlaceHit>, AppError> {
+    backend::places::search(&state()?, &q)
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// Open reports near the point that may be the same problem.
+#[server(endpoint = "duplicates")]
+pub async fn get_duplicates(
+    lat: f64,
+    lng: f64,
+    category: Option<i32>,
+    text: String,
+) -> Result<shared::report::submission::Duplicates, AppError> {
+    let p = shared::LatLng::new(lat, lng).map_err(|e| AppError::from_backend(e.into()))?;
+    backend::reports::duplicates::suggest(&state()?, p, category.map(shared::CategoryId), &text)
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// A receipt, for whoever holds its signed link.
+#[server(endpoint = "receipt")]
+pub async fn get_receipt(
+    code: String,
+    signature: String,
+) -> Result<shared::report::submission::Receipt, AppError> {
+    backend::reports::intake::signed_receipt(&state()?, &code, &signature)
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// What a one-action confirmation link is for: (is it a support, receipt code, title).
+#[server(endpoint = "pending_confirmation")]
+pub async fn get_pending_confirmation(token: String) -> Result<(bool, String, String), AppError> {
+    use backend::reports::intake::Pending;
+    match backend::reports::intake::peek_confirmation(&state()?, &token).await {
+        Ok(Pending::Report { code, title }) => Ok((false, code, title)),
+        Ok(Pending::Support { code, title }) => Ok((true, code, title)),
+        Err(e) => Err(AppError::from_backend(e)),
+    }
+}

@@ -38,6 +38,15 @@ pub enum Message {
     Test {
         by: String,
     },
+    /// A report was received (sent with an account, or confirmed by email).
+    ReportReceipt {
+        code: String,
+        title: String,
+        office: String,
+        /// Already formatted in the recipient's language.
+        expected_by: String,
+        link: String,
+    },
 }
 
 impl Message {
@@ -50,6 +59,7 @@ impl Message {
             Message::ConfirmAction { .. } => MailKind::ConfirmAction,
             Message::TwoFactorChanged { .. } => MailKind::TwoFactorChanged,
             Message::Test { .. } => MailKind::Test,
+            Message::ReportReceipt { .. } => MailKind::ReportReceipt,
         }
     }
 }
@@ -199,6 +209,31 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
             action: None,
             after: vec![],
         },
+        Message::ReportReceipt {
+            code,
+            title,
+            office,
+            expected_by,
+            link,
+        } => Content {
+            subject: match locale {
+                It => format!("Segnalazione ricevuta: {code}"),
+                En => format!("Report received: {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![
+                match locale {
+                    It => format!("abbiamo ricevuto la tua segnalazione «{title}». Il codice ricevuta è {code}: citalo se contatti il Comune."),
+                    En => format!("we have received your report “{title}”. Its receipt code is {code}: quote it if you contact the municipality."),
+                },
+                match locale {
+                    It => format!("È stata affidata all'ufficio {office}, che dovrebbe rispondere entro il {expected_by}. Riceverai un messaggio a ogni aggiornamento pubblico."),
+                    En => format!("It has been routed to the office {office}, which should answer by {expected_by}. You will get a message at every public update."),
+                },
+            ],
+            action: Some((s("Vedi la segnalazione", "See the report"), link.clone())),
+            after: vec![],
+        },
     }
 }
 
@@ -320,6 +355,13 @@ pub fn samples() -> Vec<Message> {
             MailKind::Test => Message::Test {
                 by: "Anna Bianchi".into(),
             },
+            MailKind::ReportReceipt => Message::ReportReceipt {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                office: "Lavori pubblici".into(),
+                expected_by: "26/12/2026".into(),
+                link: "https://segnala.example/segnalazioni/SEG-2026-000123".into(),
+            },
         })
         .collect();
     all
@@ -362,7 +404,8 @@ mod tests {
                 assert!(!r.html.contains("<Rossi>"), "{kind}: names are escaped in HTML");
                 if let Message::ConfirmAccount { link, .. }
                 | Message::PasswordReset { link, .. }
-                | Message::ConfirmAction { link, .. } = m
+                | Message::ConfirmAction { link, .. }
+                | Message::ReportReceipt { link, .. } = m
                 {
                     assert!(
                         r.text.contains(link.as_str()) && r.html.contains(link.as_str()),

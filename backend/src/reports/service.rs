@@ -46,6 +46,8 @@ pub async fn get_by_code(state: &State, code: &str) -> Result<ReportDetail> {
         .await?
         .ok_or(Error::NotFound)?;
     report.timeline = store::public_timeline(&mut tx, report.id).await?;
+    report.photos = store::public_photos(&mut tx, report.id).await?;
+    (report.supporters, report.reporter) = store::supporters_and_reporter(&mut tx, report.id).await?;
     tx.commit().await?;
     report.now = Utc::now();
     Ok(report)

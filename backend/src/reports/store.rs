@@ -1,8 +1,8 @@
 //! SQL for reports. Functions take a connection (or a transaction) from the caller, which owns its scope.
 
 use chrono::{DateTime, Datelike, Utc};
-use shared::report::{ActorKind, MapPin, MyReport, ReportDetail, TimelineEntry};
-use shared::{BBox, CategoryId, LatLng, ReceiptCode, ReportId, ReportKind, ReportState, UserId};
+use shared::report::{ActorKind, MapPin, MyReport, PhotoRef, ReportDetail, TimelineEntry};
+use shared::{BBox, CategoryId, LatLng, OfficeId, ReceiptCode, ReportId, ReportKind, ReportState, UserId};
 use sqlx::PgConnection;
 
 use crate::Result;
@@ -23,7 +23,7 @@ pub async fn pins_in_bbox(conn: &mut PgConnection, bbox: &BBox, limit: i64) -> R
                r.created_at
         from report r
         join category c using (category_id)
-        where r.is_public
+        where r.is_public and r.confirmed_at is not null
           and r.location && ST_MakeEnvelope($1, $2, $3, $4, 4326)
         order by r.created_at desc, r.report_id desc
         limit $5
@@ -44,7 +44,8 @@ pub async fn count_in_bbox(conn: &mut PgConnection, bbox: &BBox) -> Result<i64> 
     let n = sqlx::query_scalar!(
         r#"
         select count(*) as "n!" from report r
-        where r.is_public and r.location && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+        where r.is_public and r.confirmed_at is not null
+          and r.location && ST_MakeEnvelope($1, $2, $3, $4, 4326)
         "#,
         bbox.west(),
         bbox.south(),
@@ -72,7 +73,7 @@ pub async fn find_public_by_code(
         join category c using (category_id)
         left join office o on o.office_id = r.office_id
         left join area a on a.area_id = r.area_id
-        where r.receipt_code = $1 and r.is_public
+        where r.receipt_code = $1 and r.is_public and r.confirmed_at is not null
         "#,
         code.to_string()
     )
@@ -93,6 +94,9 @@ pub async fn find_public_by_code(
         created_at: r.created_at,
         updated_at: r.updated_at,
         timeline: Vec::new(),
+        photos: Vec::new(),
+        supporters: 0,
+        reporter: None,
         now: DateTime::<Utc>::UNIX_EPOCH,
     }))
 }
@@ -146,21 +150,57 @@ pub struct NewReport {
     pub created_at: DateTime<Utc>,
     /// Signature of the first timeline entry.
     pub actor_name: String,
+    /// The office routing chose; `None`: the category's.
+    pub office: Option<OfficeId>,
+    /// The account that sent it.
+    pub reporter: Option<UserId>,
+    /// False for a report sent without an account, until its address is confirmed.
+    pub confirmed: bool,
+    pub show_name: bool,
 }
 
-/// Inserts a report in state `submitted` with its first timeline entry, routed to its category's office and
-/// located in its district. Run inside the caller's transaction.
+impl NewReport {
+    /// A confirmed report with the category's office, no reporter, name hidden (fixtures, the demo).
+    pub fn basic(
+        kind: ReportKind,
+        category: CategoryId,
+        location: LatLng,
+        title: shared::Title,
+        description: shared::Description,
+        is_public: bool,
+        created_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind,
+            category,
+            location,
+            title,
+            description,
+            is_public,
+            created_at,
+            actor_name: "Cittadino".into(),
+            office: None,
+            reporter: None,
+            confirmed: true,
+            show_name: false,
+        }
+    }
+}
+
+/// Inserts a report in state `submitted` with its first timeline entry, routed to `new.office` (else its
+/// category's office) and located in its district. Run inside the caller's transaction.
 pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportId, ReceiptCode)> {
     let code = next_receipt_code(conn, new.created_at.year()).await?;
     let id = sqlx::query_scalar!(
         r#"
         insert into report (receipt_code, kind, category_id, office_id, area_id, location, title, description,
-                            is_public, created_at, updated_at)
-        select $1, $2, c.category_id, c.office_id,
+                            is_public, created_at, updated_at, reporter_id, confirmed_at, reporter_name_shown)
+        select $1, $2, c.category_id, coalesce($10, c.office_id),
                (select a.area_id from area a
                 where a.kind = 'district' and ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint($4, $5), 4326))
                 order by a.area_id limit 1),
-               ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $9
+               ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9::timestamptz, $9::timestamptz, $11,
+               case when $12 then $9::timestamptz end, $13
         from category c where c.category_id = $3
         returning report_id as "id: ReportId"
         "#,
@@ -172,7 +212,11 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
         new.title.as_str(),
         new.description.as_str(),
         new.is_public,
-        new.created_at
+        new.created_at,
+        new.office as Option<OfficeId>,
+        new.reporter as Option<UserId>,
+        new.confirmed,
+        new.show_name
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -188,6 +232,95 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
     .execute(&mut *conn)
     .await?;
     Ok((id, code))
+}
+
+/// Records how to reach the reporter of a report sent without an account.
+pub async fn insert_contact(
+    conn: &mut PgConnection,
+    report: ReportId,
+    email: &str,
+    phone: Option<&str>,
+    name: Option<&str>,
+) -> Result<()> {
+    sqlx::query!(
+        "insert into report_contact (report_id, email, phone, name) values ($1, $2, $3, $4)",
+        report as ReportId,
+        email,
+        phone,
+        name
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a report's stored photos, in order.
+pub async fn insert_photos(
+    conn: &mut PgConnection,
+    report: ReportId,
+    photos: &[crate::photos::Stored],
+) -> Result<()> {
+    for (i, p) in photos.iter().enumerate() {
+        sqlx::query!(
+            r#"
+            insert into report_photo (report_id, position, object_key, thumb_key, width, height, bytes)
+            values ($1, $2, $3, $4, $5, $6, $7)
+            "#,
+            report as ReportId,
+            i as i16,
+            p.key,
+            p.thumb_key,
+            p.width as i32,
+            p.height as i32,
+            p.bytes as i32
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The public photos of a report, in order.
+pub async fn public_photos(conn: &mut PgConnection, id: ReportId) -> Result<Vec<PhotoRef>> {
+    let rows = sqlx::query!(
+        r#"
+        select object_key, thumb_key, width, height from report_photo
+        where report_id = $1 and not is_hidden order by position
+        "#,
+        id as ReportId
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PhotoRef {
+            url: photo_url(&r.object_key),
+            thumb_url: photo_url(&r.thumb_key),
+            width: r.width,
+            height: r.height,
+        })
+        .collect())
+}
+
+/// The address a stored photo is served at.
+pub fn photo_url(key: &str) -> String {
+    format!("/foto/{}", key.trim_start_matches("photos/"))
+}
+
+/// How many people support a report, and the reporter's name when shown.
+pub async fn supporters_and_reporter(conn: &mut PgConnection, id: ReportId) -> Result<(i64, Option<String>)> {
+    let row = sqlx::query!(
+        r#"
+        select (select count(*) from report_supporter s where s.report_id = r.report_id) as "n!",
+               case when r.reporter_name_shown then u.display_name end as name
+        from report r left join app_user u on u.user_id = r.reporter_id
+        where r.report_id = $1
+        "#,
+        id as ReportId
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.n, row.name))
 }
 
 /// The reports `user` sent with their account, newest first, at most `limit`.

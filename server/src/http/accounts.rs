@@ -46,11 +46,11 @@ pub fn router() -> Router<AppState> {
 /// A form post: its fields (read leniently: missing fields are empty, and the services say what is wrong), who
 /// sent it and from where, and the request to render its page again.
 pub struct FormPost {
-    parts: Parts,
-    fields: Vec<(String, String)>,
-    auth: Option<Authenticated>,
-    client: ClientInfo,
-    locale: Locale,
+    pub(crate) parts: Parts,
+    pub(crate) fields: Vec<(String, String)>,
+    pub(crate) auth: Option<Authenticated>,
+    pub(crate) client: ClientInfo,
+    pub(crate) locale: Locale,
 }
 
 /// Where the sub-forms of "La mia pagina" are.
@@ -75,7 +75,7 @@ impl FromRequest<AppState> for FormPost {
 
 impl FormPost {
     /// A request without a form body (the OpenID Connect redirects): its fields are those of the query.
-    fn from_parts(state: &AppState, parts: Parts) -> Self {
+    pub(crate) fn from_parts(state: &AppState, parts: Parts) -> Self {
         let fields = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .into_owned()
             .collect();
@@ -95,7 +95,7 @@ impl FormPost {
         }
     }
 
-    fn get(&self, name: &str) -> String {
+    pub(crate) fn get(&self, name: &str) -> String {
         self.fields
             .iter()
             .find(|(k, _)| k == name)
@@ -111,7 +111,7 @@ impl FormPost {
             .collect()
     }
 
-    fn viewer(&self) -> Option<&shared::Viewer> {
+    pub(crate) fn viewer(&self) -> Option<&shared::Viewer> {
         self.auth.as_ref().map(|a| &a.viewer)
     }
 
@@ -121,13 +121,19 @@ impl FormPost {
     }
 
     /// The page of this post (the form's own address) rendered again with `error` on `form`.
-    async fn fail(self, form: &str, error: backend::Error, keep: &[&str]) -> Response {
+    pub(crate) async fn fail(self, form: &str, error: backend::Error, keep: &[&str]) -> Response {
         let page = self.parts.uri.clone();
         self.fail_on(page, form, error, keep).await
     }
 
     /// The page at `page` (where the form is, when it posts elsewhere) rendered again with `error` on `form`.
-    async fn fail_on(mut self, page: Uri, form: &str, error: backend::Error, keep: &[&str]) -> Response {
+    pub(crate) async fn fail_on(
+        mut self,
+        page: Uri,
+        form: &str,
+        error: backend::Error,
+        keep: &[&str],
+    ) -> Response {
         self.parts.uri = page;
         let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
         let retry = error.retry_after();
@@ -158,7 +164,7 @@ impl FormPost {
 }
 
 /// 429 with `Retry-After` and a short page in the visitor's language that links back to the form.
-fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64) -> Response {
+pub(crate) fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64) -> Response {
     let message = AppError::RateLimited { retry_after_secs }.message(locale);
     let title = shared::ErrorCode::RateLimited.message(locale);
     let back_label = match locale {
@@ -202,7 +208,7 @@ pub async fn render_page(mut parts: Parts, feedback: FormFeedback) -> Response {
 }
 
 /// 303 See Other to `to`.
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);

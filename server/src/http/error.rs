@@ -37,13 +37,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.error.code();
         let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let (message, field, rule) = match &self.error {
-            backend::Error::Invalid(v) => (v.message(self.locale), Some(v.field.name()), Some(&v.rule)),
-            backend::Error::Unavailable(source) => {
+        let validation = self.error.validation();
+        let (message, field, rule) = match (&self.error, &validation) {
+            (_, Some(v)) => (v.message(self.locale), Some(v.field.name()), Some(&v.rule)),
+            (backend::Error::Unavailable(source), _) => {
                 tracing::warn!(error = %source, "database unavailable");
                 (code.message(self.locale).to_owned(), None, None)
             }
-            backend::Error::Internal(source) => {
+            (backend::Error::Internal(source), _) => {
                 tracing::error!(error = ?source, "internal error");
                 (code.message(self.locale).to_owned(), None, None)
             }

@@ -22,6 +22,30 @@ impl IpLimiter {
         )
     }
 
+    /// `per_hour` requests an hour per address, with as many in a burst; 0: no limit.
+    pub fn per_hour(per_hour: u32) -> Self {
+        Self(
+            NonZeroU32::new(per_hour)
+                .map(|n| Arc::new(RateLimiter::keyed(Quota::per_hour(n).allow_burst(n)))),
+        )
+    }
+
+    /// Like [`IpLimiter::check`] for `n` units at once (photos); more than the burst is refused outright.
+    pub fn check_n(&self, ip: Option<IpAddr>, n: u32) -> Result<(), u64> {
+        let (Some(limiter), Some(n)) = (&self.0, NonZeroU32::new(n)) else {
+            return Ok(());
+        };
+        let ip = ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        match limiter.check_key_n(&ip, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1)),
+            Err(_) => Err(3600),
+        }
+    }
+
     /// `Err(seconds to wait)` when `ip` is over its limit. Requests whose address is unknown share one bucket.
     pub fn check(&self, ip: Option<IpAddr>) -> Result<(), u64> {
         let Some(limiter) = &self.0 else { return Ok(()) };

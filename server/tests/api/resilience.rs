@@ -12,7 +12,9 @@ async fn a_database_that_is_down_gives_503s_with_a_clear_message() {
     let config = crate::helpers::test_config("postgres://postgres@127.0.0.1:1/segnala", "/nonexistent");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, server::build_router(config, pool)).await });
+    tokio::spawn(
+        async move { axum::serve(listener, server::build_router(config, pool).expect("router")).await },
+    );
     let client = reqwest::Client::new();
 
     let res = client
