@@ -7,6 +7,8 @@
 //! The browser gets one of two bundles (docs/build-notes.md): the public one — the map and report pages a
 //! citizen loads first, kept small — or the full one (feature `pages`), which adds the signed-in pages. The
 //! server renders every page and tells the shell which bundle a page needs ([`bundle_for`]).
+// Leptos views are deeply nested types; the report page passes the compiler's default depth.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod components;

@@ -133,6 +133,18 @@ pub async fn load_demo(
         .with_context(|| format!("inserting district {name}"))?;
     }
 
+    for (kind, name, wkt) in town::gazetteer() {
+        sqlx::query!(
+            "insert into place (kind, name, geom) values ($1::text::place_kind, $2, ST_GeomFromText($3, 4326))",
+            kind,
+            name,
+            wkt
+        )
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("inserting the place {name}"))?;
+    }
+
     let mut office_ids = Vec::new();
     for (name, email) in OFFICES {
         let id: i32 = sqlx::query_scalar!(
@@ -589,6 +601,21 @@ mod tests {
         }
         let span = reports[reports.len() - 1].created_at - reports[0].created_at;
         assert!(span.num_days() > 500, "spread over 18 months");
+    }
+
+    #[test]
+    fn the_gazetteer_has_every_street_of_the_demo() {
+        let places = town::gazetteer();
+        for street in STREETS {
+            assert!(places.iter().any(|(_, n, _)| *n == street), "{street}");
+        }
+        let names: std::collections::HashSet<_> = places.iter().map(|(k, n, _)| (*k, *n)).collect();
+        assert_eq!(names.len(), places.len(), "names are unique per kind");
+        assert!(
+            places
+                .iter()
+                .all(|(_, _, w)| w.starts_with("POINT(") || w.starts_with("LINESTRING("))
+        );
     }
 
     #[test]

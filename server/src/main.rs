@@ -1,4 +1,6 @@
 //! `segnala`: the server binary and its operator commands (`segnala --help`).
+// Leptos views are deeply nested types; the report page passes the compiler's default depth.
+#![recursion_limit = "256"]
 
 use std::io::BufRead;
 

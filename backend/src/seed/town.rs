@@ -409,3 +409,78 @@ pub const CONTRACTORS: [&[&str]; 6] = [
     &[],
     &[],
 ];
+
+/// Streets and places of the demo gazetteer: (kind, name, WKT). A few follow their real course through the
+/// centre; the other streets of [`STREETS`] are short lines drawn where the demo's reports use them.
+pub fn gazetteer() -> Vec<(&'static str, &'static str, String)> {
+    const REAL: [(&str, &str, &[(f64, f64)]); 11] = [
+        (
+            "street",
+            "via Roma",
+            &[(45.4063, 11.8766), (45.4043, 11.8764), (45.4023, 11.8760)],
+        ),
+        (
+            "street",
+            "via del Santo",
+            &[(45.4041, 11.8790), (45.4028, 11.8797), (45.4016, 11.8803)],
+        ),
+        (
+            "street",
+            "via Altinate",
+            &[(45.4081, 11.8785), (45.4086, 11.8817), (45.4090, 11.8850)],
+        ),
+        (
+            "street",
+            "corso Milano",
+            &[(45.4098, 11.8700), (45.4102, 11.8670), (45.4105, 11.8640)],
+        ),
+        (
+            "street",
+            "riviera Tito Livio",
+            &[(45.4055, 11.8790), (45.4042, 11.8791), (45.4030, 11.8790)],
+        ),
+        ("place", "Prato della Valle", &[(45.3985, 11.8765)]),
+        ("place", "piazza delle Erbe", &[(45.4074, 11.8762)]),
+        ("place", "piazzale Stazione", &[(45.4177, 11.8804)]),
+        ("place", "Basilica di Sant'Antonio", &[(45.4014, 11.8809)]),
+        ("place", "Cappella degli Scrovegni", &[(45.4115, 11.8797)]),
+        ("place", "Specola", &[(45.4030, 11.8680)]),
+    ];
+    let wkt = |pts: &[(f64, f64)]| {
+        if pts.len() == 1 {
+            format!("POINT({:.6} {:.6})", pts[0].1, pts[0].0)
+        } else {
+            let coords: Vec<String> = pts
+                .iter()
+                .map(|(lat, lng)| format!("{lng:.6} {lat:.6}"))
+                .collect();
+            format!("LINESTRING({})", coords.join(", "))
+        }
+    };
+    let mut out: Vec<(&str, &str, String)> = REAL.iter().map(|(k, n, p)| (*k, *n, wkt(p))).collect();
+    for (i, name) in STREETS.iter().enumerate() {
+        if out.iter().any(|(_, n, _)| n == name) {
+            continue;
+        }
+        let deg = (i as f64 * 137.5) % 360.0;
+        let f = 0.15 + 0.7 * ((i as f64 * 0.618) % 1.0);
+        let (lng, lat) = point_at(deg, f);
+        let bearing = ((i * 53) % 180) as f64;
+        let (dx, dy) = (
+            0.6 * bearing.to_radians().sin() / KM_PER_DEG_LNG,
+            0.6 * bearing.to_radians().cos() / KM_PER_DEG_LAT,
+        );
+        let kind = if name.starts_with("piazza") || name.starts_with("Prato") {
+            "place"
+        } else {
+            "street"
+        };
+        let pts = if kind == "place" {
+            vec![(lat, lng)]
+        } else {
+            vec![(lat, lng), (lat + dy, lng + dx)]
+        };
+        out.push((kind, name, wkt(&pts)));
+    }
+    out
+}

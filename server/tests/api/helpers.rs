@@ -38,10 +38,23 @@ pub fn config_with(database_url: &str, site_root: &str, extra: &[(&str, &str)]) 
         ("SEGNALA_PASSWORD_MEMORY_KIB", "1024"),
         ("SEGNALA_PASSWORD_ITERATIONS", "1"),
         ("SEGNALA_RATE_LIMIT_PER_MINUTE", "0"),
+        ("SEGNALA_REPORTS_PER_IP_PER_HOUR", "0"),
+        ("SEGNALA_PHOTOS_PER_IP_PER_HOUR", "0"),
+        ("SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR", "0"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
+    // Photos of each test database in a folder of its own (the one `TestDb::photos_dir` names).
+    let db_name = database_url
+        .rsplit('/')
+        .next()
+        .unwrap_or("segnala")
+        .split('?')
+        .next()
+        .unwrap_or("segnala");
+    let photos = std::env::temp_dir().join("segnala-test-photos").join(db_name);
+    env.insert("SEGNALA_PHOTOS".into(), photos.to_string_lossy().into_owned());
     for (k, v) in extra {
         env.insert((*k).to_owned(), (*v).to_owned());
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod helpers;
+mod intake;
 mod mail;
 mod oidc;
 mod pages;
