@@ -402,6 +402,17 @@ pub fn png_header(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// A real `w` × `h` PNG with a gradient (test support: a photo to send).
+#[cfg(any(test, feature = "testing"))]
+pub fn png_header_image(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = Vec::new();
+    DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .expect("encoding a PNG in memory");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -189,6 +189,51 @@ pub async fn create_district(pool: &PgPool, name: &str, w: f64, s: f64, e: f64, 
     .expect("create district");
 }
 
+/// A town for reporting tests: a municipality (11.80–11.95 E, 45.35–45.45 N) with two districts, an office per category, the categories
+/// (one disabled, one not offered in the east district and routed to another office in the west one), and a
+/// small gazetteer. Returns (pothole category, disabled, restricted).
+pub async fn reporting_town(pool: &PgPool) -> (i32, i32, i32) {
+    let sql = r#"
+        insert into area (kind, name, boundary) values
+          ('municipality', 'Comune di prova', ST_Multi(ST_MakeEnvelope(11.80, 45.35, 11.95, 45.45, 4326)));
+        insert into area (kind, parent_id, name, boundary)
+          select 'district', area_id, 'Ovest', ST_Multi(ST_MakeEnvelope(11.80, 45.35, 11.875, 45.45, 4326))
+          from area where kind = 'municipality';
+        insert into area (kind, parent_id, name, boundary)
+          select 'district', area_id, 'Est', ST_Multi(ST_MakeEnvelope(11.875, 45.35, 11.95, 45.45, 4326))
+          from area where kind = 'municipality';
+        insert into office (name) values ('Lavori pubblici'), ('Ambiente'), ('Polizia locale');
+        insert into category (office_id, name, sla_days, duplicate_radius_m)
+          select office_id, 'Buche stradali', 30, 250 from office where name = 'Lavori pubblici';
+        insert into category (office_id, name, sla_days, enabled)
+          select office_id, 'Vecchia categoria', 30, false from office where name = 'Lavori pubblici';
+        insert into category (office_id, name, sla_days)
+          select office_id, 'Rifiuti', 10 from office where name = 'Ambiente';
+        insert into category_area_rule (category_id, area_id, offered)
+          select c.category_id, a.area_id, false from category c, area a where c.name = 'Rifiuti' and a.name = 'Est';
+        insert into category_area_rule (category_id, area_id, office_id)
+          select c.category_id, a.area_id, o.office_id from category c, area a, office o
+          where c.name = 'Rifiuti' and a.name = 'Ovest' and o.name = 'Polizia locale';
+        insert into place (kind, name, geom) values
+          ('street', 'via Roma', ST_GeomFromText('LINESTRING(11.86 45.40, 11.87 45.40)', 4326)),
+          ('street', 'via del Santo', ST_GeomFromText('LINESTRING(11.90 45.40, 11.90 45.41)', 4326)),
+          ('place', 'Prato della Valle', ST_GeomFromText('POINT(11.88 45.39)', 4326));
+    "#;
+    sqlx::raw_sql(sql).execute(pool).await.expect("town");
+    let id = |name: &'static str| async move {
+        sqlx::query_scalar::<_, i32>("select category_id from category where name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .expect("category")
+    };
+    (
+        id("Buche stradali").await,
+        id("Vecchia categoria").await,
+        id("Rifiuti").await,
+    )
+}
+
 /// A public problem report at `lat, lng`, submitted at `at`.
 pub async fn create_report_at(
     pool: &PgPool,

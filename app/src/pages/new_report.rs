@@ -66,6 +66,15 @@ fn ReportForm(setup: ReportFormSetup) -> impl IntoView {
 
     let outline = setup.map.outline.clone();
     let point = RwSignal::new(parse_point(&value("lat"), &value("lng")));
+    // What is typed in the coordinate fields: a point needs both, typed in either order.
+    let lat_text = RwSignal::new(value("lat"));
+    let lng_text = RwSignal::new(value("lng"));
+    Effect::new(move |_| {
+        if let Some((lat, lng)) = point.get() {
+            lat_text.set(format!("{lat:.6}"));
+            lng_text.set(format!("{lng:.6}"));
+        }
+    });
     let info = RwSignal::new(None::<PointInfo>);
     let outside_here = {
         let outline = outline.clone();
@@ -165,16 +174,16 @@ fn ReportForm(setup: ReportFormSetup) -> impl IntoView {
                         prop:value=move || point.get().map(|p| format!("{:.6}", p.0)).unwrap_or_default()
                         value=value("lat")
                         on:change=move |ev| {
-                            let lng = point.get_untracked().map(|p| p.1.to_string()).unwrap_or_default();
-                            if let Some(p) = parse_point(&event_target_value(&ev), &lng) { point.set(Some(p)); }
+                            lat_text.set(event_target_value(&ev));
+                            if let Some(p) = parse_point(&lat_text.get_untracked(), &lng_text.get_untracked()) { point.set(Some(p)); }
                         } />
                     <label for="campo-lng">{Field::Longitude.label(locale)}</label>
                     <input id="campo-lng" name="lng" inputmode="decimal" autocomplete="off"
                         prop:value=move || point.get().map(|p| format!("{:.6}", p.1)).unwrap_or_default()
                         value=value("lng")
                         on:change=move |ev| {
-                            let lat = point.get_untracked().map(|p| p.0.to_string()).unwrap_or_default();
-                            if let Some(p) = parse_point(&lat, &event_target_value(&ev)) { point.set(Some(p)); }
+                            lng_text.set(event_target_value(&ev));
+                            if let Some(p) = parse_point(&lat_text.get_untracked(), &lng_text.get_untracked()) { point.set(Some(p)); }
                         } />
                 </fieldset>
                 {field_error(Field::Location).or(field_error(Field::Latitude)).or(field_error(Field::Longitude))

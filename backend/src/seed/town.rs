@@ -413,7 +413,8 @@ pub const CONTRACTORS: [&[&str]; 6] = [
 /// Streets and places of the demo gazetteer: (kind, name, WKT). A few follow their real course through the
 /// centre; the other streets of [`STREETS`] are short lines drawn where the demo's reports use them.
 pub fn gazetteer() -> Vec<(&'static str, &'static str, String)> {
-    const REAL: [(&str, &str, &[(f64, f64)]); 11] = [
+    type Entry = (&'static str, &'static str, &'static [(f64, f64)]);
+    const REAL: [Entry; 11] = [
         (
             "street",
             "via Roma",

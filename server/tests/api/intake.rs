@@ -9,49 +9,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-/// A municipality (11.80–11.95 E, 45.35–45.45 N) with two districts, an office per category, the categories
-/// (one disabled, one not offered in the east district and routed to another office in the west one), and a
-/// small gazetteer. Returns (pothole category, disabled, restricted).
+/// The reporting town of `backend::testing`: (pothole category, disabled, restricted).
 async fn town(app: &TestApp) -> (i32, i32, i32) {
-    let sql = r#"
-        insert into area (kind, name, boundary) values
-          ('municipality', 'Comune di prova', ST_Multi(ST_MakeEnvelope(11.80, 45.35, 11.95, 45.45, 4326)));
-        insert into area (kind, parent_id, name, boundary)
-          select 'district', area_id, 'Ovest', ST_Multi(ST_MakeEnvelope(11.80, 45.35, 11.875, 45.45, 4326))
-          from area where kind = 'municipality';
-        insert into area (kind, parent_id, name, boundary)
-          select 'district', area_id, 'Est', ST_Multi(ST_MakeEnvelope(11.875, 45.35, 11.95, 45.45, 4326))
-          from area where kind = 'municipality';
-        insert into office (name) values ('Lavori pubblici'), ('Ambiente'), ('Polizia locale');
-        insert into category (office_id, name, sla_days, duplicate_radius_m)
-          select office_id, 'Buche stradali', 30, 250 from office where name = 'Lavori pubblici';
-        insert into category (office_id, name, sla_days, enabled)
-          select office_id, 'Vecchia categoria', 30, false from office where name = 'Lavori pubblici';
-        insert into category (office_id, name, sla_days)
-          select office_id, 'Rifiuti', 10 from office where name = 'Ambiente';
-        insert into category_area_rule (category_id, area_id, offered)
-          select c.category_id, a.area_id, false from category c, area a where c.name = 'Rifiuti' and a.name = 'Est';
-        insert into category_area_rule (category_id, area_id, office_id)
-          select c.category_id, a.area_id, o.office_id from category c, area a, office o
-          where c.name = 'Rifiuti' and a.name = 'Ovest' and o.name = 'Polizia locale';
-        insert into place (kind, name, geom) values
-          ('street', 'via Roma', ST_GeomFromText('LINESTRING(11.86 45.40, 11.87 45.40)', 4326)),
-          ('street', 'via del Santo', ST_GeomFromText('LINESTRING(11.90 45.40, 11.90 45.41)', 4326)),
-          ('place', 'Prato della Valle', ST_GeomFromText('POINT(11.88 45.39)', 4326));
-    "#;
-    sqlx::raw_sql(sql).execute(&app.db.pool).await.expect("town");
-    let id = |name: &'static str| async move {
-        sqlx::query_scalar::<_, i32>("select category_id from category where name = $1")
-            .bind(name)
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("category")
-    };
-    (
-        id("Buche stradali").await,
-        id("Vecchia categoria").await,
-        id("Rifiuti").await,
-    )
+    backend::testing::reporting_town(&app.db.pool).await
 }
 
 fn body(category: i32) -> Value {
@@ -458,7 +418,8 @@ async fn bad_input_is_refused_with_its_field_and_rule_and_stores_nothing() {
         check(&app, &before, case.name, res, case.status, case.field, case.rule).await;
     }
 
-    let photo_cases: Vec<(Case, Vec<(&str, Vec<u8>)>)> = vec![
+    type Photos = Vec<(&'static str, Vec<u8>)>;
+    let photo_cases: Vec<(Case, Photos)> = vec![
         (
             Case {
                 name: "an executable renamed .jpg",

@@ -387,7 +387,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(Box<dyn Fn(&mut RawSubmission)>, Field, Rule)> = vec![
+        type Change = Box<dyn Fn(&mut RawSubmission)>;
+        let cases: Vec<(Change, Field, Rule)> = vec![
             (Box::new(|r| r.kind = None), Field::Kind, Rule::Required),
             (
                 Box::new(|r| r.kind = Some("praise".into())),
