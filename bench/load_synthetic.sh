@@ -8,8 +8,8 @@
 #   SEED          generator seed (default 2026)
 #   AREA=sql      leave area_id to an UPDATE after the load instead of computing it in Python (to compare)
 #
-# Safe to run again: drops and recreates the database. Applies every migrations/*.sql in order with psql (the app's
-# migrator is not run: no _sqlx_migrations rows), drops the secondary indexes and the foreign-key and unique
+# Safe to run again: drops and recreates the database. Applies the migrations (with `segnala migrate` when the
+# release binary is built, else every migrations/*.sql with psql), drops the secondary indexes and the foreign-key and unique
 # constraints of report and report_update, streams the rows in with COPY ... FREEZE (two COPYs side by side),
 # rebuilds the indexes, adds the constraints back (which checks every row: states against
 # report_state_transition, duplicates against earlier reports), runs ANALYZE, and prints each phase's time.
@@ -30,11 +30,12 @@ esac
 [[ "$LABEL" =~ ^[0-9]+[mk]?$ ]] || die "SIZE must be like 1m, 10m, 20k or a number, not '$SIZE'"
 ADMIN_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 DB_NAME="${DB_NAME:-segnala_bench_$LABEL}"
-[[ "$DB_NAME" =~ ^segnala_bench_[a-z0-9_]+$ ]] || die "DB_NAME must match segnala_bench_[a-z0-9_]+ (it is dropped first)"
+[[ "$DB_NAME" =~ ^segnala_bench_[a-z0-9_]+$ ]] \
+  || die "DB_NAME must match segnala_bench_[a-z0-9_]+ (it is dropped first)"
 SEED="${SEED:-2026}"
 AREA="${AREA:-python}"
 case "$AREA" in python|sql) ;; *) die "AREA must be python or sql" ;; esac
-for tool in psql python3; do command -v "$tool" >/dev/null || die "$tool missing (apt-get install postgresql-client)"; done
+for tool in psql python3; do command -v "$tool" >/dev/null || die "$tool missing"; done
 DB_URL="$(python3 - "$ADMIN_URL" "$DB_NAME" <<'PY'
 import sys, urllib.parse as u
 p = u.urlsplit(sys.argv[1]); print(u.urlunsplit((p.scheme, p.netloc, "/" + sys.argv[2], p.query, "")))
@@ -42,7 +43,8 @@ PY
 )"
 psql -X "$ADMIN_URL" -qtAc "select 1" >/dev/null 2>&1 || die "cannot connect to $ADMIN_URL (set DATABASE_URL)"
 
-# Disk: about 1.7 KB a report with its timeline and indexes (measured at 1M), plus WAL; 10M only with > 40 GB.
+# Disk: 1.46 KB a report with its timeline and indexes (1,459 MB at 1M), counted as 1.7 KB x 1.5 for WAL and
+# margin, plus 4 GB; 10M (and anything from 5M) only with more than 40 GB free.
 DATA_DIR="$(psql -X "$ADMIN_URL" -qtAc "show data_directory" 2>/dev/null || true)"
 [ -d "$DATA_DIR" ] || DATA_DIR=/
 FREE_KB="$(df -Pk "$DATA_DIR" | awk 'NR == 2 { print $4 }')"
@@ -69,9 +71,16 @@ echo "== $DB_NAME: $N synthetic reports (seed $SEED) on $(sed -E 's#//([^:@/]+)(
 
 psql -X -q -v ON_ERROR_STOP=1 "$ADMIN_URL" -c "set client_min_messages = warning" \
   -c "drop database if exists $DB_NAME with (force)" -c "create database $DB_NAME"
-for f in migrations/*.sql; do
-  q -c "set client_min_messages = warning" -f "$f" >/dev/null || die "migration $f failed"
-done
+# The server's own migrator when a built binary is at hand (so the server can run against the database, as
+# bench/intake.sh does); plain psql otherwise.
+SEGNALA_BIN="${SEGNALA_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/segnala/target}/release/segnala}"
+if [ -x "$SEGNALA_BIN" ]; then
+  DATABASE_URL="$DB_URL" "$SEGNALA_BIN" migrate >/dev/null || die "segnala migrate failed"
+else
+  for f in migrations/*.sql; do
+    q -c "set client_min_messages = warning" -f "$f" >/dev/null || die "migration $f failed"
+  done
+fi
 phase_done "database and migrations" "$(ls migrations/*.sql | wc -l) files"
 
 # What to drop now and rebuild after the load, as DDL.
@@ -105,7 +114,8 @@ python3 bench/synthetic.py "${GEN_ARGS[@]}" >"$WORK/rows"
 read -r _ REPORTS UPDATES GEN_S <"$WORK/rows"
 ROWS=$(( REPORTS + UPDATES ))
 NOW=$EPOCHREALTIME
-phase_done "generate and COPY" "$REPORTS reports + $UPDATES timeline rows, $(( ROWS * 1000000 / ($(usec "$NOW") - $(usec "$T_PHASE")) )) rows/s"
+RATE=$(( ROWS * 1000000 / ($(usec "$NOW") - $(usec "$T_PHASE")) ))
+phase_done "generate and COPY" "$REPORTS reports + $UPDATES timeline rows, $RATE rows/s"
 
 if [ "$AREA" = sql ]; then
   q -c "update report r set area_id = (select a.area_id from area a where a.kind = 'district'

@@ -21,7 +21,8 @@ identity sequences and receipt_counter rows are set at the end, so later inserts
 
 Receipt codes are SEG-YYYY-NNNNNN, numbered per calendar year (UTC, as the app does) in time order, at most
 RECEIPTS_PER_YEAR_MAX a year (headroom left under 999,999 for reports added later). The time span is
---years (default 3) or more: it grows until no calendar year holds more than that, so 10M reports take 14 years (from 2012).
+--years (default 3) or more: it grows until no calendar year holds more than that, so 10M reports take 14 years
+(from 2012).
 """
 
 from __future__ import annotations
@@ -604,7 +605,8 @@ def generate(args) -> None:
                 kind = "suggestion" if rnd() < 0.6 else "compliment"
             else:
                 r = rnd()
-                kind = "problem" if r < 0.80 else "complaint" if r < 0.92 else "suggestion" if r < 0.98 else "compliment"
+                kind = ("problem" if r < 0.80 else "complaint" if r < 0.92 else "suggestion" if r < 0.98
+                        else "compliment")
             # Where: near a town (weighted by population) or anywhere in the region.
             while True:
                 if rnd() < SCATTERED:
@@ -660,7 +662,8 @@ def generate(args) -> None:
             states[state] = states.get(state, 0) + 1
             reports.add(
                 f"{report_id}\tSEG-{year:04d}-{n:06d}\t{kind}\t{state}\t{ci + 1}\t{office + 1}\t"
-                f"{district_of(lng, lat) if area else no_area}\t{dup_of}\t{pack(1, 0x20000001, 4326, lng, lat).hex()}\t{title}\t"
+                f"{district_of(lng, lat) if area else no_area}\t{dup_of}\t"
+                f"{pack(1, 0x20000001, 4326, lng, lat).hex()}\t{title}\t"
                 f"{description}\t{public}\t{created_s}\t{ts(ups[-1][7])}\t{created_s}\n")
             for fr, to, note, upub, akind, actor, oid_, at in ups:
                 update_id += 1

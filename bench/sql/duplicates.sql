@@ -2,7 +2,8 @@
 -- distance over the category's radius minus title similarity), on the synthetic data set (bench/synthetic.py):
 --
 --   bench/load_synthetic.sh 1m
---   pgbench -n -f bench/sql/duplicates.sql -c 2 -j 2 -T 20 --progress=5 -r postgres://postgres@127.0.0.1:5432/segnala_bench_1m
+--   pgbench -n -f bench/sql/duplicates.sql -c 2 -j 2 -T 20 --progress=5 -r \
+--     postgres://postgres@127.0.0.1:5432/segnala_bench_1m
 --
 -- The point: a town picked by population (as the reports are) and a gaussian offset of the town's width, as the
 -- generator draws reports. The category: uniform over the 18; its radius as in synthetic.py's CATEGORIES. The

@@ -6,11 +6,10 @@
 --   pgbench -n -f bench/sql/submit.sql -c 8 -j 2 -T 20 postgres://postgres@127.0.0.1:5432/segnala_bench_1m
 --
 -- Receipts are numbered in year 2099, which no real or synthetic report uses. A year holds at most 999,999
--- numbers (then the counter's check fails): keep a run under that (20 s at a few hundred tps is far below), and
--- reset before each run, which also removes the test reports (their timelines go with them, on delete cascade):
+-- numbers (then the counter's check fails): keep a run under that (20 s at ~1,000 tps is 20,000), and reset before
+-- each run, which removes the test reports, their timelines and the 2099 counter row:
 --
---   psql postgres://postgres@127.0.0.1:5432/segnala_bench_1m \
---     -c "delete from report where receipt_code like 'SEG-2099-%'" -c "delete from receipt_counter where year = 2099"
+--   psql -v ON_ERROR_STOP=1 postgres://postgres@127.0.0.1:5432/segnala_bench_1m -f bench/sql/submit_reset.sql
 --
 -- The submitted reports are open, public and confirmed: run the duplicates benchmark before this one, or reset.
 \set lat random(4505000, 4578000)
