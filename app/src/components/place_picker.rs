@@ -15,6 +15,26 @@ use crate::i18n::use_locale;
 /// A point as the page keeps it: (lat, lng).
 pub type Point = (f64, f64);
 
+/// A pin drawn with CSS (`.place-pin`), so no marker image has to be served: `L.divIcon({...})`. Called through
+/// `L` itself: the `leaflet` crate's `DivIcon` binding constructs a plain `L.Icon`, which needs an image URL.
+fn pin_icon() -> Option<leaflet::Icon> {
+    use wasm_bindgen::JsCast;
+    let l = js_sys::Reflect::get(&js_sys::global(), &"L".into()).ok()?;
+    let make = js_sys::Reflect::get(&l, &"divIcon".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: wasm_bindgen::JsValue| js_sys::Reflect::set(&options, &k.into(), &v).ok();
+    set("className", "place-pin".into())?;
+    set("html", "<span></span>".into())?;
+    let size = js_sys::Array::of2(&28.into(), &28.into());
+    set("iconSize", size.into())?;
+    let anchor = js_sys::Array::of2(&14.into(), &28.into());
+    set("iconAnchor", anchor.into())?;
+    make.call1(&l, &options).ok().map(|i| i.unchecked_into())
+}
+
 #[component]
 pub fn PlacePicker(
     fit: BBox,
@@ -88,13 +108,11 @@ fn PickerMap(
         match marker.get_value() {
             Some(mk) => mk.set_lat_lng(&ll),
             None => {
-                let icon_options = leaflet::DivIconOptions::new();
-                icon_options.set_class_name("place-pin".into());
-                icon_options.set_icon_size(leaflet::Point::new(28.0, 28.0));
-                icon_options.set_icon_anchor(leaflet::Point::new(14.0, 28.0));
                 let o = leaflet::MarkerOptions::new();
                 o.set_draggable(true);
-                o.set_icon(leaflet::DivIcon::new(&icon_options).into());
+                if let Some(icon) = pin_icon() {
+                    o.set_icon(icon);
+                }
                 o.set_title(locale.t(R::ChosenPlace).into());
                 let mk = leaflet::Marker::new_with_options(&ll, &o);
                 let dragged = mk.clone();
@@ -127,6 +145,6 @@ fn PickerMap(
         >
             <TileLayer url=tile_url attribution=tile_attribution max_zoom=19.0 />
         </MapContainer>
-        <button type="button" class="secondary" on:click=at_centre>{locale.t(R::PinAtCentre)}</button>
+        <button type="button" class="button" on:click=at_centre>{locale.t(R::PinAtCentre)}</button>
     }
 }

@@ -303,9 +303,9 @@ fn ReportForm(setup: ReportFormSetup) -> impl IntoView {
                 {field_error(Field::IdempotencyKey).map(|e| view! { <p class="field-error">{e}</p> })}
                 <div class="step-buttons">
                     {move || mounted.get().then(|| view! {
-                        <button type="button" class="secondary" on:click=move |_| step.set(3)>{locale.t(R::Back)}</button>
+                        <button type="button" class="button" on:click=move |_| step.set(3)>{locale.t(R::Back)}</button>
                     })}
-                    <button type="submit" class="primary" disabled=move || submitting.get()>
+                    <button type="submit" class="button primary" disabled=move || submitting.get()>
                         {move || if submitting.get() { locale.t(R::Sending) } else { locale.t(R::Send) }}
                     </button>
                 </div>
@@ -360,9 +360,9 @@ fn StepButtons(step: RwSignal<u8>, mounted: ReadSignal<bool>, n: u8, blocked: Si
             view! {
                 <div class="step-buttons">
                     {(n > 1).then(|| view! {
-                        <button type="button" class="secondary" on:click=move |_| step.set(n - 1)>{locale.t(R::Back)}</button>
+                        <button type="button" class="button" on:click=move |_| step.set(n - 1)>{locale.t(R::Back)}</button>
                     })}
-                    <button type="button" class="primary" disabled=move || blocked.get()
+                    <button type="button" class="button primary" disabled=move || blocked.get()
                         on:click=move |_| step.set(n + 1)>{locale.t(R::Next)}</button>
                 </div>
             }
@@ -411,7 +411,7 @@ fn LocateButton(point: RwSignal<Option<Point>>) -> impl IntoView {
     };
     view! {
         <p>
-            <button type="button" class="secondary" on:click=locate>{locale.t(R::UseMyLocation)}</button>
+            <button type="button" class="button" on:click=locate>{locale.t(R::UseMyLocation)}</button>
         </p>
         {move || failed.get().then(|| view! { <p class="field-error" role="alert">{locale.t(R::LocationUnavailable)}</p> })}
     }
@@ -444,7 +444,7 @@ fn AddressSearch(point: RwSignal<Option<Point>>, initial: String, error: Option<
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" { ev.prevent_default(); search(); }
                     } />
-                <button type="button" class="secondary" on:click=move |_| search()>{locale.t(R::Search)}</button>
+                <button type="button" class="button" on:click=move |_| search()>{locale.t(R::Search)}</button>
             </div>
             {error.map(|e| view! { <p class="field-error">{e}</p> })}
             <div role="status" aria-live="polite">
@@ -502,7 +502,7 @@ fn DuplicateList(duplicates: RwSignal<Option<Duplicates>>, signed_in: bool) -> i
                                             <input type="email" name="email" form=form.clone() required autocomplete="email" />
                                         </label>
                                     })}
-                                    <button type="submit" class="secondary" form=form.clone()>{locale.t(R::SameProblem)}</button>
+                                    <button type="submit" class="button" form=form.clone()>{locale.t(R::SameProblem)}</button>
                                 </div>
                             </li>
                         }

@@ -91,7 +91,7 @@ pub fn ConfirmActionPage() -> impl IntoView {
                                 {format!(" {code} «{title}».")}
                             </p>
                             <form method="post" action=format!("/conferma/{}", token())>
-                                <button type="submit" class="primary">{locale.t(R::ConfirmButton)}</button>
+                                <button type="submit" class="button primary">{locale.t(R::ConfirmButton)}</button>
                             </form>
                         }.into_any(),
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),

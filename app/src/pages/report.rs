@@ -168,7 +168,7 @@ fn SupportBox(code: String, open: bool, supporters: i64) -> impl IntoView {
                             value=feedback.value("support", "email") />
                         " "
                     })}
-                    <button type="submit" class="secondary">{locale.t(R::SameProblem)}</button>
+                    <button type="submit" class="button">{locale.t(R::SameProblem)}</button>
                 </form>
             </section>
         })}

@@ -17,6 +17,15 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("unsubscribe_link", &[b"", b"\xc3\x28"]),
     ("mailbox", &[b"before=abc", b"before=1.5", b"\xff"]),
     ("mailbox_message", &[b"id=xyz", b"", b"\xfe"]),
+    ("report_form", &[b"\xff\xfe\xfd"]),
+    ("point_info", &[b"lat=nord&lng=11.8", b"lat=45.4", b"\xff"]),
+    ("places", &[b"", b"\xff\xfe"]),
+    (
+        "duplicates",
+        &[b"lat=a&lng=b&text=", b"lat=45.4&lng=11.8", b"\x00\xff"],
+    ),
+    ("receipt", &[b"", b"code=SEG-2026-000001", b"\xff"]),
+    ("pending_confirmation", &[b"", b"\xc3\x28"]),
 ];
 
 #[tokio::test]
