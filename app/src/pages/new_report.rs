@@ -363,11 +363,37 @@ fn StepButtons(step: RwSignal<u8>, mounted: ReadSignal<bool>, n: u8, blocked: Si
                         <button type="button" class="button" on:click=move |_| step.set(n - 1)>{locale.t(R::Back)}</button>
                     })}
                     <button type="button" class="button primary" disabled=move || blocked.get()
-                        on:click=move |_| step.set(n + 1)>{locale.t(R::Next)}</button>
+                        on:click=move |ev| if step_valid(&ev) { step.set(n + 1) }>{locale.t(R::Next)}</button>
                 </div>
             }
         })
     }
+}
+
+/// Whether the fields of the step whose button was clicked pass the browser's checks (`required`, lengths,
+/// types); if one does not, the browser says why beside it. A later step would hide the field the final submit
+/// needs, and the browser cannot point at a hidden field.
+fn step_valid(ev: &leptos::ev::MouseEvent) -> bool {
+    use wasm_bindgen::{JsCast, JsValue};
+    let call = |obj: &JsValue, name: &str, args: &js_sys::Array| -> Option<JsValue> {
+        let f = js_sys::Reflect::get(obj, &name.into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        f.apply(obj, args).ok()
+    };
+    let Some(target) = ev.target().map(JsValue::from) else {
+        return true;
+    };
+    let Some(fieldset) = call(&target, "closest", &js_sys::Array::of1(&"fieldset.step".into())) else {
+        return true;
+    };
+    let Some(elements) = js_sys::Reflect::get(&fieldset, &"elements".into()).ok() else {
+        return true;
+    };
+    js_sys::Array::from(&elements).iter().all(|el| {
+        call(&el, "reportValidity", &js_sys::Array::new()).is_none_or(|v| v.as_bool() != Some(false))
+    })
 }
 
 /// "Use my location": the browser's geolocation, asked only when the button is pressed.
