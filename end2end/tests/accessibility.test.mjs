@@ -25,6 +25,38 @@ test('the map page has no serious accessibility violations', async () => {
   await context.close();
 });
 
+test('the reporting form has no serious accessibility violations, at every step, at desktop and phone sizes', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { context, page, errors } = await openPage(browser);
+    await page.setViewportSize(viewport);
+    // Without WASM's steps first: the plain form the server sends, every step visible.
+    await page.goto(BASE + '/segnala');
+    await page.waitForSelector('.step-buttons .button.primary');
+    assert.deepEqual(await audit(page), [], `step 1 (${viewport.width} px)`);
+    // A place from the gazetteer, then the other steps as a citizen walks through them.
+    await page.fill('#campo-address', 'via Roma');
+    await page.click('.address-search .button');
+    await page.click('.place-hits button');
+    await page.waitForSelector('.chosen-place');
+    await page.click('fieldset.step:not([hidden]) .step-buttons .button.primary');
+    assert.deepEqual(await audit(page), [], `step 2 (${viewport.width} px)`);
+    await page.selectOption('#campo-category_id', { index: 1 });
+    await page.fill('#campo-title', 'Buca profonda in via Roma');
+    await page.fill('#campo-description', 'Davanti al civico 12.');
+    await page.click('fieldset.step:not([hidden]) .step-buttons .button.primary');
+    await page.click('fieldset.step:not([hidden]) .step-buttons .button.primary');
+    assert.deepEqual(await audit(page), [], `step 4 (${viewport.width} px)`);
+    // A form sent with errors comes back with them named beside the fields.
+    await page.fill('#campo-email', 'non-una-email');
+    await page.evaluate(() => document.querySelector('#campo-email').setAttribute('type', 'text'));
+    await Promise.all([page.waitForURL('**/segnala'), page.click('button[type=submit]')]);
+    await page.waitForSelector('.form-error');
+    assert.deepEqual(await audit(page), [], `form with errors (${viewport.width} px)`);
+    assert.deepEqual(errors.filter((e) => !e.includes('400')), []);
+    await context.close();
+  }
+});
+
 test('a report page has no serious accessibility violations, in English either', async () => {
   const { context, page, errors } = await openPage(browser);
   await page.goto(BASE + '/');
