@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// The reporting town of `backend::testing`: (pothole category, disabled, restricted).
 async fn town(app: &TestApp) -> (i32, i32, i32) {
@@ -890,4 +890,148 @@ async fn the_duplicate_query_uses_the_spatial_index() {
     .expect("suggest");
     assert!(d.candidates.len() <= 5);
     assert!(d.candidates.iter().all(|c| c.distance_m <= 250.0));
+}
+
+/// A small HTTP server that answers like Nominatim's `/search` (what a municipality's geocoder is), after
+/// `delay`, with `status`; it records the queries it was asked.
+async fn fake_geocoder(
+    delay: Duration,
+    status: u16,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::extract::RawQuery;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/search",
+        axum::routing::get(move |RawQuery(q): RawQuery| {
+            let log = log.clone();
+            async move {
+                log.lock().expect("lock").push(q.unwrap_or_default());
+                tokio::time::sleep(delay).await;
+                let body = json!([
+                    { "lat": "45.4101", "lon": "11.8702", "display_name": "Via dal geocoder, Padova" },
+                    { "lat": "41.9", "lon": "12.5", "display_name": "Roma, fuori dal comune" }
+                ]);
+                (
+                    axum::http::StatusCode::from_u16(status).expect("status"),
+                    axum::Json(body),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+async fn places(app: &TestApp, q: &str) -> Vec<String> {
+    let res = app.server_fn("places", &[("q", q)]).await;
+    assert_eq!(res.status(), 200);
+    let hits: Vec<Value> = res.json().await.expect("json");
+    hits.iter()
+        .map(|h| h["name"].as_str().expect("name").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn addresses_come_from_the_geocoder_when_it_answers_and_from_the_gazetteer_when_it_does_not() {
+    // A geocoder that answers: its places inside the municipality, asked within the municipality's extent.
+    let (url, seen) = fake_geocoder(Duration::ZERO, 200).await;
+    let app = spawn_app_with(&[
+        ("SEGNALA_GEOCODER_URL", &url),
+        ("SEGNALA_GEOCODER_TIMEOUT_MS", "500"),
+    ])
+    .await;
+    town(&app).await;
+    assert_eq!(
+        places(&app, "via dal geocoder").await,
+        vec!["Via dal geocoder, Padova"],
+        "Rome is outside"
+    );
+    let q = seen.lock().expect("lock")[0].clone();
+    assert!(
+        q.contains("format=jsonv2") && q.contains("bounded=1") && q.contains("viewbox=11.8"),
+        "{q}"
+    );
+
+    // One too slow, and one failing: the local gazetteer answers instead.
+    for (delay, status) in [(Duration::from_secs(3), 200), (Duration::ZERO, 500)] {
+        let (url, seen) = fake_geocoder(delay, status).await;
+        let app = spawn_app_with(&[
+            ("SEGNALA_GEOCODER_URL", &url),
+            ("SEGNALA_GEOCODER_TIMEOUT_MS", "300"),
+        ])
+        .await;
+        town(&app).await;
+        assert_eq!(
+            places(&app, "via roma 12").await.first().map(String::as_str),
+            Some("via Roma"),
+            "delay {delay:?}, status {status}"
+        );
+        assert_eq!(
+            seen.lock().expect("lock").len(),
+            1,
+            "the geocoder was asked first"
+        );
+    }
+    // No geocoder configured: the gazetteer, trigram-ranked (a typo still finds the street).
+    let app = spawn_app().await;
+    town(&app).await;
+    assert_eq!(
+        places(&app, "via del snato").await.first().map(String::as_str),
+        Some("via del Santo")
+    );
+}
+
+#[tokio::test]
+async fn submissions_and_photos_are_limited_per_address_and_per_account() {
+    // Per IP: two reports an hour, then 429 with Retry-After, and nothing stored.
+    let app = spawn_app_with(&[("SEGNALA_REPORTS_PER_IP_PER_HOUR", "2")]).await;
+    let (pothole, _, _) = town(&app).await;
+    for _ in 0..2 {
+        assert_eq!(post_json(&app, &body(pothole), None).await.status(), 201);
+    }
+    let res = post_json(&app, &body(pothole), None).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(app.count("report").await, 2);
+
+    // Per IP, photos: three photos when two an hour are allowed.
+    let app = spawn_app_with(&[("SEGNALA_PHOTOS_PER_IP_PER_HOUR", "2")]).await;
+    let (pothole, _, _) = town(&app).await;
+    let photo = backend::photos::process(&small_png()).expect("jpeg").full;
+    let res = post_multipart(
+        &app,
+        &body(pothole),
+        vec![
+            ("a.jpg", photo.clone()),
+            ("b.jpg", photo.clone()),
+            ("c.jpg", photo),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    assert_eq!(app.count("report").await, 0);
+    assert_eq!(app.state.backend.photos.count().await.expect("count"), 0);
+
+    // Per account (here an email address without an account), counted in the database: 2 an hour.
+    let app = spawn_app_with(&[("SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR", "2")]).await;
+    let (pothole, _, _) = town(&app).await;
+    for i in 0..2 {
+        let mut b = body(pothole);
+        b["title"] = json!(format!("Buca numero {i} in via Roma"));
+        assert_eq!(post_json(&app, &b, None).await.status(), 201);
+    }
+    let res = post_json(&app, &body(pothole), None).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let mut other = body(pothole);
+    other["email"] = json!("paolo@esempio.it");
+    assert_eq!(
+        post_json(&app, &other, None).await.status(),
+        201,
+        "another address is not limited"
+    );
 }
