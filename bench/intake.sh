@@ -69,8 +69,12 @@ echo "== duplicates, the query alone: pgbench, 2 clients, ${DURATION}s"
 pgbench -n -f bench/sql/duplicates.sql -c 2 -j 2 -T "$DURATION" -P "$DURATION" --log --log-prefix="$WORK/dup" "$DB_URL" 2>&1 \
   | grep -E '^tps|latency average' || true
 python3 bench/pct.py "$WORK"/dup.*
-echo "== duplicates through HTTP (server fn), 4 connections, ${DURATION}s"
-wrk -t2 -c4 -d"${DURATION}s" --latency -s "$WORK/duplicates.lua" -H "Origin: $BASE" "$BASE" | pick
+# Warm-up (the pool's connections, plans, caches), not counted.
+wrk -t1 -c2 -d5s -s "$WORK/duplicates.lua" -H "Origin: $BASE" "$BASE" >/dev/null
+for c in 1 2 4; do
+  echo "== duplicates through HTTP (server fn), $c connection(s), ${DURATION}s"
+  wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/duplicates.lua" -H "Origin: $BASE" "$BASE" | pick
+done
 
 echo "== submissions, the same transaction run by pgbench, 8 clients, ${DURATION}s"
 q -f bench/sql/submit_reset.sql >/dev/null 2>&1 || true

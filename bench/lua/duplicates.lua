@@ -7,5 +7,8 @@ request = function()
   local p = points[(i % #points) + 1]
   local body = string.format("lat=%s&lng=%s&category=%d&text=%s", p[1], p[2], p[3],
     string.gsub(titles[(i % #titles) + 1], " ", "+"))
-  return wrk.format("POST", "/api/duplicates", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+  local headers = {}
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  return wrk.format("POST", "/api/duplicates", headers, body)
 end
