@@ -33,6 +33,10 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         reports: usize,
     },
+    /// Remove photo files no report refers to (every day's folder; files younger than 15 minutes are left to
+    /// submissions in flight), and reports never confirmed by email past their time. The server does both for
+    /// recent days every ten minutes; this is for operators, after a restore or a crash long ago.
+    SweepPhotos,
     /// Manage accounts.
     Admin {
         #[command(subcommand)]
@@ -140,6 +144,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo { reports } => seed_demo(&config, reports).await,
+        Command::SweepPhotos => {
+            let pool = connect(&config).await?;
+            let state = backend::State::new(pool, config.settings.clone())?;
+            let purged = backend::reports::intake::purge_unconfirmed(&state).await?;
+            let grace = state.settings.reports.orphan_grace;
+            let removed = backend::photos::sweep_orphans(&state, grace, true).await?;
+            println!("{purged} unconfirmed reports purged; {removed} orphan photo files removed");
+            Ok(())
+        }
         Command::Admin { command } => {
             let pool = connect(&config).await?;
             backend::db::migrate(&pool).await?;

@@ -45,7 +45,14 @@ fn help_lists_the_commands() {
         .expect("run");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "check-db", "seed-demo", "admin"] {
+    for command in [
+        "serve",
+        "migrate",
+        "check-db",
+        "seed-demo",
+        "sweep-photos",
+        "admin",
+    ] {
         assert!(help.contains(command), "{command} in:\n{help}");
     }
     let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
@@ -177,4 +184,39 @@ async fn admin_create_makes_the_first_administrator() {
         .await
         .expect("count");
     assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn sweep_photos_removes_old_files_without_a_report() {
+    let db = TestDb::new().await;
+    let state = db.state();
+    // A photo stored by a submission that never committed, an hour ago.
+    let photo = backend::photos::process(&backend::photos::png_header_image(64, 48)).expect("photo");
+    let stored = backend::photos::store_all(&state.photos, vec![photo])
+        .await
+        .expect("store");
+    for key in [&stored[0].key, &stored[0].thumb_key] {
+        let path = db.photos_dir().join(key);
+        let ok = Command::new("touch")
+            .arg("-d")
+            .arg("1 hour ago")
+            .arg(&path)
+            .status()
+            .expect("touch");
+        assert!(ok.success());
+    }
+    assert_eq!(state.photos.count().await.expect("count"), 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
+        .arg("sweep-photos")
+        .env("DATABASE_URL", &db.url)
+        .env("SEGNALA_PHOTOS", db.photos_dir())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("2 orphan photo files removed"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(state.photos.count().await.expect("count"), 0);
 }

@@ -510,6 +510,23 @@ async fn bad_input_is_refused_with_its_field_and_rule_and_stores_nothing() {
         "wrong_content_type",
     )
     .await;
+    // The district's rule routes a category to another office (Rifiuti in Ovest: Polizia locale, not Ambiente).
+    let res = post_json(
+        &app,
+        &with(&|b| {
+            b["category_id"] = json!(restricted);
+            b["email"] = json!("rita@esempio.it");
+        }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let receipt: Value = res.json().await.expect("json");
+    assert_eq!(
+        (receipt["office"].as_str(), receipt["district"].as_str()),
+        (Some("Polizia locale"), Some("Ovest"))
+    );
+    let before = snapshot(&app).await;
     // The key of the first report with another body.
     let res = post_json(
         &app,
