@@ -79,19 +79,7 @@ fn PickerMap(
             return;
         }
         started.set_value(true);
-        for ring in &outline {
-            let points = js_sys::Array::new();
-            for (lat, lng) in ring {
-                points.push(&leaflet::LatLng::new(*lat, *lng));
-            }
-            let o = leaflet::PolylineOptions::new();
-            o.set_color("#0b5cad".into());
-            o.set_weight(2.0);
-            o.set_dash_array("6 4".into());
-            o.set_fill(false);
-            o.set_interactive(false);
-            leaflet::Polygon::new_with_options(&points, &o).add_to(&m);
-        }
+        crate::components::report_map::draw_outline(&m, &outline);
         let bounds = leaflet::LatLngBounds::new(
             &leaflet::LatLng::new(fit.south(), fit.west()),
             &leaflet::LatLng::new(fit.north(), fit.east()),

@@ -35,6 +35,25 @@ pub fn popup_html(pin: &MapPin, now: DateTime<Utc>, locale: Locale) -> String {
     )
 }
 
+/// Draws `rings` of `(lat, lng)` as the municipality's dashed border (not clickable: clicks go to the map).
+pub fn draw_outline(m: &leaflet::Map, rings: &[Vec<(f64, f64)>]) {
+    for ring in rings {
+        let points = js_sys::Array::new();
+        for (lat, lng) in ring {
+            points.push(&leaflet::LatLng::new(*lat, *lng));
+        }
+        let o = leaflet::PolylineOptions::new();
+        o.set_color("#0b5cad".into());
+        o.set_weight(2.0);
+        o.set_opacity(0.8);
+        o.set_dash_array("6 4".into());
+        o.set_fill(false);
+        o.set_interactive(false);
+        o.set_class_name("municipality-outline".into());
+        leaflet::Polygon::new_with_options(&points, &o).add_to(m);
+    }
+}
+
 /// Reads the map's current bounds as `"west,south,east,north"`.
 fn bounds_param(map: &leaflet::Map) -> Option<String> {
     let b = map.get_bounds();
@@ -132,21 +151,7 @@ fn LeafletMap(
             && !fitted.get_value()
         {
             fitted.set_value(true);
-            for ring in &outline {
-                let points = js_sys::Array::new();
-                for (lat, lng) in ring {
-                    points.push(&leaflet::LatLng::new(*lat, *lng));
-                }
-                let o = leaflet::PolylineOptions::new();
-                o.set_color("#0b5cad".into());
-                o.set_weight(2.0);
-                o.set_opacity(0.8);
-                o.set_dash_array("6 4".into());
-                o.set_fill(false);
-                o.set_interactive(false);
-                o.set_class_name("municipality-outline".into());
-                leaflet::Polygon::new_with_options(&points, &o).add_to(&m);
-            }
+            draw_outline(&m, &outline);
             let bounds = leaflet::LatLngBounds::new(
                 &leaflet::LatLng::new(fit.south(), fit.west()),
                 &leaflet::LatLng::new(fit.north(), fit.east()),
