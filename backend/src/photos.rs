@@ -404,7 +404,7 @@ pub fn png_header(w: u32, h: u32) -> Vec<u8> {
 
 /// A real `w` × `h` PNG with a gradient (test support: a photo to send).
 #[cfg(any(test, feature = "testing"))]
-pub fn png_header_image(w: u32, h: u32) -> Vec<u8> {
+pub fn gradient_png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(img)
@@ -416,15 +416,6 @@ pub fn png_header_image(w: u32, h: u32) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
-        let mut out = Vec::new();
-        DynamicImage::ImageRgb8(img)
-            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .expect("png");
-        out
-    }
 
     fn rule_of(e: Error) -> Rule {
         match e {
@@ -438,7 +429,7 @@ mod tests {
 
     #[test]
     fn types_come_from_the_bytes() {
-        assert_eq!(sniff(&png(2, 2)), Some(ImageFormat::Png));
+        assert_eq!(sniff(&gradient_png(2, 2)), Some(ImageFormat::Png));
         assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0\0\0"), None);
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageFormat::WebP));
         let e = process(b"MZ\x90\0 this is a windows program").unwrap_err();
@@ -447,12 +438,12 @@ mod tests {
 
     #[test]
     fn large_photos_are_resized_with_a_thumbnail() {
-        let p = process(&png(3000, 1500)).expect("ok");
+        let p = process(&gradient_png(3000, 1500)).expect("ok");
         assert_eq!((p.width, p.height), (2048, 1024));
         assert_eq!(sniff(&p.full), Some(ImageFormat::Jpeg));
         let thumb = image::load_from_memory(&p.thumb).expect("thumb");
         assert_eq!(thumb.width(), THUMB_SIZE);
-        let small = process(&png(640, 480)).expect("ok");
+        let small = process(&gradient_png(640, 480)).expect("ok");
         assert_eq!((small.width, small.height), (640, 480), "never enlarged");
     }
 
@@ -464,10 +455,10 @@ mod tests {
             rule_of(process(&bomb).unwrap_err()),
             Rule::TooManyPixels { max_megapixels: 40 }
         );
-        let good = process(&png(64, 64)).expect("ok").full;
+        let good = process(&gradient_png(64, 64)).expect("ok").full;
         let truncated = &good[..good.len() / 2];
         assert_eq!(rule_of(process(truncated).unwrap_err()), Rule::Unreadable);
-        let cut_png = png(64, 64);
+        let cut_png = gradient_png(64, 64);
         assert_eq!(
             rule_of(process(&cut_png[..cut_png.len() - 20]).unwrap_err()),
             Rule::Unreadable

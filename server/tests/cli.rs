@@ -191,7 +191,7 @@ async fn sweep_photos_removes_old_files_without_a_report() {
     let db = TestDb::new().await;
     let state = db.state();
     // A photo stored by a submission that never committed, an hour ago.
-    let photo = backend::photos::process(&backend::photos::png_header_image(64, 48)).expect("photo");
+    let photo = backend::photos::process(&backend::photos::gradient_png(64, 48)).expect("photo");
     let stored = backend::photos::store_all(&state.photos, vec![photo])
         .await
         .expect("store");

@@ -107,7 +107,7 @@ async fn killed_during_200_submissions_no_acknowledged_report_is_lost_and_no_orp
     let db = TestDb::new().await;
     let (pothole, _, _) = backend::testing::reporting_town(&db.pool).await;
     let state = db.state();
-    let photo = backend::photos::process(&backend::photos::png_header_image(800, 600))
+    let photo = backend::photos::process(&backend::photos::gradient_png(800, 600))
         .expect("photo")
         .full;
     let port = free_port();

@@ -74,59 +74,9 @@ fn jpeg_with_gps() -> Vec<u8> {
     out
 }
 
-/// A small valid PNG (64 × 48), written by hand: zlib "stored" blocks need no compressor.
+/// A small valid PNG (64 × 48).
 fn small_png() -> Vec<u8> {
-    let (w, h) = (64u32, 48u32);
-    let mut raw = Vec::new();
-    for y in 0..h {
-        raw.push(0);
-        for x in 0..w {
-            raw.extend_from_slice(&[(x * 4) as u8, (y * 5) as u8, 120]);
-        }
-    }
-    let mut z = vec![0x78, 0x01];
-    for (i, chunk) in raw.chunks(65_535).enumerate() {
-        let last = (i + 1) * 65_535 >= raw.len();
-        z.push(u8::from(last));
-        z.extend_from_slice(&(chunk.len() as u16).to_le_bytes());
-        z.extend_from_slice(&(!(chunk.len() as u16)).to_le_bytes());
-        z.extend_from_slice(chunk);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in &raw {
-        a = (a + u32::from(x)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let header = backend::photos::png_header(w, h);
-    // Reuse the signature and IHDR of the header writer, then our own IDAT and IEND.
-    let ihdr_end = 8 + 25;
-    let mut out = header[..ihdr_end].to_vec();
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    backend::photos::gradient_png(64, 48)
 }
 
 async fn post_json(app: &TestApp, body: &Value, key: Option<&str>) -> reqwest::Response {
@@ -596,54 +546,13 @@ async fn the_same_submission_sent_twenty_times_at_once_creates_one_report() {
             v["receipt_code"].as_str().expect("code").to_owned()
         }
     });
-    let codes = futures_all(sends.collect()).await;
+    let codes = futures_util::future::join_all(sends).await;
     assert!(codes.windows(2).all(|w| w[0] == w[1]), "one receipt: {codes:?}");
     assert_eq!(app.count("report").await, 1);
     assert_eq!(app.count("report_photo").await, 1);
     assert_eq!(app.count("email_token").await, 1, "one confirmation mail");
     // Nineteen sets of photos were stored and removed again: only the report's two files remain.
     assert_eq!(app.state.backend.photos.count().await.expect("count"), 2);
-}
-
-async fn futures_all<F: std::future::Future<Output = String>>(fs: Vec<F>) -> Vec<String> {
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-    struct All<F: std::future::Future> {
-        fs: Vec<Option<Pin<Box<F>>>>,
-        out: Vec<Option<F::Output>>,
-    }
-    impl<F: std::future::Future> std::future::Future for All<F>
-    where
-        F::Output: Unpin,
-    {
-        type Output = Vec<F::Output>;
-        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            let this = self.get_mut();
-            let mut pending = false;
-            for (i, slot) in this.fs.iter_mut().enumerate() {
-                if let Some(f) = slot {
-                    match f.as_mut().poll(cx) {
-                        Poll::Ready(v) => {
-                            this.out[i] = Some(v);
-                            *slot = None;
-                        }
-                        Poll::Pending => pending = true,
-                    }
-                }
-            }
-            if pending {
-                Poll::Pending
-            } else {
-                Poll::Ready(this.out.iter_mut().map(|o| o.take().expect("done")).collect())
-            }
-        }
-    }
-    let n = fs.len();
-    All {
-        fs: fs.into_iter().map(|f| Some(Box::pin(f))).collect(),
-        out: (0..n).map(|_| None).collect(),
-    }
-    .await
 }
 
 #[tokio::test]
