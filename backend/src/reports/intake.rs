@@ -256,14 +256,15 @@ async fn record(
         .execute(&mut *tx)
         .await?;
     }
-    let expected = date_label(now + chrono::Duration::days(i64::from(route.sla_days)), locale);
+    // The expected answer date, in the language of whoever reads it.
+    let expected_by = now + chrono::Duration::days(i64::from(route.sla_days));
     match (viewer, &s.contact) {
         (Some(v), _) => {
             let account = crate::users::store::find_by_id(&mut tx, v.id)
                 .await?
                 .ok_or(Error::Unauthenticated)?;
             let to = Recipient::account(&account);
-            let expected = date_label(now + chrono::Duration::days(i64::from(route.sla_days)), to.locale);
+            let expected = date_label(expected_by, to.locale);
             mail::enqueue(
                 &mut tx,
                 state,
@@ -273,6 +274,7 @@ async fn record(
             .await?;
         }
         (None, Some(c)) => {
+            let expected = date_label(expected_by, locale);
             store::insert_contact(
                 &mut tx,
                 id,
