@@ -136,10 +136,13 @@ pub async fn locate(conn: &mut PgConnection, p: LatLng) -> Result<(bool, Option<
         select
           exists(select 1 from area where kind = 'municipality'
                  and ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))) as "inside!",
-          (select area_id from area where kind = 'district'
-           and ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) order by area_id limit 1) as district_id,
-          (select name from area where kind = 'district'
-           and ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) order by area_id limit 1) as district
+          d.area_id as "district_id?", d.name as "district?"
+        from (select 1) as one
+        left join lateral (
+          select area_id, name from area where kind = 'district'
+            and ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+          order by area_id limit 1
+        ) d on true
         "#,
         p.lng(),
         p.lat()
