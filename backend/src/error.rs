@@ -39,6 +39,9 @@ pub enum Error {
     /// An idempotency key already used for a different request.
     #[error("idempotency key reused with another request")]
     IdempotencyConflict,
+    /// Someone else changed the report since the version the request was based on.
+    #[error("stale edit: the report changed since it was read")]
+    Conflict,
     /// The request is larger than allowed (the error names the limit).
     #[error("request too large: {0}")]
     TooLarge(ValidationError),
@@ -80,6 +83,7 @@ impl Error {
             Error::LinkUsed => ErrorCode::LinkUsed,
             Error::LinkExpired => ErrorCode::LinkExpired,
             Error::IdempotencyConflict => ErrorCode::IdempotencyConflict,
+            Error::Conflict => ErrorCode::Conflict,
             Error::TooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,

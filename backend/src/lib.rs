@@ -3,7 +3,9 @@
 
 pub mod areas;
 pub mod db;
+pub mod audit;
 pub mod error;
+pub mod live;
 pub mod mail;
 pub mod photos;
 pub mod places;
@@ -37,6 +39,8 @@ pub struct State {
     pub photo_permits: Arc<tokio::sync::Semaphore>,
     /// For the geocoder.
     pub http: reqwest::Client,
+    /// Report changes, from the database's notifications to this instance's live pages (`live`).
+    pub live: tokio::sync::broadcast::Sender<live::LiveEvent>,
 }
 
 impl State {
@@ -57,6 +61,7 @@ impl State {
             photos,
             photo_permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             http,
+            live: live::channel(),
         })
     }
 

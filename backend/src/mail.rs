@@ -215,7 +215,7 @@ pub async fn enqueue(
     message: &Message,
 ) -> Result<MailId> {
     let kind = message.kind();
-    let notification = kind.notification();
+    let notification = message.notification();
     let suppressed = match notification {
         Some(n) => {
             sqlx::query_scalar!(

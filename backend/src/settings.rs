@@ -45,6 +45,8 @@ pub struct ReportSettings {
     pub unconfirmed_ttl: Duration,
     /// Reports one account (or one email address, without an account) may send per hour.
     pub per_account_per_hour: u32,
+    /// Comments one account (or confirmed address) may post per hour; 0: no limit.
+    pub comments_per_hour: u32,
     /// Photos a stored file may go without its report's row before the sweeper removes it: longer than any
     /// submission takes between storing its photos and committing.
     pub orphan_grace: Duration,
@@ -57,6 +59,7 @@ impl Default for ReportSettings {
         Self {
             unconfirmed_ttl: Duration::from_secs(72 * 3600),
             per_account_per_hour: 20,
+            comments_per_hour: 10,
             orphan_grace: Duration::from_secs(15 * 60),
             geocoder: None,
         }

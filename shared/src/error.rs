@@ -40,10 +40,12 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// A submission key (`Idempotency-Key`) already used for a different submission.
     IdempotencyConflict,
+    /// Someone else changed the thing since the page was loaded (a stale edit): reload and try again.
+    Conflict,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::InvalidInput,
         Self::NotFound,
         Self::ServiceUnavailable,
@@ -60,6 +62,7 @@ impl ErrorCode {
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::IdempotencyConflict,
+        Self::Conflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +83,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::Conflict => "conflict",
         }
     }
 
@@ -98,6 +102,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::IdempotencyConflict => 422,
+            ErrorCode::Conflict => 409,
         }
     }
 
@@ -123,6 +128,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => Msg::ErrPayloadTooLarge.text(locale),
             ErrorCode::UnsupportedMediaType => Msg::ErrUnsupportedMediaType.text(locale),
             ErrorCode::IdempotencyConflict => Msg::ErrIdempotencyConflict.text(locale),
+            ErrorCode::Conflict => Msg::ErrConflict.text(locale),
         }
     }
 }

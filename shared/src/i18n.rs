@@ -140,6 +140,7 @@ messages! {
     ErrCrossOrigin => "Richiesta rifiutata: proveniva da un altro sito.", "Request refused: it came from another site.";
     ErrPayloadTooLarge => "La richiesta è troppo grande.", "The request is too large.";
     ErrUnsupportedMediaType => "Tipo di contenuto non accettato.", "Content type not accepted.";
+    ErrConflict => "Qualcun altro ha modificato questa segnalazione mentre la guardavi: la pagina mostra ora la versione attuale. Controlla e ripeti l'operazione se serve.", "Someone else changed this report while you were looking at it: the page now shows the current version. Check it and repeat the action if needed.";
     ErrIdempotencyConflict => "Questa chiave di invio è già stata usata per una segnalazione diversa.", "This submission key was already used for a different report.";
     SignIn => "Accedi", "Sign in";
     SignOut => "Esci", "Sign out";
@@ -220,6 +221,8 @@ messages! {
     ConfirmTitle => "Conferma", "Confirm";
     ConfirmReportText => "Conferma l'invio della segnalazione", "Confirm sending the report";
     ConfirmSupportText => "Conferma il tuo sostegno alla segnalazione", "Confirm your support for the report";
+    ConfirmCommentText => "Conferma la pubblicazione del tuo commento alla segnalazione", "Confirm publishing your comment on the report";
+    ConfirmFollowText => "Conferma che vuoi ricevere via email gli aggiornamenti della segnalazione", "Confirm you want email updates on the report";
     ConfirmButton => "Conferma", "Confirm";
     NoticeSupported => "Grazie: ora sostieni questa segnalazione e ne riceverai gli aggiornamenti.", "Thank you: you now support this report and will get its updates.";
     NoticeConfirmSent => "Ti abbiamo scritto un'email: apri il collegamento per confermare il tuo sostegno.", "We have sent you an email: open its link to confirm your support.";

@@ -102,10 +102,16 @@ pub enum MailKind {
     Test,
     /// A report was received: its receipt code, the office and the expected answer date.
     ReportReceipt,
+    /// A public step of a report one sent, follows or supports (taken in charge, an update, resolved…).
+    ReportUpdate,
+    /// A report was assigned to the recipient, their office or their company.
+    ReportAssigned,
+    /// A new comment on a report one sent, follows, or is working on.
+    ReportComment,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 11] = [
         Self::ConfirmAccount,
         Self::AlreadyRegistered,
         Self::PasswordReset,
@@ -114,6 +120,9 @@ impl MailKind {
         Self::TwoFactorChanged,
         Self::Test,
         Self::ReportReceipt,
+        Self::ReportUpdate,
+        Self::ReportAssigned,
+        Self::ReportComment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -126,13 +135,22 @@ impl MailKind {
             Self::TwoFactorChanged => "two_factor_changed",
             Self::Test => "test",
             Self::ReportReceipt => "report_receipt",
+            Self::ReportUpdate => "report_update",
+            Self::ReportAssigned => "report_assigned",
+            Self::ReportComment => "report_comment",
         }
     }
 
     /// The notification a message belongs to, which its unsubscribe link turns off; `None` for account and
     /// security messages, which are always sent (their unsubscribe link turns off every notification instead).
     pub fn notification(self) -> Option<NotificationKind> {
-        None
+        match self {
+            // The reporter's own reports have their own switch: `backend::mail::Message::notification`.
+            Self::ReportUpdate => Some(NotificationKind::FollowedReports),
+            Self::ReportAssigned => Some(NotificationKind::Assignments),
+            Self::ReportComment => Some(NotificationKind::Comments),
+            _ => None,
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! models the pages show.
 
 pub mod submission;
+pub mod work;
 
 use std::fmt;
 use std::str::FromStr;
@@ -372,6 +373,8 @@ pub struct TimelineEntry {
     pub actor_kind: ActorKind,
     /// The signature of a staff member ("ing. M. Rossi, Lavori pubblici"); not shown for citizens.
     pub actor: String,
+    /// The role the staff member signed with (`office_manager`…; [`crate::user::Role`]'s machine name).
+    pub role: Option<String>,
     pub office: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -411,7 +414,29 @@ pub struct ReportDetail {
     pub supporters: i64,
     /// The reporter's name, when they chose to show it.
     pub reporter: Option<String>,
+    /// When the answer is due by the category's SLA.
+    pub sla_due_at: DateTime<Utc>,
+    /// Its public comments (hidden ones left out), oldest first.
+    pub comments: Vec<work::CommentView>,
+    /// Whether the page's viewer may comment, follows it, and is a member of staff who may work on it.
+    pub viewer: ViewerOnReport,
     pub now: DateTime<Utc>,
+}
+
+impl ReportDetail {
+    /// Still open and past its SLA date.
+    pub fn overdue(&self) -> bool {
+        self.state.is_open() && self.sla_due_at < self.now
+    }
+}
+
+/// What the report page's viewer may do there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ViewerOnReport {
+    pub signed_in: bool,
+    pub may_comment: bool,
+    pub follows: bool,
+    pub may_work: bool,
 }
 
 /// A photo of a report: the full-size image and its thumbnail, as addresses on this site.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
+use crate::report::ReportState;
 
 /// The input field a validation error is about. The `snake_case` name is stable (used by API clients).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,21 @@ pub enum Field {
     IdempotencyKey,
     /// The request as a whole (its size, its content type).
     Body,
+    /// The text of a timeline entry (public update, internal note, reason).
+    Note,
+    Priority,
+    /// Who the work is assigned to (an office, a person, a contractor).
+    Assignee,
+    DueDate,
+    Comment,
+    /// The version of the report the change was based on.
+    Version,
+    /// An answer template's text.
+    Template,
+    /// How the report reached the municipality (web, phone, counter…).
+    Channel,
+    /// The report a duplicate points at.
+    DuplicateOf,
 }
 
 impl Field {
@@ -70,6 +86,15 @@ impl Field {
             Field::ShowName => "show_name",
             Field::IdempotencyKey => "idempotency_key",
             Field::Body => "body",
+            Field::Note => "note",
+            Field::Priority => "priority",
+            Field::Assignee => "assignee",
+            Field::DueDate => "due_date",
+            Field::Comment => "comment",
+            Field::Version => "version",
+            Field::Template => "template",
+            Field::Channel => "channel",
+            Field::DuplicateOf => "duplicate_of",
         }
     }
 
@@ -130,6 +155,24 @@ impl Field {
             (Field::IdempotencyKey, Locale::En) => "submission key (Idempotency-Key)",
             (Field::Body, Locale::It) => "richiesta",
             (Field::Body, Locale::En) => "request",
+            (Field::Note, Locale::It) => "testo",
+            (Field::Note, Locale::En) => "text",
+            (Field::Priority, Locale::It) => "priorità",
+            (Field::Priority, Locale::En) => "priority",
+            (Field::Assignee, Locale::It) => "assegnatario",
+            (Field::Assignee, Locale::En) => "assignee",
+            (Field::DueDate, Locale::It) => "scadenza",
+            (Field::DueDate, Locale::En) => "due date",
+            (Field::Comment, Locale::It) => "commento",
+            (Field::Comment, Locale::En) => "comment",
+            (Field::Version, Locale::It) => "versione",
+            (Field::Version, Locale::En) => "version",
+            (Field::Template, Locale::It) => "modello di risposta",
+            (Field::Template, Locale::En) => "answer template",
+            (Field::Channel, Locale::It) => "canale",
+            (Field::Channel, Locale::En) => "channel",
+            (Field::DuplicateOf, Locale::It) => "segnalazione originale",
+            (Field::DuplicateOf, Locale::En) => "original report",
         }
     }
 }
@@ -185,6 +228,14 @@ pub enum Rule {
     KeyReused,
     /// An address or place that the gazetteer does not know.
     PlaceNotFound,
+    /// A state change the lifecycle does not allow from the report's current state.
+    TransitionNotAllowed { from: ReportState, to: ReportState },
+    /// A template placeholder that does not exist (`{name}` as written).
+    UnknownPlaceholder { name: String },
+    /// The report no longer takes this (comments on a closed report).
+    Closed,
+    /// A date in the past where a future one is needed.
+    InThePast,
 }
 
 /// A field and the rule its value broke.
@@ -320,6 +371,29 @@ impl ValidationError {
             (Rule::PlaceNotFound, Locale::En) => {
                 format!("The field “{field}” matches no known street or place of the municipality.")
             }
+            (Rule::TransitionNotAllowed { from, to }, l) => {
+                let (from, to) = (from.label(l), to.label(l));
+                match l {
+                    Locale::It => format!("Il campo «{field}» non può passare da «{from}» a «{to}»."),
+                    Locale::En => format!("The field “{field}” cannot go from “{from}” to “{to}”."),
+                }
+            }
+            (Rule::UnknownPlaceholder { name }, Locale::It) => format!(
+                "Il campo «{field}» usa il segnaposto {{{name}}}, che non esiste: quelli validi sono {}.",
+                crate::report::work::PLACEHOLDERS.join(", ")
+            ),
+            (Rule::UnknownPlaceholder { name }, Locale::En) => format!(
+                "The field “{field}” uses the placeholder {{{name}}}, which does not exist: the valid ones are {}.",
+                crate::report::work::PLACEHOLDERS.join(", ")
+            ),
+            (Rule::Closed, Locale::It) => {
+                format!("Il campo «{field}» non è più accettato: la segnalazione è chiusa.")
+            }
+            (Rule::Closed, Locale::En) => {
+                format!("The field “{field}” is no longer accepted: the report is closed.")
+            }
+            (Rule::InThePast, Locale::It) => format!("Il campo «{field}» non può essere nel passato."),
+            (Rule::InThePast, Locale::En) => format!("The field “{field}” cannot be in the past."),
         }
     }
 }

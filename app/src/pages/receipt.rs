@@ -85,9 +85,14 @@ pub fn ConfirmActionPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match pending.await {
-                        Ok((support, code, title)) => view! {
+                        Ok((what, code, title)) => view! {
                             <p>
-                                {if support { locale.t(R::ConfirmSupportText) } else { locale.t(R::ConfirmReportText) }}
+                                {locale.t(match what {
+                                    1 => R::ConfirmSupportText,
+                                    2 => R::ConfirmCommentText,
+                                    3 => R::ConfirmFollowText,
+                                    _ => R::ConfirmReportText,
+                                })}
                                 {format!(" {code} «{title}».")}
                             </p>
                             <form method="post" action=format!("/conferma/{}", token())>

@@ -74,7 +74,8 @@ pub async fn get_viewport(bbox: Option<String>) -> Result<Viewport, AppError> {
 #[server(endpoint = "report")]
 pub async fn get_report(code: String) -> Result<ReportDetail, AppError> {
     let state = state()?;
-    backend::reports::get_by_code(&state, &code)
+    let auth = crate::auth::authenticated();
+    backend::reports::get_by_code(&state, auth.as_ref().map(|a| &a.viewer), &code)
         .await
         .map_err(AppError::from_backend)
 }
@@ -158,13 +159,16 @@ pub async fn get_receipt(
         .map_err(AppError::from_backend)
 }
 
-/// What a one-action confirmation link is for: (is it a support, receipt code, title).
+/// What a one-action confirmation link is for: (what — 0 a report, 1 a support, 2 a comment, 3 following —,
+/// receipt code, title).
 #[server(endpoint = "pending_confirmation")]
-pub async fn get_pending_confirmation(token: String) -> Result<(bool, String, String), AppError> {
+pub async fn get_pending_confirmation(token: String) -> Result<(u8, String, String), AppError> {
     use backend::reports::intake::Pending;
     match backend::reports::intake::peek_confirmation(&state()?, &token).await {
-        Ok(Pending::Report { code, title }) => Ok((false, code, title)),
-        Ok(Pending::Support { code, title }) => Ok((true, code, title)),
+        Ok(Pending::Report { code, title }) => Ok((0, code, title)),
+        Ok(Pending::Support { code, title }) => Ok((1, code, title)),
+        Ok(Pending::Comment { code, title }) => Ok((2, code, title)),
+        Ok(Pending::Follow { code, title }) => Ok((3, code, title)),
         Err(e) => Err(AppError::from_backend(e)),
     }
 }

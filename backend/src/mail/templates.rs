@@ -47,9 +47,43 @@ pub enum Message {
         expected_by: String,
         link: String,
     },
+    /// A public step of a report. `step` is already in the recipient's language ("presa in carico", "risolta:
+    /// …"); `mine`: the recipient sent the report (their switch is "my reports", not "followed reports").
+    ReportUpdate {
+        code: String,
+        title: String,
+        step: String,
+        signed: String,
+        mine: bool,
+        link: String,
+    },
+    ReportAssigned {
+        code: String,
+        title: String,
+        /// Already in the recipient's language ("a te", "all'ufficio Lavori pubblici").
+        to: String,
+        by: String,
+        due: Option<String>,
+        link: String,
+    },
+    ReportComment {
+        code: String,
+        title: String,
+        author: String,
+        excerpt: String,
+        link: String,
+    },
 }
 
 impl Message {
+    /// The notification the message belongs to (its unsubscribe link turns it off).
+    pub fn notification(&self) -> Option<shared::mail::NotificationKind> {
+        match self {
+            Message::ReportUpdate { mine: true, .. } => Some(shared::mail::NotificationKind::MyReports),
+            other => other.kind().notification(),
+        }
+    }
+
     pub fn kind(&self) -> MailKind {
         match self {
             Message::ConfirmAccount { .. } => MailKind::ConfirmAccount,
@@ -60,6 +94,9 @@ impl Message {
             Message::TwoFactorChanged { .. } => MailKind::TwoFactorChanged,
             Message::Test { .. } => MailKind::Test,
             Message::ReportReceipt { .. } => MailKind::ReportReceipt,
+            Message::ReportUpdate { .. } => MailKind::ReportUpdate,
+            Message::ReportAssigned { .. } => MailKind::ReportAssigned,
+            Message::ReportComment { .. } => MailKind::ReportComment,
         }
     }
 }
@@ -234,6 +271,85 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
             action: Some((s("Vedi la segnalazione", "See the report"), link.clone())),
             after: vec![],
         },
+        Message::ReportUpdate {
+            code,
+            title,
+            step,
+            signed,
+            mine,
+            link,
+        } => Content {
+            subject: match locale {
+                It => format!("Aggiornamento sulla segnalazione {code}"),
+                En => format!("Update on report {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![
+                match (locale, mine) {
+                    (It, true) => format!("la tua segnalazione «{title}» ({code}) ha un nuovo aggiornamento:"),
+                    (It, false) => format!("la segnalazione «{title}» ({code}), che segui, ha un nuovo aggiornamento:"),
+                    (En, true) => format!("your report “{title}” ({code}) has a new update:"),
+                    (En, false) => format!("the report “{title}” ({code}), which you follow, has a new update:"),
+                },
+                step.clone(),
+                match locale {
+                    It => format!("Firmato: {signed}"),
+                    En => format!("Signed: {signed}"),
+                },
+            ],
+            action: Some((s("Vedi la segnalazione", "See the report"), link.clone())),
+            after: vec![],
+        },
+        Message::ReportAssigned {
+            code,
+            title,
+            to,
+            by,
+            due,
+            link,
+        } => Content {
+            subject: match locale {
+                It => format!("Segnalazione assegnata: {code}"),
+                En => format!("Report assigned: {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![
+                match locale {
+                    It => format!("{by} ha assegnato {to} la segnalazione «{title}» ({code})."),
+                    En => format!("{by} assigned the report “{title}” ({code}) {to}."),
+                },
+                match (locale, due) {
+                    (It, Some(d)) => format!("Da completare entro il {d}."),
+                    (En, Some(d)) => format!("To be completed by {d}."),
+                    (It, None) => "Nessuna scadenza indicata oltre a quella della categoria.".into(),
+                    (En, None) => "No due date besides the category's.".into(),
+                },
+            ],
+            action: Some((s("Apri la segnalazione", "Open the report"), link.clone())),
+            after: vec![],
+        },
+        Message::ReportComment {
+            code,
+            title,
+            author,
+            excerpt,
+            link,
+        } => Content {
+            subject: match locale {
+                It => format!("Nuovo commento sulla segnalazione {code}"),
+                En => format!("New comment on report {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![
+                match locale {
+                    It => format!("{author} ha commentato la segnalazione «{title}» ({code}):"),
+                    En => format!("{author} commented on the report “{title}” ({code}):"),
+                },
+                excerpt.clone(),
+            ],
+            action: Some((s("Leggi e rispondi", "Read and reply"), link.clone())),
+            after: vec![],
+        },
     }
 }
 
@@ -362,6 +478,29 @@ pub fn samples() -> Vec<Message> {
                 expected_by: "26/12/2026".into(),
                 link: "https://segnala.example/segnalazioni/SEG-2026-000123".into(),
             },
+            MailKind::ReportUpdate => Message::ReportUpdate {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                step: "Risolta: buca chiusa.".into(),
+                signed: "ing. M. Rossi, Responsabile d'ufficio, Lavori pubblici".into(),
+                mine: true,
+                link: "https://segnala.example/segnalazioni/SEG-2026-000123".into(),
+            },
+            MailKind::ReportAssigned => Message::ReportAssigned {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                to: "alla ditta Asfalti Veneti".into(),
+                by: "ing. M. Rossi".into(),
+                due: Some("31/12/2026".into()),
+                link: "https://segnala.example/ufficio/segnalazioni/SEG-2026-000123".into(),
+            },
+            MailKind::ReportComment => Message::ReportComment {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                author: "Maria".into(),
+                excerpt: "<script>alert(1)</script> ancora lì".into(),
+                link: "https://segnala.example/segnalazioni/SEG-2026-000123".into(),
+            },
         })
         .collect();
     all
@@ -402,10 +541,14 @@ mod tests {
                 );
                 assert!(r.html.contains(&format!("lang=\"{}\"", locale.tag())));
                 assert!(!r.html.contains("<Rossi>"), "{kind}: names are escaped in HTML");
+                assert!(!r.html.contains("<script>"), "{kind}: comments are escaped in HTML");
                 if let Message::ConfirmAccount { link, .. }
                 | Message::PasswordReset { link, .. }
                 | Message::ConfirmAction { link, .. }
-                | Message::ReportReceipt { link, .. } = m
+                | Message::ReportReceipt { link, .. }
+                | Message::ReportUpdate { link, .. }
+                | Message::ReportAssigned { link, .. }
+                | Message::ReportComment { link, .. } = m
                 {
                     assert!(
                         r.text.contains(link.as_str()) && r.html.contains(link.as_str()),

@@ -389,16 +389,28 @@ pub async fn signed_receipt(state: &State, code: &str, signature: &str) -> Resul
 pub enum Pending {
     Report { code: String, title: String },
     Support { code: String, title: String },
+    Comment { code: String, title: String },
+    Follow { code: String, title: String },
 }
 
-fn action_report(action: &serde_json::Value) -> Option<(bool, i64)> {
-    if let Some(id) = action.get("confirm_report").and_then(serde_json::Value::as_i64) {
-        return Some((false, id));
-    }
-    action
-        .get("support")
-        .and_then(serde_json::Value::as_i64)
-        .map(|id| (true, id))
+/// The actions a one-action link can confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LinkAction {
+    Report,
+    Support,
+    Comment,
+    Follow,
+}
+
+fn action_report(action: &serde_json::Value) -> Option<(LinkAction, i64)> {
+    [
+        ("confirm_report", LinkAction::Report),
+        ("support", LinkAction::Support),
+        ("comment", LinkAction::Comment),
+        ("follow", LinkAction::Follow),
+    ]
+    .into_iter()
+    .find_map(|(key, kind)| action.get(key).and_then(serde_json::Value::as_i64).map(|id| (kind, id)))
 }
 
 /// What the link is for, without using it.
@@ -406,7 +418,7 @@ pub async fn peek_confirmation(state: &State, token: &str) -> Result<Pending> {
     let mut conn = state.pool.acquire().await?;
     let t =
         crate::users::tokens::peek(&mut conn, crate::users::tokens::Purpose::ConfirmAction, token).await?;
-    let (support, id) = t
+    let (kind, id) = t
         .action
         .as_ref()
         .and_then(action_report)
@@ -415,69 +427,73 @@ pub async fn peek_confirmation(state: &State, token: &str) -> Result<Pending> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(Error::LinkInvalid)?;
-    Ok(if support {
-        Pending::Support {
-            code: r.receipt_code,
-            title: r.title,
-        }
-    } else {
-        Pending::Report {
-            code: r.receipt_code,
-            title: r.title,
-        }
+    let (code, title) = (r.receipt_code, r.title);
+    Ok(match kind {
+        LinkAction::Report => Pending::Report { code, title },
+        LinkAction::Support => Pending::Support { code, title },
+        LinkAction::Comment => Pending::Comment { code, title },
+        LinkAction::Follow => Pending::Follow { code, title },
     })
 }
 
 /// Uses a one-action link: confirms the report it was sent for (which becomes public if it is, and gets its
-/// receipt email), or records the support it was sent for. Returns the report's receipt code.
+/// receipt email), or records the support, comment or follow it was sent for. Returns the report's receipt code.
 #[tracing::instrument(skip_all)]
 pub async fn confirm(state: &State, token: &str, locale: Locale) -> Result<String> {
     let mut tx = state.pool.begin().await?;
     let (email, action) = crate::users::service::confirm_action(&mut tx, token).await?;
-    let (support, id) = action_report(&action).ok_or(Error::LinkInvalid)?;
+    let (kind, id) = action_report(&action).ok_or(Error::LinkInvalid)?;
     let id = ReportId(id);
-    let code = if support {
-        let code = sqlx::query_scalar!(
-            "select receipt_code from report where report_id = $1",
-            id as ReportId
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-        sqlx::query!(
-            "insert into report_supporter (report_id, email) values ($1, $2) on conflict do nothing",
-            id as ReportId,
-            email.as_str()
-        )
-        .execute(&mut *tx)
-        .await?;
-        code
-    } else {
-        // A report purged before its link was used cannot be confirmed: the link says so.
-        let row = sqlx::query!(
-            r#"
-            update report r set confirmed_at = now(), updated_at = now()
-            from category c, office o
-            where r.report_id = $1 and c.category_id = r.category_id and o.office_id = r.office_id
-            returning r.receipt_code, r.title, o.name as office, r.created_at + make_interval(days => c.sla_days) as "expected_by!"
-            "#,
-            id as ReportId
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Error::LinkExpired)?;
-        let message = Message::ReportReceipt {
-            code: row.receipt_code.clone(),
-            title: row.title,
-            office: row.office,
-            expected_by: date_label(row.expected_by, locale),
-            link: state.link(&format!("/segnalazioni/{}", row.receipt_code)),
-        };
-        mail::enqueue(&mut tx, state, &Recipient::address(&email, locale), &message).await?;
-        row.receipt_code
+    let code = match kind {
+        LinkAction::Support => {
+            let code = sqlx::query_scalar!(
+                "select receipt_code from report where report_id = $1",
+                id as ReportId
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+            sqlx::query!(
+                "insert into report_supporter (report_id, email) values ($1, $2) on conflict do nothing",
+                id as ReportId,
+                email.as_str()
+            )
+            .execute(&mut *tx)
+            .await?;
+            code
+        }
+        LinkAction::Comment => {
+            let text = action.get("text").and_then(serde_json::Value::as_str).unwrap_or_default();
+            super::conversation::confirm_comment(&mut tx, state, &email, id, text).await?
+        }
+        LinkAction::Follow => super::conversation::confirm_follow(&mut tx, &email, id).await?,
+        LinkAction::Report => {
+            // A report purged before its link was used cannot be confirmed: the link says so.
+            let row = sqlx::query!(
+                r#"
+                update report r set confirmed_at = now(), updated_at = now()
+                from category c, office o
+                where r.report_id = $1 and c.category_id = r.category_id and o.office_id = r.office_id
+                returning r.receipt_code, r.title, o.name as office, r.created_at + make_interval(days => c.sla_days) as "expected_by!"
+                "#,
+                id as ReportId
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::LinkExpired)?;
+            let message = Message::ReportReceipt {
+                code: row.receipt_code.clone(),
+                title: row.title,
+                office: row.office,
+                expected_by: date_label(row.expected_by, locale),
+                link: state.link(&format!("/segnalazioni/{}", row.receipt_code)),
+            };
+            mail::enqueue(&mut tx, state, &Recipient::address(&email, locale), &message).await?;
+            row.receipt_code
+        }
     };
     tx.commit().await?;
-    tracing::info!(code = %code, support, "confirmed by email");
+    tracing::info!(code = %code, action = ?kind, "confirmed by email");
     Ok(code)
 }
 

@@ -1,8 +1,8 @@
 //! Report services: what the doors call.
 
 use chrono::Utc;
-use shared::permission::{Action, Target};
-use shared::report::{MyReport, ReportDetail, Viewport};
+use shared::permission::{Action, Target, can};
+use shared::report::{MyReport, ReportDetail, ViewerOnReport, Viewport};
 use shared::{BBox, ReceiptCode, Viewer};
 
 use super::store;
@@ -37,17 +37,32 @@ pub async fn viewport(state: &State, bbox: Option<&BBox>) -> Result<Viewport> {
     })
 }
 
-/// A public report with its public timeline, by receipt code as typed by a person.
-#[tracing::instrument(skip(state))]
-pub async fn get_by_code(state: &State, code: &str) -> Result<ReportDetail> {
+/// A report with its public timeline, comments and photos, by receipt code as typed by a person. Public
+/// reports for everyone; a private one only for its reporter and the staff who may see it (others get
+/// `NotFound`, as if it did not exist).
+#[tracing::instrument(skip(state, viewer))]
+pub async fn get_by_code(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<ReportDetail> {
     let code = ReceiptCode::parse(code)?;
     let mut tx = state.pool.begin().await?;
-    let mut report = store::find_public_by_code(&mut tx, &code)
+    let f = store::facts(&mut tx, &code.to_string(), false)
         .await?
         .ok_or(Error::NotFound)?;
-    report.timeline = store::public_timeline(&mut tx, report.id).await?;
-    report.photos = store::public_photos(&mut tx, report.id).await?;
-    (report.supporters, report.reporter) = store::supporters_and_reporter(&mut tx, report.id).await?;
+    let access = f.access();
+    let open_to_all = f.is_open_to_all();
+    if !open_to_all && !(f.confirmed && can(viewer, Action::ViewPrivateReport, Target::Report(&access))) {
+        return Err(Error::NotFound);
+    }
+    let mut report = store::detail(&mut tx, f.id).await?;
+    report.timeline = store::public_timeline(&mut tx, f.id).await?;
+    report.photos = store::public_photos(&mut tx, f.id).await?;
+    (report.supporters, report.reporter) = store::supporters_and_reporter(&mut tx, f.id).await?;
+    report.comments = super::conversation::comments(&mut tx, f.id, false).await?;
+    report.viewer = ViewerOnReport {
+        signed_in: viewer.is_some(),
+        may_comment: open_to_all && f.state.is_open() && can(viewer, Action::CommentOnReport, Target::Municipality),
+        follows: super::conversation::follows(&mut tx, viewer, f.id).await?,
+        may_work: super::work::may_view_work(viewer, &f),
+    };
     tx.commit().await?;
     report.now = Utc::now();
     Ok(report)

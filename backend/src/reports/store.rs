@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use shared::report::{ActorKind, MapPin, MyReport, PhotoRef, ReportDetail, TimelineEntry};
-use shared::{BBox, CategoryId, LatLng, OfficeId, ReceiptCode, ReportId, ReportKind, ReportState, UserId};
+use shared::permission::ReportAccess;
+use shared::{
+    BBox, CategoryId, ContractorId, LatLng, OfficeId, ReceiptCode, ReportId, ReportKind, ReportState, UserId,
+};
 use sqlx::PgConnection;
 
 use crate::Result;
@@ -57,29 +60,102 @@ pub async fn count_in_bbox(conn: &mut PgConnection, bbox: &BBox) -> Result<i64> 
     Ok(n)
 }
 
-/// A public report by receipt code, without its timeline (left empty, with `now` unset, for the service).
-pub async fn find_public_by_code(
-    conn: &mut PgConnection,
-    code: &ReceiptCode,
-) -> Result<Option<ReportDetail>> {
+/// The facts about a report that decide who may see it and what they may do.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub id: ReportId,
+    pub code: String,
+    pub title: String,
+    pub state: ReportState,
+    pub version: i32,
+    pub category: CategoryId,
+    pub office: OfficeId,
+    pub area: Option<i32>,
+    pub reporter: Option<UserId>,
+    pub assigned_user: Option<UserId>,
+    pub assigned_contractor: Option<ContractorId>,
+    pub is_public: bool,
+    pub is_internal: bool,
+    pub confirmed: bool,
+    pub completion_reported: bool,
+}
+
+impl Facts {
+    pub fn access(&self) -> ReportAccess {
+        ReportAccess {
+            office: Some(self.office),
+            reporter: self.reporter,
+            assigned_user: self.assigned_user,
+            assigned_contractor: self.assigned_contractor,
+        }
+    }
+
+    /// On the public map and pages for everyone.
+    pub fn is_open_to_all(&self) -> bool {
+        self.is_public && self.confirmed && !self.is_internal
+    }
+}
+
+/// The facts of the report `code`; `lock` takes its row for the caller's transaction (read-modify-write).
+pub async fn facts(conn: &mut PgConnection, code: &str, lock: bool) -> Result<Option<Facts>> {
     let row = sqlx::query!(
+        r#"
+        select report_id as "id: ReportId", receipt_code, title, state as "state: ReportState", version,
+               category_id, office_id, area_id, reporter_id, assigned_user_id, assigned_contractor_id,
+               is_public, is_internal, confirmed_at is not null as "confirmed!",
+               completion_reported_at is not null as "completion!"
+        from report where receipt_code = $1
+        "#,
+        code
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    if lock {
+        sqlx::query!("select 1 as x from report where report_id = $1 for update", r.id as ReportId)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(Some(Facts {
+        id: r.id,
+        code: r.receipt_code,
+        title: r.title,
+        state: r.state,
+        version: r.version,
+        category: CategoryId(r.category_id),
+        office: OfficeId(r.office_id),
+        area: r.area_id,
+        reporter: r.reporter_id.map(UserId),
+        assigned_user: r.assigned_user_id.map(UserId),
+        assigned_contractor: r.assigned_contractor_id.map(ContractorId),
+        is_public: r.is_public,
+        is_internal: r.is_internal,
+        confirmed: r.confirmed,
+        completion_reported: r.completion,
+    }))
+}
+
+/// A report by id, without its timeline and the rest (left empty, with `now` unset, for the service). Who may
+/// see it is the service's question.
+pub async fn detail(conn: &mut PgConnection, id: ReportId) -> Result<ReportDetail> {
+    let r = sqlx::query!(
         r#"
         select r.report_id as "id: ReportId", r.receipt_code, r.title, r.description,
                r.kind as "kind: ReportKind", r.state as "state: ReportState",
                c.name as category, o.name as "office?", a.name as "district?",
                ST_Y(r.location) as "lat!", ST_X(r.location) as "lng!",
-               r.created_at, r.updated_at
+               r.created_at, r.updated_at, r.sla_due_at
         from report r
         join category c using (category_id)
         left join office o on o.office_id = r.office_id
         left join area a on a.area_id = r.area_id
-        where r.receipt_code = $1 and r.is_public and r.confirmed_at is not null
+        where r.report_id = $1
         "#,
-        code.to_string()
+        id as ReportId
     )
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(row.map(|r| ReportDetail {
+    Ok(ReportDetail {
         id: r.id,
         receipt_code: r.receipt_code,
         title: r.title,
@@ -97,8 +173,11 @@ pub async fn find_public_by_code(
         photos: Vec::new(),
         supporters: 0,
         reporter: None,
+        sla_due_at: r.sla_due_at,
+        comments: Vec::new(),
+        viewer: Default::default(),
         now: DateTime::<Utc>::UNIX_EPOCH,
-    }))
+    })
 }
 
 /// The public timeline of a report, oldest first.
@@ -107,8 +186,8 @@ pub async fn public_timeline(conn: &mut PgConnection, id: ReportId) -> Result<Ve
         TimelineEntry,
         r#"
         select u.from_state as "from_state: ReportState", u.to_state as "to_state: ReportState",
-               u.note, u.actor_kind as "actor_kind: ActorKind", u.actor_name as actor, o.name as "office?",
-               u.created_at as at
+               u.note, u.actor_kind as "actor_kind: ActorKind", u.actor_name as actor, u.actor_role as role,
+               o.name as "office?", u.created_at as at
         from report_update u
         left join office o on o.office_id = u.office_id
         where u.report_id = $1 and u.is_public

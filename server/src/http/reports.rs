@@ -11,6 +11,7 @@ use shared::report::{ReportDetail, Viewport};
 use shared::{BBox, Field, Locale, Rule, ValidationError};
 
 use super::error::ApiError;
+use super::session::CurrentUser;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -91,9 +92,10 @@ async fn list(
 async fn show(
     State(state): State<AppState>,
     ApiLocale(locale): ApiLocale,
+    CurrentUser(auth): CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Json<ReportDetail>, ApiError> {
-    backend::reports::get_by_code(&state.backend, &code)
+    backend::reports::get_by_code(&state.backend, auth.as_ref().map(|a| &a.viewer), &code)
         .await
         .map(Json)
         .map_err(|e| ApiError::new(e, locale))
