@@ -15,6 +15,7 @@ pub mod components;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 pub mod server_fns;
 
@@ -45,7 +46,7 @@ pub enum Bundle {
 /// The bundle for a path: the public pages (and unknown paths, which show the public 404 page) get the small
 /// one. Keep in step with the routes below.
 pub fn bundle_for(path: &str) -> Bundle {
-    const FULL: [&str; 8] = [
+    const FULL: [&str; 9] = [
         "/accedi",
         "/registrati",
         "/conferma-email/",
@@ -54,6 +55,7 @@ pub fn bundle_for(path: &str) -> Bundle {
         "/la-mia-pagina",
         "/disiscrizione/",
         "/amministrazione",
+        "/ufficio",
     ];
     let under = |p: &str| {
         path == p || (path.starts_with(p) && (p.ends_with('/') || path[p.len()..].starts_with('/')))
@@ -90,7 +92,8 @@ fn AppRoutes() -> impl IntoView {
         SecondFactorPage,
     };
     use crate::pages::account::unsubscribe::UnsubscribePage;
-    use crate::pages::admin::{MailPageView, MailboxPage};
+    use crate::pages::admin::{AuditPageView, MailPageView, MailboxPage};
+    use crate::pages::office::{InboxView, WorkPage};
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
             // Async: the whole page (list included) arrives in the first response, so it is useful before
@@ -111,6 +114,9 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/disiscrizione/:token") view=UnsubscribePage ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/posta") view=MailboxPage ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/posta/:id") view=MailPageView ssr=SsrMode::Async />
+            <Route path=path!("/amministrazione/registro") view=AuditPageView ssr=SsrMode::Async />
+            <Route path=path!("/ufficio") view=InboxView ssr=SsrMode::Async />
+            <Route path=path!("/ufficio/segnalazioni/:code") view=WorkPage ssr=SsrMode::Async />
         </Routes>
     }
 }
@@ -167,6 +173,9 @@ mod tests {
             "/disiscrizione/x.all.y",
             "/amministrazione/posta",
             "/amministrazione/posta/3",
+            "/amministrazione/registro",
+            "/ufficio",
+            "/ufficio/segnalazioni/SEG-2026-000001",
         ] {
             assert_eq!(bundle_for(p), Bundle::Full, "{p}");
         }

@@ -7,5 +7,7 @@ pub mod admin;
 pub mod map;
 pub mod new_report;
 pub mod not_found;
+#[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod office;
 pub mod receipt;
 pub mod report;

@@ -3,3 +3,4 @@
 pub mod mail;
 pub mod reports;
 pub mod users;
+pub mod work;

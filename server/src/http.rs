@@ -11,6 +11,7 @@ pub mod origin;
 pub mod reports;
 pub mod session;
 pub mod static_files;
+pub mod work;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -37,6 +38,7 @@ pub fn people_router() -> Router<AppState> {
         .merge(reports::router())
         .merge(accounts::router())
         .merge(intake::router())
+        .merge(work::router())
 }
 
 /// The Content-Security-Policy with the given `script-src` sources.

@@ -36,6 +36,10 @@ pub struct AppState {
     pub report_limiter: IpLimiter,
     pub photo_limiter: IpLimiter,
     pub page_context: PageContext,
+    /// Set when the server starts to stop: long-lived answers (the live event streams) end then, so that the
+    /// graceful shutdown does not wait for them for ever.
+    pub stopping: watch::Receiver<bool>,
+    stop: Arc<watch::Sender<bool>>,
 }
 
 /// The page routes, for rendering a page again in answer to a failed form post. Every request carries them as
@@ -88,7 +92,10 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> anyhow::Result<AppState>
             provide_context(smtp);
         })
     };
+    let (stop, stopping) = watch::channel(false);
     Ok(AppState {
+        stopping,
+        stop: Arc::new(stop),
         leptos_options,
         backend,
         assets,
@@ -188,7 +195,8 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. Mail workers (with SMTP configured)
     /// and housekeeping run beside it and stop with it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop_tx, stop) = watch::channel(false);
+        let stop_tx = self.state.stop.clone();
+        let stop = self.state.stopping.clone();
         let mut background = Vec::new();
         match &self.state.config.smtp {
             Some(smtp) => {
@@ -205,9 +213,14 @@ impl Application {
             ),
         }
         background.push(tokio::spawn(housekeeping(self.state.clone(), stop.clone())));
+        background.push(tokio::spawn(backend::live::run(self.state.backend.clone(), stop.clone())));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let signalled = stop_tx.clone();
         let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                let _ = signalled.send(true);
+            })
             .await
             .context("server error");
         let _ = stop_tx.send(true);

@@ -89,6 +89,9 @@ macro_rules! messages {
     };
 }
 
+mod work;
+pub use work::WorkMsg;
+
 messages! {
     /// The strings of the public pages (and of errors, which any page can show). Strings only the signed-in
     /// pages use are in [`AccountMsg`], so that the public browser bundle does not carry them.
@@ -147,6 +150,7 @@ messages! {
     MyPage => "La mia pagina", "My page";
     SignedInAs => "Accesso come", "Signed in as";
     DevMailbox => "Posta in uscita", "Outgoing mail";
+    AuditLog => "Registro", "Audit log";
 }}
 
 messages! {
@@ -225,7 +229,25 @@ messages! {
     ConfirmFollowText => "Conferma che vuoi ricevere via email gli aggiornamenti della segnalazione", "Confirm you want email updates on the report";
     ConfirmButton => "Conferma", "Confirm";
     NoticeSupported => "Grazie: ora sostieni questa segnalazione e ne riceverai gli aggiornamenti.", "Thank you: you now support this report and will get its updates.";
-    NoticeConfirmSent => "Ti abbiamo scritto un'email: apri il collegamento per confermare il tuo sostegno.", "We have sent you an email: open its link to confirm your support.";
+    NoticeConfirmSent => "Ti abbiamo scritto un'email: apri il collegamento che contiene per confermare.", "We have sent you an email: open the link in it to confirm.";
+    Overdue => "in ritardo", "overdue";
+    Comments => "Commenti", "Comments";
+    CommentsEmpty => "Nessun commento.", "No comments.";
+    CommentLabel => "Il tuo commento (solo testo)", "Your comment (text only)";
+    CommentSend => "Pubblica il commento", "Post the comment";
+    CommentsClosed => "I commenti sono chiusi: la segnalazione è chiusa.", "Comments are closed: the report is closed.";
+    CommentsPrivate => "Le segnalazioni private non hanno commenti pubblici.", "Private reports have no public comments.";
+    YourEmail => "La tua email (per confermare, non sarà pubblicata)", "Your email (to confirm; it will not be published)";
+    ReportAbuse => "Segnala abuso", "Report abuse";
+    Follow => "Segui gli aggiornamenti", "Follow the updates";
+    Unfollow => "Non seguire più", "Stop following";
+    Following => "Segui questa segnalazione: ricevi un'email a ogni aggiornamento pubblico.", "You follow this report: you get an email at every public update.";
+    NoticeCommented => "Commento pubblicato.", "Comment posted.";
+    NoticeAbuse => "Grazie: i moderatori controlleranno il commento.", "Thank you: the moderators will check the comment.";
+    NoticeFollow => "Ora segui questa segnalazione.", "You now follow this report.";
+    NoticeUnfollow => "Non segui più questa segnalazione.", "You no longer follow this report.";
+    WorkOnIt => "Apri nella gestione", "Open in the back office";
+    PrivateReport => "Segnalazione privata: la vedono solo chi l'ha inviata e gli uffici.", "Private report: only its sender and the offices see it.";
     NoticeConfirmed => "Confermato. Grazie!", "Confirmed. Thank you!";
     SupportHeading => "Hai lo stesso problema?", "Do you have the same problem?";
     ReportedBy => "Segnalata da", "Reported by";

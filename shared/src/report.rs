@@ -416,6 +416,8 @@ pub struct ReportDetail {
     pub reporter: Option<String>,
     /// When the answer is due by the category's SLA.
     pub sla_due_at: DateTime<Utc>,
+    /// False for a private report (shown only to its reporter and staff).
+    pub is_public: bool,
     /// Its public comments (hidden ones left out), oldest first.
     pub comments: Vec<work::CommentView>,
     /// Whether the page's viewer may comment, follows it, and is a member of staff who may work on it.

@@ -56,8 +56,12 @@ pub fn Header() -> impl IntoView {
                     <span class="signed-in-name">{me.name}</span>
                     <span class="signed-in-role">{format!(" ({})", me.role.label(locale))}</span>
                 </span>
+                {(!matches!(me.role, Role::Citizen | Role::Moderator)).then(|| view! {
+                    <a href="/ufficio" rel="external">{locale.t(Msg::Office)}</a>
+                })}
                 {(me.role == Role::Administrator).then(|| view! {
                     <a href="/amministrazione/posta" rel="external">{locale.t(Msg::DevMailbox)}</a>
+                    <a href="/amministrazione/registro" rel="external">{locale.t(Msg::AuditLog)}</a>
                 })}
                 <a href="/la-mia-pagina" rel="external">{locale.t(Msg::MyPage)}</a>
                 <form method="post" action="/esci" class="inline-form">

@@ -164,3 +164,57 @@ fn MailView(mail: MailDetail) -> impl IntoView {
         <iframe class="mail-html" sandbox="" srcdoc=mail.body_html title=t(A::HtmlPreview)></iframe>
     }
 }
+
+/// `/amministrazione/registro[?segnalazione=CODE&prima=ID]`: the audit log, newest first.
+#[component]
+pub fn AuditPageView() -> impl IntoView {
+    use crate::server_fns::work::get_audit;
+    use shared::i18n::WorkMsg as W;
+    let locale = use_locale();
+    let query = use_query_map();
+    let report = query.read_untracked().get("segnalazione").filter(|s| !s.is_empty());
+    let before = query.read_untracked().get("prima").and_then(|p| p.parse::<i64>().ok());
+    let r = report.clone();
+    let page = Resource::new(move || (r.clone(), before), |(r, b)| get_audit(r, b));
+    let t = move |m: W| locale.t(m);
+    view! {
+        <AccountFrame title=locale.t(W::Audit)>
+            <p class="lead">{t(W::AuditIntro)}</p>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {move || {
+                    let report = report.clone();
+                    Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! {
+                            <table class="audit">
+                                <thead><tr>
+                                    <th scope="col">{t(W::When)}</th>
+                                    <th scope="col">{t(W::Who)}</th>
+                                    <th scope="col">{t(W::What)}</th>
+                                    <th scope="col">{t(W::Report)}</th>
+                                    <th scope="col">{t(W::Details)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td><time datetime=e.at.to_rfc3339()>{date_label(e.at, locale)} " " {time_label(e.at)}</time></td>
+                                            <td>{e.actor}</td>
+                                            <td><code>{e.action}</code></td>
+                                            <td>{e.report.map(|c| view! { <a href=format!("/ufficio/segnalazioni/{c}")>{c.clone()}</a> })}</td>
+                                            <td><code class="audit-detail">{e.detail}</code></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {p.next.map(|n| {
+                                let extra = report.as_ref().map(|r| format!("&segnalazione={r}")).unwrap_or_default();
+                                view! { <p><a href=format!("/amministrazione/registro?prima={n}{extra}")>{t(W::Older)} " ›"</a></p> }
+                            })}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}}
+            </Suspense>
+        </AccountFrame>
+    }
+}

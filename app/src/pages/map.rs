@@ -21,6 +21,8 @@ pub fn MapPage() -> impl IntoView {
     // None = the whole municipality (the first view); then whatever the visitor pans to.
     let (bbox, set_bbox) = signal(None::<String>);
     let reports = Resource::new(move || bbox.get(), get_viewport);
+    // Live: any report changing reloads the viewport (the server coalesces bursts).
+    Effect::new(move |_| crate::live::on_change(None, move || reports.refetch()));
     let last_good = RwSignal::new(None::<Viewport>);
     Effect::new(move |_| {
         if let Some(Ok(v)) = reports.get() {

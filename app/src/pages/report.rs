@@ -23,6 +23,11 @@ pub fn ReportPage() -> impl IntoView {
     let code = move || params.read().get("code").unwrap_or_default();
     let report = Resource::new(code, get_report);
     let tiles = Resource::new(|| (), |_| get_tiles());
+    // Live: the page reloads the report when it changes or gets a comment.
+    Effect::new(move |_| {
+        let c = params.read_untracked().get("code").unwrap_or_default();
+        crate::live::on_change(Some(&c), move || report.refetch());
+    });
 
     view! {
         <Header />
@@ -91,9 +96,16 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                     {format!(" ({})", age_label(r.created_at, now, locale))}</dd>
                 {r.reporter.clone().map(|n| view! { <dt>{locale.t(R::ReportedBy)}</dt><dd>{n}</dd> })}
                 <dt>{locale.t(R::Supporters)}</dt><dd class="supporters">{r.supporters}</dd>
+                <dt>{locale.t(R::ExpectedBy)}</dt>
+                <dd class="sla"><time datetime=r.sla_due_at.to_rfc3339()>{date_label(r.sla_due_at, locale)}</time>
+                    {r.overdue().then(|| view! { " " <strong class="tag tag-overdue">{locale.t(R::Overdue)}</strong> })}</dd>
                 <dt>{locale.t(Msg::LastUpdate)}</dt>
                 <dd><time datetime=r.updated_at.to_rfc3339()>{date_label(r.updated_at, locale)}</time></dd>
             </dl>
+            {(!r.is_public).then(|| view! { <p class="notice">{locale.t(R::PrivateReport)}</p> })}
+            {r.viewer.may_work.then(|| view! {
+                <p><a class="button" href=format!("/ufficio/segnalazioni/{}", r.receipt_code)>{locale.t(R::WorkOnIt)}</a></p>
+            })}
             <section class="description">
                 <h2>{locale.t(Msg::Description)}</h2>
                 <p>{r.description.clone()}</p>
@@ -114,7 +126,8 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                     }.into_any()
                 }}
             </section>
-            <SupportBox code=r.receipt_code.clone() open=r.state.is_open() supporters=r.supporters />
+            <SupportBox code=r.receipt_code.clone() open=r.state.is_open() && r.is_public supporters=r.supporters />
+            {r.is_public.then(|| view! { <FollowBox code=r.receipt_code.clone() follows=r.viewer.follows /> })}
             <section class="location">
                 <h2>{locale.t(Msg::Location)}</h2>
                 <ReportMap
@@ -133,6 +146,7 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                 <h2>{locale.t(Msg::Timeline)}</h2>
                 <Timeline entries=timeline locale=locale />
             </section>
+            <Comments report=r.clone() />
         </article>
     }
 }
@@ -151,6 +165,10 @@ fn SupportBox(code: String, open: bool, supporters: i64) -> impl IntoView {
             "sostegno" => Some(R::NoticeSupported),
             "conferma-inviata" => Some(R::NoticeConfirmSent),
             "confermata" => Some(R::NoticeConfirmed),
+            "commento" => Some(R::NoticeCommented),
+            "abuso" => Some(R::NoticeAbuse),
+            "segui" => Some(R::NoticeFollow),
+            "non-segui" => Some(R::NoticeUnfollow),
             _ => None,
         });
     let _ = supporters;
@@ -175,6 +193,118 @@ fn SupportBox(code: String, open: bool, supporters: i64) -> impl IntoView {
     }
 }
 
+/// "ing. M. Rossi, Responsabile d'ufficio (Lavori pubblici)": who signed an entry, with their role and office.
+pub fn signature(e: &TimelineEntry, locale: Locale) -> String {
+    match e.actor_kind {
+        ActorKind::Citizen => locale.t(Msg::Citizen).to_owned(),
+        ActorKind::System => locale.t(Msg::AppName).to_owned(),
+        ActorKind::Staff => {
+            let role = e
+                .role
+                .as_deref()
+                .and_then(|r| r.parse::<shared::Role>().ok())
+                .map(|r| format!(", {}", r.label(locale)))
+                .unwrap_or_default();
+            match &e.office {
+                Some(o) if !e.actor.contains(o.as_str()) => format!("{}{role} ({o})", e.actor),
+                _ => format!("{}{role}", e.actor),
+            }
+        }
+    }
+}
+
+/// Follow the report by email: one button when signed in, an address to confirm otherwise.
+#[component]
+fn FollowBox(code: String, follows: bool) -> impl IntoView {
+    let locale = use_locale();
+    let signed_in = crate::auth::use_signed_in().is_some();
+    let feedback = crate::forms::use_feedback();
+    view! {
+        <section class="follow">
+            <h2>{locale.t(R::Follow)}</h2>
+            {follows.then(|| view! { <p class="muted">{locale.t(R::Following)}</p> })}
+            <crate::forms::FormError error=feedback.error_of("follow") />
+            <form method="post" action=format!("/segnalazioni/{code}/segui")>
+                <input type="hidden" name="segui" value=if follows { "0" } else { "1" } />
+                {(!signed_in).then(|| view! {
+                    <label for="campo-follow-email">{locale.t(R::YourEmail)}</label>
+                    " "
+                    <input id="campo-follow-email" type="email" name="email" required autocomplete="email"
+                        value=feedback.value("follow", "email") />
+                    " "
+                })}
+                <button type="submit" class="button">
+                    {locale.t(if follows { R::Unfollow } else { R::Follow })}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// The public conversation: comments as text, "report abuse", and the form while the report is open.
+#[component]
+fn Comments(report: ReportDetail) -> impl IntoView {
+    let locale = use_locale();
+    let signed_in = report.viewer.signed_in;
+    let feedback = crate::forms::use_feedback();
+    let code = report.receipt_code.clone();
+    let now = report.now;
+    let list = if report.comments.is_empty() {
+        view! { <p class="muted">{locale.t(R::CommentsEmpty)}</p> }.into_any()
+    } else {
+        let code = code.clone();
+        view! {
+            <ol class="comment-list">
+                {report.comments.into_iter().map(|c| view! {
+                    <li class="comment" id=format!("commento-{}", c.id)>
+                        <div class="comment-head">
+                            <span class="comment-author">{c.author}</span>
+                            " · "
+                            <time datetime=c.at.to_rfc3339()>{age_label(c.at, now, locale)}</time>
+                        </div>
+                        <p class="comment-text">{c.body}</p>
+                        <form method="post" class="inline" action=format!("/segnalazioni/{}/commenti/{}/abuso", code, c.id)>
+                            <button type="submit" class="link-button">{locale.t(R::ReportAbuse)}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    let form = if !report.is_public {
+        view! { <p class="muted">{locale.t(R::CommentsPrivate)}</p> }.into_any()
+    } else if !report.state.is_open() {
+        view! { <p class="muted">{locale.t(R::CommentsClosed)}</p> }.into_any()
+    } else if report.viewer.may_comment {
+        view! {
+            <crate::forms::FormError error=feedback.error_of("comment") />
+            <form method="post" class="stack comment-form" action=format!("/segnalazioni/{code}/commenti")>
+                <label for="campo-comment">{locale.t(R::CommentLabel)}</label>
+                <textarea id="campo-comment" name="comment" rows="4" maxlength="2000" required>
+                    {feedback.value("comment", "comment")}
+                </textarea>
+                {(!signed_in).then(|| view! {
+                    <label for="campo-comment-email">{locale.t(R::YourEmail)}</label>
+                    <input id="campo-comment-email" type="email" name="email" required autocomplete="email"
+                        value=feedback.value("comment", "email") />
+                })}
+                <button type="submit" class="button">{locale.t(R::CommentSend)}</button>
+            </form>
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        <section class="comments" id="commenti">
+            <h2>{locale.t(R::Comments)}</h2>
+            {list}
+            {form}
+        </section>
+    }
+}
+
 #[component]
 fn Timeline(entries: Vec<TimelineEntry>, locale: Locale) -> impl IntoView {
     if entries.is_empty() {
@@ -189,14 +319,7 @@ fn Timeline(entries: Vec<TimelineEntry>, locale: Locale) -> impl IntoView {
                         (_, Some(to)) => view! { <StateBadge state=to /> }.into_any(),
                         _ => view! { <span class="timeline-note-label">{locale.t(Msg::Note)}</span> }.into_any(),
                     };
-                    let who = match e.actor_kind {
-                        ActorKind::Citizen => locale.t(Msg::Citizen).to_owned(),
-                        ActorKind::System => locale.t(Msg::AppName).to_owned(),
-                        ActorKind::Staff => match &e.office {
-                            Some(o) if !e.actor.contains(o.as_str()) => format!("{} ({o})", e.actor),
-                            _ => e.actor.clone(),
-                        },
-                    };
+                    let who = signature(&e, locale);
                     view! {
                         <li class="timeline-entry">
                             <div class="timeline-head">

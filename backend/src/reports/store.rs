@@ -144,7 +144,7 @@ pub async fn detail(conn: &mut PgConnection, id: ReportId) -> Result<ReportDetai
                r.kind as "kind: ReportKind", r.state as "state: ReportState",
                c.name as category, o.name as "office?", a.name as "district?",
                ST_Y(r.location) as "lat!", ST_X(r.location) as "lng!",
-               r.created_at, r.updated_at, r.sla_due_at
+               r.created_at, r.updated_at, r.sla_due_at, r.is_public and not r.is_internal as "is_public!"
         from report r
         join category c using (category_id)
         left join office o on o.office_id = r.office_id
@@ -174,6 +174,7 @@ pub async fn detail(conn: &mut PgConnection, id: ReportId) -> Result<ReportDetai
         supporters: 0,
         reporter: None,
         sla_due_at: r.sla_due_at,
+        is_public: r.is_public,
         comments: Vec::new(),
         viewer: Default::default(),
         now: DateTime::<Utc>::UNIX_EPOCH,

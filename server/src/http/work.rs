@@ -1,0 +1,204 @@
+//! Doors of the back office and of the public conversation: the staff page's forms (one per command), comments,
+//! "report abuse", following; and the live event stream the report pages and the map listen to.
+//!
+//! Forms post here and are answered with a redirect (success) or the page rendered again with the error beside
+//! the form and what was typed (failure). Every post goes through the same-origin check (`origin`) and the
+//! session resolver: the services decide what the viewer may do.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use backend::live::LiveEvent;
+use backend::reports::conversation::{self, Posted};
+use backend::reports::work;
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use shared::report::work::Command;
+use shared::{Field, Rule, ValidationError};
+
+use super::accounts::{FormPost, see_other};
+use super::error::ApiError;
+use super::reports::ApiLocale;
+use super::session::CurrentUser;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ufficio/segnalazioni/{code}/{command}", post(command))
+        .route("/segnalazioni/{code}/commenti", post(comment))
+        .route("/segnalazioni/{code}/commenti/{id}/abuso", post(abuse))
+        .route("/segnalazioni/{code}/segui", post(follow))
+        .route("/api/v1/live", get(live))
+}
+
+/// The fields each command's form may send back when it is shown again.
+const KEPT: [&str; 8] = ["note", "to", "due", "priority", "state", "category", "of", "public"];
+
+/// `POST /ufficio/segnalazioni/{code}/{command}`: one staff command, with the version the page showed.
+async fn command(
+    State(state): State<AppState>,
+    Path((code, name)): Path<(String, String)>,
+    post: FormPost,
+) -> Response {
+    let page = format!("/ufficio/segnalazioni/{code}");
+    let version = post.get("version").trim().parse::<i32>();
+    let parsed = Command::from_form(&name, |k| post.get(k));
+    let result = match (version, parsed) {
+        (Err(_), _) => Err(backend::Error::Invalid(ValidationError::new(
+            Field::Version,
+            Rule::NotANumber,
+        ))),
+        (_, Err(e)) => Err(e.into()),
+        (Ok(v), Ok(c)) => work::act(&state.backend, post.viewer(), &code, v, c).await,
+    };
+    match result {
+        Ok(()) => see_other(&format!("{page}?fatto={name}")),
+        // Without a session the page itself asks to sign in; a forbidden command shows nothing of the report.
+        Err(e @ (backend::Error::Unauthenticated | backend::Error::Forbidden | backend::Error::NotFound)) => {
+            ApiError::new(e, post.locale).into_response()
+        }
+        Err(e) => {
+            let uri = page.parse().unwrap_or_default();
+            post.fail_on(uri, &name, e, &KEPT).await
+        }
+    }
+}
+
+/// `POST /segnalazioni/{code}/commenti`.
+async fn comment(State(state): State<AppState>, Path(code): Path<String>, post: FormPost) -> Response {
+    let email = post.get("email");
+    let result = conversation::comment(
+        &state.backend,
+        post.viewer(),
+        &code,
+        &post.get("comment"),
+        Some(email.as_str()).filter(|e| !e.is_empty()),
+        post.locale,
+    )
+    .await;
+    match result {
+        Ok(Posted::Done) => see_other(&format!("/segnalazioni/{code}?avviso=commento#commenti")),
+        Ok(Posted::ConfirmationSent) => {
+            see_other(&format!("/segnalazioni/{code}?avviso=conferma-inviata#commenti"))
+        }
+        Err(e) => {
+            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
+            post.fail_on(page, "comment", e, &["comment", "email"]).await
+        }
+    }
+}
+
+/// `POST /segnalazioni/{code}/commenti/{id}/abuso`.
+async fn abuse(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, i64)>,
+    post: FormPost,
+) -> Response {
+    let who = post.client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+    match conversation::report_abuse(&state.backend, post.viewer(), &code, id, &who).await {
+        Ok(()) => see_other(&format!("/segnalazioni/{code}?avviso=abuso#commenti")),
+        Err(e) => {
+            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
+            post.fail_on(page, "comment", e, &[]).await
+        }
+    }
+}
+
+/// `POST /segnalazioni/{code}/segui` (`segui=0` stops following).
+async fn follow(State(state): State<AppState>, Path(code): Path<String>, post: FormPost) -> Response {
+    let on = post.get("segui") != "0";
+    let email = post.get("email");
+    let result = conversation::follow(
+        &state.backend,
+        post.viewer(),
+        &code,
+        on,
+        Some(email.as_str()).filter(|e| !e.is_empty()),
+        post.locale,
+    )
+    .await;
+    match result {
+        Ok(Posted::Done) => see_other(&format!(
+            "/segnalazioni/{code}?avviso={}",
+            if on { "segui" } else { "non-segui" }
+        )),
+        Ok(Posted::ConfirmationSent) => see_other(&format!("/segnalazioni/{code}?avviso=conferma-inviata")),
+        Err(e) => {
+            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
+            post.fail_on(page, "follow", e, &["email"]).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LiveQuery {
+    /// One report's receipt code; without it, every change (the map).
+    report: Option<String>,
+}
+
+/// `GET /api/v1/live[?report=CODE]`: server-sent events, `event: changed` with no data beyond the report's code
+/// (the page fetches what its viewer may see). One report's stream is open to whoever may see the report; the
+/// map's stream says only "something changed", at most once a second. Browsers reconnect by themselves
+/// (`retry: 3000`).
+async fn live(
+    State(state): State<AppState>,
+    ApiLocale(locale): ApiLocale,
+    CurrentUser(auth): CurrentUser,
+    Query(q): Query<LiveQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.viewer);
+    let watched = match q.report.as_deref() {
+        Some(code) => Some(
+            backend::reports::get_by_code(&state.backend, viewer, code)
+                .await
+                .map_err(|e| ApiError::new(e, locale))?,
+        ),
+        None => None,
+    };
+    let rx = state.backend.live.subscribe();
+    let ready = Event::default().retry(Duration::from_secs(3)).event("ready").data("");
+    let code = watched.as_ref().map(|r| r.receipt_code.clone()).unwrap_or_default();
+    let id = watched.as_ref().map(|r| r.id);
+    let stream = futures_util::stream::once(async move { Ok(ready) }).chain(futures_util::stream::unfold(
+        rx,
+        move |mut rx| {
+            let code = code.clone();
+            async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(e) => {
+                            let hit = match (id, e) {
+                                (Some(watched), LiveEvent::Report(changed)) => watched == changed,
+                                (_, LiveEvent::Everything) | (None, LiveEvent::Report(_)) => true,
+                            };
+                            if !hit {
+                                continue;
+                            }
+                            if id.is_none() {
+                                // The map: a burst of changes is one reload.
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                                while rx.try_recv().is_ok() {}
+                            }
+                            return Some((Ok(Event::default().event("changed").data(code)), rx));
+                        }
+                        // Missed some: "changed" once, and the page reloads what it shows.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            return Some((Ok(Event::default().event("changed").data(code)), rx));
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            }
+        },
+    ));
+    let mut stopping = state.stopping.clone();
+    let stream = stream.take_until(async move {
+        let _ = stopping.wait_for(|s| *s).await;
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+}

@@ -1,0 +1,95 @@
+//! The strings of the back office (the full browser bundle only): the inbox, the staff page of a report, the
+//! audit log.
+
+use super::{Locale, Text};
+
+messages! {
+    /// Strings of the staff pages.
+    WorkMsg {
+    Inbox => "Segnalazioni da lavorare", "Reports to work on";
+    InboxIntro => "Le segnalazioni aperte dei tuoi uffici, le più urgenti prima. Le scadute sono evidenziate.", "Your offices' open reports, the most urgent first. Overdue ones stand out.";
+    Filters => "Filtri", "Filters";
+    Apply => "Applica", "Apply";
+    AllOpen => "Tutte le aperte", "All open";
+    Any => "Tutti", "Any";
+    OverdueOnly => "Solo scadute", "Overdue only";
+    InternalOnly => "Solo interne", "Internal only";
+    SortBy => "Ordina per", "Sort by";
+    Scope => "Quali", "Which";
+    NoItems => "Nessuna segnalazione con questi filtri.", "No reports match these filters.";
+    NextPage => "Pagina successiva", "Next page";
+    FirstPage => "Prima pagina", "First page";
+    Overdue => "Scadute", "Overdue";
+    Due => "Scadenza", "Due";
+    Priority => "Priorità", "Priority";
+    Assignee => "Assegnata a", "Assigned to";
+    Age => "Età", "Age";
+    Title => "Titolo", "Title";
+    State => "Stato", "State";
+    Counts => "Per stato", "By state";
+    OnTheMap => "Sulla mappa", "On the map";
+    Internal => "interna", "internal";
+    Private => "privata", "private";
+    CompletionReported => "fine lavori comunicata", "work reported done";
+    WorkTitle => "Gestione della segnalazione", "Working the report";
+    PublicPage => "Pagina pubblica", "Public page";
+    BackToInbox => "Torna alle segnalazioni", "Back to the reports";
+    Done => "Fatto: la modifica è registrata e firmata.", "Done: the change is recorded and signed.";
+    Channel => "Canale", "Channel";
+    Visibility => "Visibilità", "Visibility";
+    Public => "pubblica", "public";
+    Version => "Versione", "Version";
+    AssignmentDue => "Da completare entro", "To be done by";
+    DuplicateOf => "Duplicata di", "Duplicate of";
+    Duplicates => "Duplicati uniti", "Merged duplicates";
+    Contact => "Contatti di chi ha segnalato (riservati)", "Reporter's contact (confidential)";
+    Name => "Nome", "Name";
+    Phone => "Telefono", "Phone";
+    Email => "Email", "Email";
+    FullTimeline => "Cronologia completa", "Full timeline";
+    InternalNoteTag => "nota interna", "internal note";
+    Actions => "Azioni", "Actions";
+    NoActions => "Il tuo ruolo non prevede azioni su questa segnalazione.", "Your role has no actions on this report.";
+    TakeInCharge => "Prendi in carico", "Take in charge";
+    Assign => "Assegna", "Assign";
+    AssignTo => "Assegna a", "Assign to";
+    Offices => "Uffici", "Offices";
+    People => "Persone dell'ufficio", "People of the office";
+    Contractors => "Ditte esterne", "Contractors";
+    DueDate => "Scadenza (facoltativa)", "Due date (optional)";
+    SetPriority => "Imposta la priorità", "Set the priority";
+    ChangeState => "Cambia stato", "Change state";
+    NewState => "Nuovo stato", "New state";
+    PublishUpdate => "Pubblica un aggiornamento firmato", "Publish a signed update";
+    PublishHint => "Visibile a tutti sulla pagina pubblica, firmato con nome, ruolo e ufficio; chi segue la segnalazione riceve un'email.", "Shown to everyone on the public page, signed with name, role and office; followers get an email.";
+    Templates => "Modelli di risposta", "Answer templates";
+    UseTemplate => "Usa questo testo", "Use this text";
+    InternalNote => "Aggiungi una nota interna", "Add an internal note";
+    InternalHint => "Resta negli uffici: non compare mai sulle pagine pubbliche, nelle API o nelle email ai cittadini.", "Stays in the offices: never on public pages, in the API or in emails to citizens.";
+    Text => "Testo", "Text";
+    NoteOptional => "Nota pubblica (facoltativa)", "Public note (optional)";
+    Reclassify => "Cambia categoria", "Change the category";
+    NewCategory => "Nuova categoria", "New category";
+    MarkDuplicate => "Segna come duplicata", "Mark as duplicate";
+    OriginalCode => "Codice ricevuta della segnalazione originale", "Receipt code of the original report";
+    Reject => "Respingi", "Reject";
+    Reason => "Motivo (pubblico)", "Reason (public)";
+    MakePrivate => "Rendi privata", "Make private";
+    MakePublic => "Rendi pubblica", "Make public";
+    ContractorProgress => "Comunica l'avanzamento", "Report progress";
+    WorkDone => "I lavori sono terminati", "The work is done";
+    ValidateCompletion => "Convalida la fine lavori e risolvi", "Validate the completion and resolve";
+    Hide => "Nascondi", "Hide";
+    Show => "Mostra", "Show";
+    Hidden => "nascosto", "hidden";
+    AbuseReports => "segnalazioni di abuso", "abuse reports";
+    Send => "Conferma", "Confirm";
+    Audit => "Registro delle operazioni", "Audit log";
+    AuditIntro => "Ogni operazione del personale, in ordine dal più recente. Il registro non si può modificare.", "Every staff action, newest first. The log cannot be changed.";
+    When => "Quando", "When";
+    Who => "Chi", "Who";
+    What => "Operazione", "Action";
+    Report => "Segnalazione", "Report";
+    Details => "Dettagli", "Details";
+    Older => "Operazioni precedenti", "Older actions";
+}}
