@@ -23,7 +23,9 @@ pub fn on_change(report: Option<&str>, on_change: impl Fn() + 'static) {
         Some(code) => format!("/api/v1/live?report={code}"),
         None => "/api/v1/live".to_owned(),
     };
-    let Ok(source) = EventSource::new(&url) else { return };
+    let Ok(source) = EventSource::new(&url) else {
+        return;
+    };
     let callback = Closure::<dyn Fn()>::new(on_change);
     source.add_event_listener("changed", callback.as_ref().unchecked_ref());
     // Both live as long as the page.

@@ -2,8 +2,8 @@
 //! services here; nothing else touches the database.
 
 pub mod areas;
-pub mod db;
 pub mod audit;
+pub mod db;
 pub mod error;
 pub mod live;
 pub mod mail;

@@ -213,7 +213,10 @@ impl Application {
             ),
         }
         background.push(tokio::spawn(housekeeping(self.state.clone(), stop.clone())));
-        background.push(tokio::spawn(backend::live::run(self.state.backend.clone(), stop.clone())));
+        background.push(tokio::spawn(backend::live::run(
+            self.state.backend.clone(),
+            stop.clone(),
+        )));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let signalled = stop_tx.clone();
         let served = axum::serve(self.listener, app)

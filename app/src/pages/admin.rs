@@ -172,8 +172,14 @@ pub fn AuditPageView() -> impl IntoView {
     use shared::i18n::WorkMsg as W;
     let locale = use_locale();
     let query = use_query_map();
-    let report = query.read_untracked().get("segnalazione").filter(|s| !s.is_empty());
-    let before = query.read_untracked().get("prima").and_then(|p| p.parse::<i64>().ok());
+    let report = query
+        .read_untracked()
+        .get("segnalazione")
+        .filter(|s| !s.is_empty());
+    let before = query
+        .read_untracked()
+        .get("prima")
+        .and_then(|p| p.parse::<i64>().ok());
     let r = report.clone();
     let page = Resource::new(move || (r.clone(), before), |(r, b)| get_audit(r, b));
     let t = move |m: W| locale.t(m);

@@ -26,9 +26,7 @@ use crate::server_fns::work::{get_inbox, get_work};
 fn query_from(get: impl Fn(&str) -> Option<String>) -> InboxQuery {
     let num = |k: &str| get(k).and_then(|v| v.parse::<i32>().ok());
     InboxQuery {
-        scope: get("ambito")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_default(),
+        scope: get("ambito").and_then(|v| v.parse().ok()).unwrap_or_default(),
         state: get("stato").and_then(|v| v.parse().ok()),
         category: num("categoria").map(CategoryId),
         district: num("quartiere"),
@@ -97,7 +95,13 @@ pub fn InboxView() -> impl IntoView {
 }
 
 #[component]
-fn Select(name: &'static str, label: &'static str, any: &'static str, choices: Vec<Choice>, selected: Option<String>) -> impl IntoView {
+fn Select(
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    choices: Vec<Choice>,
+    selected: Option<String>,
+) -> impl IntoView {
     let id = format!("filtro-{name}");
     view! {
         <label for=id.clone()>{label}</label>
@@ -419,7 +423,12 @@ fn CommandForm(
 }
 
 #[component]
-fn NoteField(name: &'static str, label: &'static str, form: &'static str, #[prop(optional)] required: bool) -> impl IntoView {
+fn NoteField(
+    name: &'static str,
+    label: &'static str,
+    form: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
     let feedback = use_feedback();
     let id = format!("campo-{form}-{name}");
     view! {
@@ -435,7 +444,12 @@ fn Actions(work: WorkView) -> impl IntoView {
     let code = work.report.receipt_code.clone();
     let v = work.version;
     let may = |c: &str| work.may(c);
-    if work.allowed.iter().all(|c| c == "hide_photo" || c == "hide_comment") && !may("hide_photo") {
+    if work
+        .allowed
+        .iter()
+        .all(|c| c == "hide_photo" || c == "hide_comment")
+        && !may("hide_photo")
+    {
         return view! { <section class="actions"><h2>{t(W::Actions)}</h2><p class="muted">{t(W::NoActions)}</p></section> }.into_any();
     }
     let group = |prefix: &str| {

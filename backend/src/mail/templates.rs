@@ -541,7 +541,10 @@ mod tests {
                 );
                 assert!(r.html.contains(&format!("lang=\"{}\"", locale.tag())));
                 assert!(!r.html.contains("<Rossi>"), "{kind}: names are escaped in HTML");
-                assert!(!r.html.contains("<script>"), "{kind}: comments are escaped in HTML");
+                assert!(
+                    !r.html.contains("<script>"),
+                    "{kind}: comments are escaped in HTML"
+                );
                 if let Message::ConfirmAccount { link, .. }
                 | Message::PasswordReset { link, .. }
                 | Message::ConfirmAction { link, .. }

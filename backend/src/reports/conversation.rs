@@ -86,7 +86,10 @@ async fn insert_comment(
     if state.settings.reports.comments_per_hour > 0 {
         throttle::take(conn, &format!("comment:{email}"), comment_policy(state)).await?;
     }
-    let author = user.map_or_else(|| Locale::It.t(shared::i18n::Msg::Citizen).to_owned(), |v| v.name.clone());
+    let author = user.map_or_else(
+        || Locale::It.t(shared::i18n::Msg::Citizen).to_owned(),
+        |v| v.name.clone(),
+    );
     sqlx::query!(
         "insert into report_comment (report_id, user_id, email, author_name, body) values ($1, $2, $3, $4, $5)",
         f.id as ReportId,
@@ -155,10 +158,13 @@ pub async fn confirm_comment(
     id: ReportId,
     text: &str,
 ) -> Result<String> {
-    let code = sqlx::query_scalar!("select receipt_code from report where report_id = $1", id as ReportId)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let code = sqlx::query_scalar!(
+        "select receipt_code from report where report_id = $1",
+        id as ReportId
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound)?;
     let f = public_report(conn, &code).await?;
     if !f.state.is_open() {
         return Err(invalid(Field::Comment, Rule::Closed));
@@ -169,7 +175,13 @@ pub async fn confirm_comment(
 }
 
 /// "Report abuse" on a comment, once per `reporter` (an account id or the address of a session).
-pub async fn report_abuse(state: &State, viewer: Option<&Viewer>, code: &str, comment: i64, reporter: &str) -> Result<()> {
+pub async fn report_abuse(
+    state: &State,
+    viewer: Option<&Viewer>,
+    code: &str,
+    comment: i64,
+    reporter: &str,
+) -> Result<()> {
     let reporter = viewer.map_or_else(|| format!("anon:{reporter}"), |v| format!("user:{}", v.id));
     let mut tx = state.pool.begin().await?;
     let f = public_report(&mut tx, code).await?;
@@ -250,7 +262,10 @@ pub async fn follow(
         None => {
             let email = Email::parse(email.unwrap_or_default())?;
             let what = match locale {
-                Locale::It => format!("gli aggiornamenti via email della segnalazione {} «{}»", f.code, f.title),
+                Locale::It => format!(
+                    "gli aggiornamenti via email della segnalazione {} «{}»",
+                    f.code, f.title
+                ),
                 Locale::En => format!("email updates on the report {} “{}”", f.code, f.title),
             };
             crate::users::service::request_action_confirmation(
@@ -281,10 +296,13 @@ pub async fn confirm_follow(conn: &mut PgConnection, email: &Email, id: ReportId
     .await?;
     match code {
         Some(c) => Ok(c),
-        None => sqlx::query_scalar!("select receipt_code from report where report_id = $1", id as ReportId)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(Error::NotFound),
+        None => sqlx::query_scalar!(
+            "select receipt_code from report where report_id = $1",
+            id as ReportId
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(Error::NotFound),
     }
 }
 

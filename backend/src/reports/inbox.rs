@@ -213,7 +213,15 @@ mod tests {
     fn cursors_round_trip_and_refuse_junk() {
         let c = cursor(2, 1_764_000_000.123_456, 42);
         assert_eq!(parse_cursor(&c).expect("ok"), (2, 1_764_000_000.123_456, 42));
-        for bad in ["", "1_2", "a_b_c", "1_NaN_3", "1_inf_3", "1_2_3_4", "1_2_'; drop table report"] {
+        for bad in [
+            "",
+            "1_2",
+            "a_b_c",
+            "1_NaN_3",
+            "1_inf_3",
+            "1_2_3_4",
+            "1_2_'; drop table report",
+        ] {
             assert!(parse_cursor(bad).is_err(), "{bad}");
         }
     }

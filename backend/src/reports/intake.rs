@@ -410,7 +410,12 @@ fn action_report(action: &serde_json::Value) -> Option<(LinkAction, i64)> {
         ("follow", LinkAction::Follow),
     ]
     .into_iter()
-    .find_map(|(key, kind)| action.get(key).and_then(serde_json::Value::as_i64).map(|id| (kind, id)))
+    .find_map(|(key, kind)| {
+        action
+            .get(key)
+            .and_then(serde_json::Value::as_i64)
+            .map(|id| (kind, id))
+    })
 }
 
 /// What the link is for, without using it.
@@ -463,7 +468,10 @@ pub async fn confirm(state: &State, token: &str, locale: Locale) -> Result<Strin
             code
         }
         LinkAction::Comment => {
-            let text = action.get("text").and_then(serde_json::Value::as_str).unwrap_or_default();
+            let text = action
+                .get("text")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
             super::conversation::confirm_comment(&mut tx, state, &email, id, text).await?
         }
         LinkAction::Follow => super::conversation::confirm_follow(&mut tx, &email, id).await?,

@@ -146,7 +146,10 @@ pub async fn reporter_only(
 
 /// Staff addresses for an assignee: a person; an office's address and its managers; a contractor's address and
 /// its staff. `(email, user, locale)`.
-async fn assignee_addresses(conn: &mut PgConnection, to: Assignee) -> Result<Vec<(String, Option<UserId>, Locale)>> {
+async fn assignee_addresses(
+    conn: &mut PgConnection,
+    to: Assignee,
+) -> Result<Vec<(String, Option<UserId>, Locale)>> {
     let (office, user, contractor) = match to {
         Assignee::Office(o) => (Some(o), None, None),
         Assignee::User(u) => (None, Some(u), None),
@@ -192,10 +195,12 @@ pub async fn assigned(
     due: Option<chrono::NaiveDate>,
 ) -> Result<()> {
     let what = match to {
-        Assignee::Office(o) => sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
-            .fetch_one(&mut *conn)
-            .await
-            .map(|n| (Some(n), None))?,
+        Assignee::Office(o) => {
+            sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
+                .fetch_one(&mut *conn)
+                .await
+                .map(|n| (Some(n), None))?
+        }
         Assignee::Contractor(c) => sqlx::query_scalar!(
             "select name from contractor where contractor_id = $1",
             c as ContractorId
@@ -233,7 +238,9 @@ pub async fn completion_reported(conn: &mut PgConnection, state: &State, f: &Fac
     let link = state.link(&format!("/ufficio/segnalazioni/{}", f.code));
     for (email, user, locale) in assignee_addresses(conn, Assignee::Office(f.office)).await? {
         let excerpt = match locale {
-            Locale::It => "La ditta ha comunicato la fine dei lavori: serve la validazione dell'ufficio.".to_owned(),
+            Locale::It => {
+                "La ditta ha comunicato la fine dei lavori: serve la validazione dell'ufficio.".to_owned()
+            }
             Locale::En => "The contractor reported the work done: the office must validate it.".to_owned(),
         };
         let message = Message::ReportComment {

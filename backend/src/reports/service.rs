@@ -59,7 +59,9 @@ pub async fn get_by_code(state: &State, viewer: Option<&Viewer>, code: &str) -> 
     report.comments = super::conversation::comments(&mut tx, f.id, false).await?;
     report.viewer = ViewerOnReport {
         signed_in: viewer.is_some(),
-        may_comment: open_to_all && f.state.is_open() && can(viewer, Action::CommentOnReport, Target::Municipality),
+        may_comment: open_to_all
+            && f.state.is_open()
+            && can(viewer, Action::CommentOnReport, Target::Municipality),
         follows: super::conversation::follows(&mut tx, viewer, f.id).await?,
         may_work: super::work::may_view_work(viewer, &f),
     };

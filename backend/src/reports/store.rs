@@ -1,8 +1,8 @@
 //! SQL for reports. Functions take a connection (or a transaction) from the caller, which owns its scope.
 
 use chrono::{DateTime, Datelike, Utc};
-use shared::report::{ActorKind, MapPin, MyReport, PhotoRef, ReportDetail, TimelineEntry};
 use shared::permission::ReportAccess;
+use shared::report::{ActorKind, MapPin, MyReport, PhotoRef, ReportDetail, TimelineEntry};
 use shared::{
     BBox, CategoryId, ContractorId, LatLng, OfficeId, ReceiptCode, ReportId, ReportKind, ReportState, UserId,
 };
@@ -112,9 +112,12 @@ pub async fn facts(conn: &mut PgConnection, code: &str, lock: bool) -> Result<Op
     .await?;
     let Some(r) = row else { return Ok(None) };
     if lock {
-        sqlx::query!("select 1 as x from report where report_id = $1 for update", r.id as ReportId)
-            .fetch_one(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "select 1 as x from report where report_id = $1 for update",
+            r.id as ReportId
+        )
+        .fetch_one(&mut *conn)
+        .await?;
     }
     Ok(Some(Facts {
         id: r.id,

@@ -13,7 +13,10 @@ use shared::report::work::{
     Assignee, Choice, Command, Contact, Note, StaffEntry, StaffPhoto, TemplateView, WorkView, fill_template,
 };
 use shared::report::{ActorKind, PhotoRef, ReportState, TimelineEntry};
-use shared::{CategoryId, ContractorId, Field, OfficeId, ReceiptCode, ReportId, Role, Rule, UserId, ValidationError, Viewer};
+use shared::{
+    CategoryId, ContractorId, Field, OfficeId, ReceiptCode, ReportId, Role, Rule, UserId, ValidationError,
+    Viewer,
+};
 use sqlx::PgConnection;
 
 use super::notify::{self, Step};
@@ -44,7 +47,12 @@ pub fn may_view_work(viewer: Option<&Viewer>, f: &Facts) -> bool {
 
 /// The report `code` for `viewer`'s staff page: `NotFound` when there is no such report, `Forbidden` (and
 /// nothing of the report) when the viewer may not work on it.
-async fn facts_for(conn: &mut PgConnection, viewer: Option<&Viewer>, code: &str, lock: bool) -> Result<Facts> {
+async fn facts_for(
+    conn: &mut PgConnection,
+    viewer: Option<&Viewer>,
+    code: &str,
+    lock: bool,
+) -> Result<Facts> {
     if viewer.is_none() {
         return Err(Error::Unauthenticated);
     }
@@ -83,10 +91,19 @@ fn allowed(v: &Viewer, f: &Facts) -> Vec<String> {
     push(may(Action::PublishUpdate), "publish_update");
     push(may(Action::AddInternalNote), "internal_note");
     push(may(Action::ReclassifyReport) && s.is_open(), "reclassify");
-    push(may(Action::MarkDuplicate) && s.can_become(ReportState::Duplicate), "mark_duplicate");
-    push(may(Action::RejectReport) && s.can_become(ReportState::Rejected), "reject");
+    push(
+        may(Action::MarkDuplicate) && s.can_become(ReportState::Duplicate),
+        "mark_duplicate",
+    );
+    push(
+        may(Action::RejectReport) && s.can_become(ReportState::Rejected),
+        "reject",
+    );
     push(may(Action::ModerateContent) && !f.is_internal, "set_visibility");
-    push(may(Action::PostContractorProgress) && s.is_open(), "contractor_progress");
+    push(
+        may(Action::PostContractorProgress) && s.is_open(),
+        "contractor_progress",
+    );
     push(
         may(Action::ValidateCompletion) && f.completion_reported && s.can_become(ReportState::Resolved),
         "validate_completion",
@@ -201,9 +218,11 @@ async fn public_move(
 /// "ing. M. Rossi, Responsabile d'ufficio, Lavori pubblici" (in Italian: the signature of the public record).
 async fn sig_line(conn: &mut PgConnection, sig: &Signature) -> Result<String> {
     let office = match sig.office {
-        Some(o) => sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
-            .fetch_optional(&mut *conn)
-            .await?,
+        Some(o) => {
+            sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
     let role = sig.role.label(shared::Locale::It);
@@ -215,10 +234,23 @@ async fn sig_line(conn: &mut PgConnection, sig: &Signature) -> Result<String> {
 
 /// Gives `command` on the report `code`, as `viewer`, based on `version` (what the person's page showed).
 #[tracing::instrument(skip(state, viewer, command), fields(command = command.name()))]
-pub async fn act(state: &State, viewer: Option<&Viewer>, code: &str, version: i32, command: Command) -> Result<()> {
+pub async fn act(
+    state: &State,
+    viewer: Option<&Viewer>,
+    code: &str,
+    version: i32,
+    command: Command,
+) -> Result<()> {
     let mut tx = state.pool.begin().await?;
     let mut f = facts_for(&mut tx, viewer, code, true).await?;
     let v = viewer.ok_or(Error::Unauthenticated)?;
+    if let Command::ChangeState { to, .. } = &command
+        && v.role == Role::Contractor
+        && *to != ReportState::InProgress
+    {
+        // A contractor starts the work; the office resolves it.
+        return Err(Error::Forbidden);
+    }
     if !allowed(v, &f).iter().any(|c| c == command.name()) {
         // Either the role may not (403), or the report is not in a state where it makes sense (400, named).
         let access = f.access();
@@ -228,7 +260,10 @@ pub async fn act(state: &State, viewer: Option<&Viewer>, code: &str, version: i3
         if let Command::ChangeState { to, .. } = &command {
             return Err(invalid(
                 Field::State,
-                Rule::TransitionNotAllowed { from: f.state, to: *to },
+                Rule::TransitionNotAllowed {
+                    from: f.state,
+                    to: *to,
+                },
             ));
         }
         return Err(invalid(Field::State, Rule::Disabled));
@@ -263,7 +298,16 @@ async fn run(
     Ok(match command {
         Command::TakeInCharge { note } => {
             let from = f.state;
-            public_move(conn, state, f, sig, v, ReportState::InCharge, note_of(note).as_deref()).await?;
+            public_move(
+                conn,
+                state,
+                f,
+                sig,
+                v,
+                ReportState::InCharge,
+                note_of(note).as_deref(),
+            )
+            .await?;
             json!({ "from": from, "to": "in_charge" })
         }
         Command::Assign { to, due, note } => {
@@ -292,7 +336,10 @@ async fn run(
             }
             if matches!(to, ReportState::Duplicate | ReportState::Rejected) {
                 // They need the original, or a reason: their own commands.
-                return Err(invalid(Field::State, Rule::TransitionNotAllowed { from, to: *to }));
+                return Err(invalid(
+                    Field::State,
+                    Rule::TransitionNotAllowed { from, to: *to },
+                ));
             }
             public_move(conn, state, f, sig, v, *to, note_of(note).as_deref()).await?;
             json!({ "from": from, "to": to })
@@ -307,11 +354,22 @@ async fn run(
             entry(conn, f, sig, v, None, Some(note.as_str()), false).await?;
             json!({ "public": false })
         }
-        Command::Reclassify { category, note } => reclassify(conn, state, f, sig, v, *category, note_of(note)).await?,
+        Command::Reclassify { category, note } => {
+            reclassify(conn, state, f, sig, v, *category, note_of(note)).await?
+        }
         Command::MarkDuplicate { of } => mark_duplicate(conn, state, f, sig, v, of).await?,
         Command::Reject { reason } => {
             let from = f.state;
-            public_move(conn, state, f, sig, v, ReportState::Rejected, Some(reason.as_str())).await?;
+            public_move(
+                conn,
+                state,
+                f,
+                sig,
+                v,
+                ReportState::Rejected,
+                Some(reason.as_str()),
+            )
+            .await?;
             json!({ "from": from, "to": "rejected" })
         }
         Command::SetVisibility { public } => {
@@ -323,7 +381,11 @@ async fn run(
             .execute(&mut *conn)
             .await?;
             f.is_public = *public;
-            let text = if *public { "Resa pubblica." } else { "Resa privata." };
+            let text = if *public {
+                "Resa pubblica."
+            } else {
+                "Resa privata."
+            };
             entry(conn, f, sig, v, None, Some(text), false).await?;
             json!({ "public": public })
         }
@@ -579,20 +641,50 @@ async fn mark_duplicate(
     if original.id == f.id || original.state == ReportState::Duplicate {
         return Err(bad(Rule::Mismatch));
     }
-    let text = format!("Duplicata della segnalazione {}: gli aggiornamenti proseguono là.", original.code);
+    let text = format!(
+        "Duplicata della segnalazione {}: gli aggiornamenti proseguono là.",
+        original.code
+    );
     let from = f.state;
-    set_state(conn, f, ReportState::Duplicate).await?;
+    if !from.can_become(ReportState::Duplicate) {
+        return Err(invalid(
+            Field::State,
+            Rule::TransitionNotAllowed {
+                from,
+                to: ReportState::Duplicate,
+            },
+        ));
+    }
+    // Together: a duplicate must point at its original (a check in the table).
     sqlx::query!(
-        "update report set duplicate_of = $2 where report_id = $1",
+        "update report set state = 'duplicate', duplicate_of = $2 where report_id = $1",
         f.id as ReportId,
         original.id as ReportId
     )
     .execute(&mut *conn)
     .await?;
-    entry(conn, f, sig, v, Some((from, ReportState::Duplicate)), Some(&text), true).await?;
+    f.state = ReportState::Duplicate;
+    entry(
+        conn,
+        f,
+        sig,
+        v,
+        Some((from, ReportState::Duplicate)),
+        Some(&text),
+        true,
+    )
+    .await?;
     let line = sig_line(conn, sig).await?;
     // Told before they move: the duplicate's reporter, supporters and followers.
-    notify::public_step(conn, state, f, &Step::new(Some(ReportState::Duplicate), Some(&text)), &line, v).await?;
+    notify::public_step(
+        conn,
+        state,
+        f,
+        &Step::new(Some(ReportState::Duplicate), Some(&text)),
+        &line,
+        v,
+    )
+    .await?;
     // Supporters and followers move to the original; the duplicate's reporter supports it.
     sqlx::query!(
         r#"

@@ -37,7 +37,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The fields each command's form may send back when it is shown again.
-const KEPT: [&str; 8] = ["note", "to", "due", "priority", "state", "category", "of", "public"];
+const KEPT: [&str; 8] = [
+    "note", "to", "due", "priority", "state", "category", "of", "public",
+];
 
 /// `POST /ufficio/segnalazioni/{code}/{command}`: one staff command, with the version the page showed.
 async fn command(
@@ -161,8 +163,14 @@ async fn live(
         None => None,
     };
     let rx = state.backend.live.subscribe();
-    let ready = Event::default().retry(Duration::from_secs(3)).event("ready").data("");
-    let code = watched.as_ref().map(|r| r.receipt_code.clone()).unwrap_or_default();
+    let ready = Event::default()
+        .retry(Duration::from_secs(3))
+        .event("ready")
+        .data("");
+    let code = watched
+        .as_ref()
+        .map(|r| r.receipt_code.clone())
+        .unwrap_or_default();
     let id = watched.as_ref().map(|r| r.id);
     let stream = futures_util::stream::once(async move { Ok(ready) }).chain(futures_util::stream::unfold(
         rx,

@@ -10,3 +10,4 @@ mod reports;
 mod resilience;
 mod second_factor;
 mod server_fns;
+mod work;

@@ -26,6 +26,12 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ),
     ("receipt", &[b"", b"code=SEG-2026-000001", b"\xff"]),
     ("pending_confirmation", &[b"", b"\xc3\x28"]),
+    (
+        "inbox",
+        &[b"query[overdue]=maybe", b"query[sort]=1&query[sort]=2", b"\xff"],
+    ),
+    ("work", &[b"", b"\xff"]),
+    ("audit", &[b"before=abc", b"\xff"]),
 ];
 
 #[tokio::test]

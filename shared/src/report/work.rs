@@ -108,7 +108,10 @@ impl Note {
             return Err(ValidationError::new(Field::Note, Rule::Required));
         }
         if n > Self::MAX {
-            return Err(ValidationError::new(Field::Note, Rule::TooLong { max: Self::MAX }));
+            return Err(ValidationError::new(
+                Field::Note,
+                Rule::TooLong { max: Self::MAX },
+            ));
         }
         Ok(Self(s.to_owned()))
     }
@@ -142,10 +145,16 @@ impl CommentText {
             return Err(ValidationError::new(Field::Comment, Rule::Required));
         }
         if n < Self::MIN {
-            return Err(ValidationError::new(Field::Comment, Rule::TooShort { min: Self::MIN }));
+            return Err(ValidationError::new(
+                Field::Comment,
+                Rule::TooShort { min: Self::MIN },
+            ));
         }
         if n > Self::MAX {
-            return Err(ValidationError::new(Field::Comment, Rule::TooLong { max: Self::MAX }));
+            return Err(ValidationError::new(
+                Field::Comment,
+                Rule::TooLong { max: Self::MAX },
+            ));
         }
         Ok(Self(s.to_owned()))
     }
@@ -175,7 +184,9 @@ pub fn check_template(body: &str) -> Result<(), ValidationError> {
         if !PLACEHOLDERS.contains(&name) {
             return Err(ValidationError::new(
                 Field::Template,
-                Rule::UnknownPlaceholder { name: name.to_owned() },
+                Rule::UnknownPlaceholder {
+                    name: name.to_owned(),
+                },
             ));
         }
         rest = &after[close + 1..];
@@ -228,7 +239,10 @@ impl FromStr for Assignee {
         }
         let (kind, id) = s.split_once(':').ok_or_else(bad)?;
         match kind {
-            "office" => id.parse().map(|i| Assignee::Office(OfficeId(i))).map_err(|_| bad()),
+            "office" => id
+                .parse()
+                .map(|i| Assignee::Office(OfficeId(i)))
+                .map_err(|_| bad()),
             "user" => id.parse().map(|i| Assignee::User(UserId(i))).map_err(|_| bad()),
             "contractor" => id
                 .parse()
@@ -243,24 +257,53 @@ impl FromStr for Assignee {
 /// the person saw (optimistic concurrency).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
-    TakeInCharge { note: Option<Note> },
-    Assign { to: Assignee, due: Option<NaiveDate>, note: Option<Note> },
+    TakeInCharge {
+        note: Option<Note>,
+    },
+    Assign {
+        to: Assignee,
+        due: Option<NaiveDate>,
+        note: Option<Note>,
+    },
     SetPriority(Priority),
-    ChangeState { to: ReportState, note: Option<Note> },
+    ChangeState {
+        to: ReportState,
+        note: Option<Note>,
+    },
     /// A public update, signed.
     PublishUpdate(Note),
     /// Never leaves the staff side.
     InternalNote(Note),
-    Reclassify { category: CategoryId, note: Option<Note> },
-    MarkDuplicate { of: super::ReceiptCode },
-    Reject { reason: Note },
-    SetVisibility { public: bool },
+    Reclassify {
+        category: CategoryId,
+        note: Option<Note>,
+    },
+    MarkDuplicate {
+        of: super::ReceiptCode,
+    },
+    Reject {
+        reason: Note,
+    },
+    SetVisibility {
+        public: bool,
+    },
     /// A contractor's progress (internal) or completion (waits for the office's validation).
-    ContractorProgress { note: Note, done: bool },
+    ContractorProgress {
+        note: Note,
+        done: bool,
+    },
     /// The office accepts a contractor's completion: the report is resolved with a public update.
-    ValidateCompletion { note: Note },
-    HidePhoto { photo: i64, hidden: bool },
-    HideComment { comment: i64, hidden: bool },
+    ValidateCompletion {
+        note: Note,
+    },
+    HidePhoto {
+        photo: i64,
+        hidden: bool,
+    },
+    HideComment {
+        comment: i64,
+        hidden: bool,
+    },
 }
 
 impl Command {
@@ -353,7 +396,9 @@ impl Command {
             "reject" => Command::Reject {
                 reason: Note::parse(&get("note"))?,
             },
-            "set_visibility" => Command::SetVisibility { public: flag("public") },
+            "set_visibility" => Command::SetVisibility {
+                public: flag("public"),
+            },
             "contractor_progress" => Command::ContractorProgress {
                 note: Note::parse(&get("note"))?,
                 done: flag("done"),
@@ -413,6 +458,7 @@ named!(InboxScope, Field::Body, {
 
 /// The inbox's filters, from the page's query string.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InboxQuery {
     pub scope: InboxScope,
     /// `None`: every open state.
@@ -576,7 +622,9 @@ mod tests {
 
     #[test]
     fn templates_know_their_placeholders() {
-        assert!(check_template("Gentile cittadino, la segnalazione {codice} è stata risolta. {firma}").is_ok());
+        assert!(
+            check_template("Gentile cittadino, la segnalazione {codice} è stata risolta. {firma}").is_ok()
+        );
         let e = check_template("Risolta il {giorno}").unwrap_err();
         assert_eq!(e.field, Field::Template);
         assert_eq!(
@@ -585,10 +633,17 @@ mod tests {
                 name: "giorno".into()
             }
         );
-        assert!(e.message(Locale::It).contains("{giorno}"), "{}", e.message(Locale::It));
+        assert!(
+            e.message(Locale::It).contains("{giorno}"),
+            "{}",
+            e.message(Locale::It)
+        );
         assert!(check_template("aperta { senza chiusura").is_err());
         assert!(check_template("chiusa } senza apertura").is_err());
-        let filled = fill_template("{codice}: {titolo} ({firma})", &["SEG-2026-000001", "Buca", "", "", "", "M. Rossi"]);
+        let filled = fill_template(
+            "{codice}: {titolo} ({firma})",
+            &["SEG-2026-000001", "Buca", "", "", "", "M. Rossi"],
+        );
         assert_eq!(filled, "SEG-2026-000001: Buca (M. Rossi)");
     }
 
@@ -613,15 +668,28 @@ mod tests {
         );
         let e = Command::from_form("assign", form(&[("to", "contractor:4"), ("due", "31/12")])).unwrap_err();
         assert_eq!(e.field, Field::DueDate);
-        assert_eq!(Command::from_form("assign", form(&[])).unwrap_err().rule, Rule::Required);
-        assert_eq!(Command::from_form("publish_update", form(&[("note", "  ")])).unwrap_err().field, Field::Note);
+        assert_eq!(
+            Command::from_form("assign", form(&[])).unwrap_err().rule,
+            Rule::Required
+        );
+        assert_eq!(
+            Command::from_form("publish_update", form(&[("note", "  ")]))
+                .unwrap_err()
+                .field,
+            Field::Note
+        );
         assert_eq!(
             Command::from_form("change_state", form(&[("state", "done")])).unwrap_err(),
             ValidationError::new(Field::State, Rule::UnknownValue)
         );
-        assert_eq!(Command::from_form("explode", form(&[])).unwrap_err().rule, Rule::UnknownValue);
         assert_eq!(
-            Command::from_form("mark_duplicate", form(&[("of", "SEG-1")])).unwrap_err().field,
+            Command::from_form("explode", form(&[])).unwrap_err().rule,
+            Rule::UnknownValue
+        );
+        assert_eq!(
+            Command::from_form("mark_duplicate", form(&[("of", "SEG-1")]))
+                .unwrap_err()
+                .field,
             Field::DuplicateOf
         );
         assert_eq!("urgent".parse::<Priority>().expect("ok"), Priority::Urgent);
@@ -631,7 +699,10 @@ mod tests {
     #[test]
     fn comments_and_notes_have_limits() {
         assert_eq!(CommentText::parse(" ").unwrap_err().rule, Rule::Required);
-        assert_eq!(CommentText::parse("x").unwrap_err().rule, Rule::TooShort { min: 2 });
+        assert_eq!(
+            CommentText::parse("x").unwrap_err().rule,
+            Rule::TooShort { min: 2 }
+        );
         assert!(CommentText::parse(&"è".repeat(2000)).is_ok());
         assert_eq!(
             CommentText::parse(&"è".repeat(2001)).unwrap_err().rule,

@@ -1,0 +1,891 @@
+//! The back office and the public conversation over HTTP: staff commands through their forms (signed timeline,
+//! version checks, transitions, contractors' scope), comments, following, the audit log, the live stream across
+//! two instances, and a scan of every public answer for what must stay in the offices.
+
+use std::time::Duration;
+
+use backend::testing::{create_category, create_office};
+use shared::{ContractorId, OfficeId, Role, UserId};
+
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_on};
+
+const PASSWORD: &str = "una frase lunga abbastanza";
+
+/// A municipality with a roads office and a parks office, their people, a contractor, and one report sent
+/// without an account (its reporter's contact in `report_contact`).
+struct Town {
+    roads: OfficeId,
+    parks: OfficeId,
+    parks_category: i32,
+    contractor: ContractorId,
+    other_contractor: ContractorId,
+    manager: UserId,
+    code: String,
+}
+
+async fn staff(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    role: Role,
+    offices: Vec<OfficeId>,
+    contractor: Option<ContractorId>,
+) -> UserId {
+    backend::users::create_account(
+        &app.state.backend,
+        None,
+        &backend::users::NewAccount {
+            email: email.into(),
+            name: name.into(),
+            password: PASSWORD.into(),
+            role,
+            offices,
+            contractor,
+            locale: shared::Locale::It,
+        },
+        true,
+    )
+    .await
+    .expect("create account")
+}
+
+async fn contractor(app: &TestApp, name: &str, email: &str) -> ContractorId {
+    sqlx::query_scalar("insert into contractor (name, email) values ($1, $2) returning contractor_id")
+        .bind(name)
+        .bind(email)
+        .fetch_one(&app.db.pool)
+        .await
+        .map(ContractorId)
+        .expect("contractor")
+}
+
+async fn town(app: &TestApp) -> Town {
+    let roads = create_office(&app.db.pool, "Lavori pubblici").await;
+    let parks = create_office(&app.db.pool, "Verde pubblico").await;
+    let potholes = create_category(&app.db.pool, roads, "Buche stradali").await;
+    let parks_category = create_category(&app.db.pool, parks, "Alberi e aree verdi").await;
+    let c = contractor(app, "Asfalti Veneti S.r.l.", "ufficio@asfalti.example").await;
+    let other_contractor = contractor(app, "Edilstrade S.p.A.", "info@edilstrade.example").await;
+    staff(
+        app,
+        "urp@comune.example",
+        "Paolo Zanon",
+        Role::UrpOperator,
+        vec![],
+        None,
+    )
+    .await;
+    let manager = staff(
+        app,
+        "rossi@comune.example",
+        "ing. Marco Rossi",
+        Role::OfficeManager,
+        vec![roads],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "bianchi@comune.example",
+        "geom. Luca Bianchi",
+        Role::OfficeStaff,
+        vec![roads],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "verdi@comune.example",
+        "dott. Anna Verdi",
+        Role::OfficeStaff,
+        vec![parks],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "pavan@asfalti.example",
+        "Sara Pavan",
+        Role::Contractor,
+        vec![],
+        Some(c),
+    )
+    .await;
+    staff(
+        app,
+        "neri@edilstrade.example",
+        "Gino Neri",
+        Role::Contractor,
+        vec![],
+        Some(other_contractor),
+    )
+    .await;
+    staff(
+        app,
+        "admin@comune.example",
+        "Giulia Ferri",
+        Role::Administrator,
+        vec![],
+        None,
+    )
+    .await;
+    let (id, code) = app
+        .report(potholes, "Buca profonda in via Roma", 45.40, 11.87)
+        .await;
+    sqlx::query("insert into report_contact (report_id, email, phone, name) values ($1, 'maria@esempio.it', '+39 049 1234567', 'Maria Esposito')")
+        .bind(id.0)
+        .execute(&app.db.pool)
+        .await
+        .expect("contact");
+    Town {
+        roads,
+        parks,
+        parks_category: parks_category.0,
+        contractor: c,
+        other_contractor,
+        manager,
+        code: code.to_string(),
+    }
+}
+
+async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    let b = app.browser();
+    b.sign_in(email, PASSWORD).await;
+    b
+}
+
+async fn version(app: &TestApp, code: &str) -> String {
+    sqlx::query_scalar::<_, i32>("select version from report where receipt_code = $1")
+        .bind(code)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("version")
+        .to_string()
+}
+
+/// Gives a command through its form with the report's current version; returns the answer.
+async fn act(b: &Browser<'_>, code: &str, command: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let v = version(b.app, code).await;
+    let mut form = vec![("version", v.as_str())];
+    form.extend_from_slice(fields);
+    b.post(&format!("/ufficio/segnalazioni/{code}/{command}"), &form)
+        .await
+}
+
+async fn ok(b: &Browser<'_>, code: &str, command: &str, fields: &[(&str, &str)]) {
+    let res = act(b, code, command, fields).await;
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(
+        status,
+        303,
+        "{command}: {}",
+        body.chars().take(2000).collect::<String>()
+    );
+}
+
+async fn state_of(app: &TestApp, code: &str) -> String {
+    sqlx::query_scalar("select state::text from report where receipt_code = $1")
+        .bind(code)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("state")
+}
+
+async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as("select kind::text, subject from outbox_mail where recipient = $1 order by mail_id")
+        .bind(to)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("mails")
+}
+
+#[tokio::test]
+async fn a_report_goes_from_the_urp_to_a_contractor_and_back_signed_at_every_public_step() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let code = t.code.clone();
+    let urp = signed_in(&app, "urp@comune.example").await;
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    let ditta = signed_in(&app, "pavan@asfalti.example").await;
+
+    ok(
+        &urp,
+        &code,
+        "take_in_charge",
+        &[("note", "Ricevuta, la giriamo all'ufficio competente.")],
+    )
+    .await;
+    ok(&urp, &code, "assign", &[("to", &format!("office:{}", t.roads))]).await;
+    ok(
+        &manager,
+        &code,
+        "internal_note",
+        &[("note", "NOTA-INTERNA-7731: chiedere preventivo")],
+    )
+    .await;
+    ok(
+        &manager,
+        &code,
+        "assign",
+        &[
+            ("to", &format!("contractor:{}", t.contractor.0)),
+            ("due", "2099-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(state_of(&app, &code).await, "assigned");
+    ok(&ditta, &code, "change_state", &[("state", "in_progress")]).await;
+    ok(
+        &ditta,
+        &code,
+        "contractor_progress",
+        &[("note", "Lavori conclusi, asfalto rifatto."), ("done", "1")],
+    )
+    .await;
+    // The contractor cannot resolve: the office validates.
+    let res = act(&ditta, &code, "change_state", &[("state", "resolved")]).await;
+    assert_eq!(res.status(), 403);
+    ok(
+        &manager,
+        &code,
+        "validate_completion",
+        &[("note", "Buca chiusa il 26/11. Grazie della segnalazione.")],
+    )
+    .await;
+    assert_eq!(state_of(&app, &code).await, "resolved");
+
+    // The public timeline: every public step signed with name, role and office; no internal note.
+    let page = app
+        .get(&format!("/segnalazioni/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let page = page.replace("&#x27;", "'").replace("&#39;", "'");
+    for signed in [
+        "Paolo Zanon, Operatore URP",
+        "ing. Marco Rossi, Responsabile d'ufficio (Lavori pubblici)",
+        "Sara Pavan, Ditta esterna",
+        "Buca chiusa il 26/11",
+        "Affidata alla ditta Asfalti Veneti",
+    ] {
+        assert!(page.contains(signed), "public page lacks {signed:?}");
+    }
+    let json = app
+        .get(&format!("/api/v1/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("json");
+    assert!(json.contains("\"role\":\"office_manager\""), "{json}");
+    for secret in [
+        "NOTA-INTERNA-7731",
+        "Lavori conclusi",
+        "1234567",
+        "maria@esempio.it",
+        "Maria Esposito",
+    ] {
+        assert!(!page.contains(secret), "the public page shows {secret}");
+        assert!(!json.contains(secret), "the API shows {secret}");
+    }
+
+    // The reporter got one message per public step; the contractor's company and its staff the assignment.
+    let to_reporter = mails_to(&app, "maria@esempio.it").await;
+    let kinds: Vec<&str> = to_reporter.iter().map(|(k, _)| k.as_str()).collect();
+    // Taken in charge; given to the roads office; assigned to the contractor; work started; resolved.
+    assert_eq!(kinds, ["report_update"; 5], "{to_reporter:?}");
+    assert!(to_reporter.iter().all(|(_, s)| s.contains(&code)));
+    assert_eq!(mails_to(&app, "pavan@asfalti.example").await.len(), 1);
+    assert_eq!(mails_to(&app, "ufficio@asfalti.example").await.len(), 1);
+    assert!(
+        mails_to(&app, "rossi@comune.example")
+            .await
+            .iter()
+            .any(|(k, _)| k == "report_assigned"),
+        "the roads manager is told of the office's assignment"
+    );
+    // Nobody is told of their own action, and nothing leaks an internal note.
+    let leaked: i64 =
+        sqlx::query_scalar("select count(*) from outbox_mail where body_text like '%NOTA-INTERNA%'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count");
+    assert_eq!(leaked, 0);
+
+    // The audit log has every action, and refuses to be edited.
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log order by audit_id")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(
+        actions,
+        [
+            "take_in_charge",
+            "assign",
+            "internal_note",
+            "assign",
+            "change_state",
+            "contractor_progress",
+            "validate_completion"
+        ]
+    );
+    let edit = sqlx::query("update audit_log set action = 'nothing'")
+        .execute(&app.db.pool)
+        .await;
+    assert!(edit.is_err(), "the audit log must be append-only");
+    let erase = sqlx::query("delete from audit_log").execute(&app.db.pool).await;
+    assert!(erase.is_err(), "the audit log must be append-only");
+    let admin = signed_in(&app, "admin@comune.example").await;
+    let log = admin
+        .get("/amministrazione/registro")
+        .await
+        .text()
+        .await
+        .expect("log");
+    assert!(
+        log.contains("validate_completion") && log.contains("Sara Pavan"),
+        "{log}"
+    );
+    let log_by_urp = urp.get("/amministrazione/registro").await;
+    assert_eq!(log_by_urp.status(), 403);
+    let _ = t.manager;
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_and_loses_nothing() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    let colleague = signed_in(&app, "bianchi@comune.example").await;
+    // Both open the page at version 1.
+    let v = version(&app, &t.code).await;
+    let first = manager
+        .post(
+            &format!("/ufficio/segnalazioni/{}/set_priority", t.code),
+            &[("version", &v), ("priority", "urgent")],
+        )
+        .await;
+    assert_eq!(first.status(), 303);
+    let second = colleague
+        .post(
+            &format!("/ufficio/segnalazioni/{}/set_priority", t.code),
+            &[("version", &v), ("priority", "low")],
+        )
+        .await;
+    assert_eq!(second.status(), 409);
+    let page = second.text().await.expect("page");
+    assert!(
+        page.contains("Qualcun altro ha modificato"),
+        "a clear conflict message"
+    );
+    let priority: String = sqlx::query_scalar("select priority::text from report where receipt_code = $1")
+        .bind(&t.code)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("priority");
+    assert_eq!(priority, "urgent", "the first change stands");
+    assert_eq!(version(&app, &t.code).await, "2");
+}
+
+#[tokio::test]
+async fn a_state_change_that_skips_the_lifecycle_is_refused_with_field_and_rule() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    let entries_before = app.count("report_update").await;
+    let res = act(&manager, &t.code, "change_state", &[("state", "resolved")]).await;
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("Il campo «stato» non può passare da «Inviata» a «Risolta»"),
+        "{}",
+        &page[..page.len().min(3000)]
+    );
+    assert_eq!(state_of(&app, &t.code).await, "submitted");
+    assert_eq!(app.count("report_update").await, entries_before);
+    assert_eq!(app.count("audit_log").await, 0);
+    // The database refuses it too, whoever asks.
+    let direct = sqlx::query(
+        "insert into report_update (report_id, from_state, to_state, actor_kind, actor_name) \
+         select report_id, 'submitted', 'closed', 'staff', 'x' from report where receipt_code = $1",
+    )
+    .bind(&t.code)
+    .execute(&app.db.pool)
+    .await;
+    assert!(direct.is_err());
+    // Bad values name their field.
+    let res = act(&manager, &t.code, "assign", &[("to", "contractor:abc")]).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("page").contains("assegnatario"));
+    let res = act(
+        &manager,
+        &t.code,
+        "assign",
+        &[
+            ("to", &format!("contractor:{}", t.contractor.0)),
+            ("due", "2001-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("non può essere nel passato")
+    );
+}
+
+#[tokio::test]
+async fn contractors_see_only_their_assignments_and_strangers_get_nothing_of_the_report() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let other = signed_in(&app, "neri@edilstrade.example").await;
+    for path in [format!("/ufficio/segnalazioni/{}", t.code)] {
+        let res = other.get(&path).await;
+        assert_eq!(res.status(), 403, "{path}");
+        let body = res.text().await.expect("body");
+        assert!(
+            !body.contains("Buca profonda"),
+            "nothing of the report in the answer"
+        );
+    }
+    let res = other.post("/api/work", &[("code", &t.code)]).await;
+    assert_eq!(res.status(), 403);
+    assert!(!res.text().await.expect("body").contains("Buca profonda"));
+    let res = act(
+        &other,
+        &t.code,
+        "contractor_progress",
+        &[("note", "fatto"), ("done", "1")],
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    assert!(!res.text().await.expect("body").contains("Buca profonda"));
+    // The contractor's inbox lists only its company's work.
+    let inbox = other.get("/ufficio").await.text().await.expect("inbox");
+    assert!(!inbox.contains(&t.code));
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    ok(
+        &manager,
+        &t.code,
+        "assign",
+        &[("to", &format!("contractor:{}", t.other_contractor.0))],
+    )
+    .await;
+    let inbox = other.get("/ufficio").await.text().await.expect("inbox");
+    assert!(inbox.contains(&t.code));
+    assert_eq!(
+        other
+            .get(&format!("/ufficio/segnalazioni/{}", t.code))
+            .await
+            .status(),
+        200
+    );
+    // Staff of another office may read a public report but not act on it.
+    let parks = signed_in(&app, "verdi@comune.example").await;
+    let res = act(&parks, &t.code, "set_priority", &[("priority", "high")]).await;
+    assert_eq!(res.status(), 403);
+    let _ = (t.roads, t.parks);
+}
+
+#[tokio::test]
+async fn staff_actions_need_a_session_and_this_site() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let anonymous = app.browser();
+    let res = act(&anonymous, &t.code, "take_in_charge", &[]).await;
+    assert_eq!(res.status(), 401);
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    let v = version(&app, &t.code).await;
+    let res = manager
+        .post_from(
+            &format!("/ufficio/segnalazioni/{}/take_in_charge", t.code),
+            &[("version", &v)],
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let citizen_id = app.account("cittadino@esempio.it", PASSWORD, Role::Citizen).await;
+    let citizen = signed_in(&app, "cittadino@esempio.it").await;
+    let res = act(&citizen, &t.code, "take_in_charge", &[]).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(state_of(&app, &t.code).await, "submitted");
+    assert_eq!(app.count("audit_log").await, 0);
+    let _ = citizen_id;
+}
+
+#[tokio::test]
+async fn reclassifying_reroutes_and_marking_a_duplicate_moves_the_followers() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let urp = signed_in(&app, "urp@comune.example").await;
+    ok(
+        &urp,
+        &t.code,
+        "reclassify",
+        &[("category", &t.parks_category.to_string())],
+    )
+    .await;
+    let office: i32 = sqlx::query_scalar("select office_id from report where receipt_code = $1")
+        .bind(&t.code)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("office");
+    assert_eq!(office, t.parks.0);
+    assert!(
+        mails_to(&app, "maria@esempio.it")
+            .await
+            .iter()
+            .any(|(k, _)| k == "report_update")
+    );
+
+    // A second report of the same thing, with a follower and a supporter, marked as its duplicate.
+    let potholes: i32 = sqlx::query_scalar("select category_id from category where name = 'Buche stradali'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("category");
+    let (dup, dup_code) = app
+        .report(
+            shared::CategoryId(potholes),
+            "Buca in via Roma angolo",
+            45.4001,
+            11.8701,
+        )
+        .await;
+    let follower = app.browser();
+    let reporter_id = app.account("luigi@esempio.it", PASSWORD, Role::Citizen).await;
+    sqlx::query("update report set reporter_id = $2 where report_id = $1")
+        .bind(dup.0)
+        .bind(reporter_id.0)
+        .execute(&app.db.pool)
+        .await
+        .expect("reporter");
+    sqlx::query("insert into report_follower (report_id, email) values ($1, 'fan@esempio.it')")
+        .bind(dup.0)
+        .execute(&app.db.pool)
+        .await
+        .expect("follower");
+    let _ = follower;
+    ok(&urp, &dup_code.to_string(), "mark_duplicate", &[("of", &t.code)]).await;
+    assert_eq!(state_of(&app, &dup_code.to_string()).await, "duplicate");
+    let moved: i64 = sqlx::query_scalar(
+        "select count(*) from report_follower f join report r using (report_id) where r.receipt_code = $1 and f.email = 'fan@esempio.it'",
+    )
+    .bind(&t.code)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("moved");
+    assert_eq!(moved, 1, "followers move to the original");
+    let supports: i64 = sqlx::query_scalar(
+        "select count(*) from report_supporter s join report r using (report_id) where r.receipt_code = $1 and s.user_id = $2",
+    )
+    .bind(&t.code)
+    .bind(reporter_id.0)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("supports");
+    assert_eq!(supports, 1, "the duplicate's reporter supports the original");
+    // Both reporters are told.
+    assert!(
+        mails_to(&app, "luigi@esempio.it")
+            .await
+            .iter()
+            .any(|(_, s)| s.contains(&dup_code.to_string()))
+    );
+    assert_eq!(mails_to(&app, "maria@esempio.it").await.len(), 2);
+    let page = app
+        .get(&format!("/segnalazioni/{}", t.code))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains(&dup_code.to_string()),
+        "the original names its duplicate"
+    );
+    // Marking it again (it is a duplicate already) is refused.
+    let res = act(&urp, &dup_code.to_string(), "mark_duplicate", &[("of", &t.code)]).await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn comments_are_text_rate_limited_closed_with_the_report_and_absent_from_private_ones() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    app.account("lucia@esempio.it", PASSWORD, Role::Citizen).await;
+    let lucia = signed_in(&app, "lucia@esempio.it").await;
+    let path = format!("/segnalazioni/{}/commenti", t.code);
+    let res = lucia
+        .post(
+            &path,
+            &[("comment", "<script>alert('x')</script><b>ancora</b> lì")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app
+        .get(&format!("/segnalazioni/{}", t.code))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("&lt;script&gt;alert"), "shown as text");
+    assert!(!page.contains("<script>alert"), "never as HTML");
+    // The reporter (by address) and the office are told.
+    assert!(
+        mails_to(&app, "maria@esempio.it")
+            .await
+            .iter()
+            .any(|(k, _)| k == "report_comment")
+    );
+    assert!(
+        mails_to(&app, "rossi@comune.example")
+            .await
+            .iter()
+            .any(|(k, _)| k == "report_comment")
+    );
+    // Abuse: counted once per person.
+    let id: i64 = sqlx::query_scalar("select comment_id from report_comment")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    for _ in 0..2 {
+        let res = lucia
+            .post(&format!("/segnalazioni/{}/commenti/{id}/abuso", t.code), &[])
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    let n: i32 = sqlx::query_scalar("select abuse_reports from report_comment")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n");
+    assert_eq!(n, 1);
+    // A flood: the default is 10 an hour.
+    let mut last = 0;
+    for i in 0..12 {
+        last = lucia
+            .post(&path, &[("comment", &format!("commento numero {i}"))])
+            .await
+            .status()
+            .as_u16();
+    }
+    assert_eq!(last, 429);
+    assert_eq!(app.count("report_comment").await, 10);
+    // Closed with the report.
+    sqlx::query("update report set state = 'closed' where receipt_code = $1")
+        .bind(&t.code)
+        .execute(&app.db.pool)
+        .await
+        .expect("close");
+    app.account("piero@esempio.it", PASSWORD, Role::Citizen).await;
+    let piero = signed_in(&app, "piero@esempio.it").await;
+    let res = piero.post(&path, &[("comment", "ancora rotta")]).await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("la segnalazione è chiusa")
+    );
+    // A private report takes none, and answers as if it did not exist.
+    let (_, private) = backend::testing::create_report_at(
+        &app.db.pool,
+        shared::CategoryId(t.parks_category),
+        "Segnalazione privata su un vicino",
+        45.40,
+        11.87,
+        chrono::Utc::now(),
+        false,
+    )
+    .await;
+    let res = piero
+        .post(
+            &format!("/segnalazioni/{private}/commenti"),
+            &[("comment", "ciao a tutti")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(app.count("report_comment").await, 10);
+    // Staff see the private report; other citizens do not.
+    assert_eq!(piero.get(&format!("/segnalazioni/{private}")).await.status(), 404);
+    let verdi = signed_in(&app, "verdi@comune.example").await;
+    assert_eq!(verdi.get(&format!("/segnalazioni/{private}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn following_by_email_waits_for_confirmation_then_gets_the_updates() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let visitor = app.browser();
+    let res = visitor
+        .post(
+            &format!("/segnalazioni/{}/segui", t.code),
+            &[("email", "Curioso@Esempio.it")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.count("report_follower").await,
+        0,
+        "not before the address is confirmed"
+    );
+    let body: String =
+        sqlx::query_scalar("select body_text from outbox_mail where recipient = 'curioso@esempio.it'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("mail");
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/conferma/"))
+        .expect("link");
+    let res = visitor.post(&crate::helpers::path_of(link), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("report_follower").await, 1);
+    let urp = signed_in(&app, "urp@comune.example").await;
+    ok(&urp, &t.code, "take_in_charge", &[]).await;
+    assert!(
+        mails_to(&app, "curioso@esempio.it")
+            .await
+            .iter()
+            .any(|(k, _)| k == "report_update")
+    );
+}
+
+#[tokio::test]
+async fn the_inbox_pages_by_keyset_filters_and_counts() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let potholes: i32 = sqlx::query_scalar("select category_id from category where name = 'Buche stradali'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("category");
+    for i in 0..119 {
+        app.report(
+            shared::CategoryId(potholes),
+            &format!("Buca numero {i:03}"),
+            45.40,
+            11.87,
+        )
+        .await;
+    }
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    for sort in ["due", "oldest", "newest", "priority"] {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut after: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let mut form = vec![("query[sort]", sort.to_owned())];
+            if let Some(a) = &after {
+                form.push(("query[after]", a.clone()));
+            }
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = manager.post("/api/inbox", &form).await;
+            assert_eq!(res.status(), 200);
+            let page: serde_json::Value = res.json().await.expect("json");
+            for item in page["items"].as_array().expect("items") {
+                assert!(
+                    seen.insert(item["receipt_code"].as_str().expect("code").to_owned()),
+                    "{sort}: twice"
+                );
+            }
+            pages += 1;
+            match page["next"].as_str() {
+                Some(n) => after = Some(n.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 120, "{sort}: every report once");
+        assert_eq!(pages, 3, "{sort}");
+    }
+    // Counts per state, and the page marks overdue ones.
+    sqlx::query("update report set sla_due_at = now() - interval '1 day' where title = 'Buca numero 000'")
+        .execute(&app.db.pool)
+        .await
+        .expect("overdue");
+    let page = manager
+        .get("/ufficio?scadute=1")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Buca numero 000") && !page.contains("Buca numero 001"),
+        "overdue filter"
+    );
+    assert!(page.contains("tag-overdue"));
+    // Another office's staff see none of them.
+    let parks = signed_in(&app, "verdi@comune.example").await;
+    let page = parks.get("/ufficio").await.text().await.expect("page");
+    assert!(!page.contains("Buca numero"));
+    let _ = t;
+}
+
+/// Reads a server-sent-event stream until an event named `changed` arrives (or the time runs out).
+async fn wait_for_change(res: reqwest::Response, secs: u64) -> bool {
+    use futures_util::StreamExt;
+    let mut stream = res.bytes_stream();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        if text.contains("event: changed") {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn live_pages_hear_of_a_change_made_through_another_instance() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let second = spawn_on(&app.db, None, &[]).await;
+    let res = app
+        .client
+        .get(format!("{}/api/v1/live?report={}", app.base, t.code))
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let map = app
+        .client
+        .get(format!("{}/api/v1/live", app.base))
+        .send()
+        .await
+        .expect("map stream");
+    let urp = second.browser();
+    urp.sign_in("urp@comune.example", PASSWORD).await;
+    // Give the listener a moment to subscribe before the change.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let v = version(&app, &t.code).await;
+    let done = urp
+        .post(
+            &format!("/ufficio/segnalazioni/{}/take_in_charge", t.code),
+            &[("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert!(
+        wait_for_change(res, 10).await,
+        "the report's stream says it changed"
+    );
+    assert!(
+        wait_for_change(map, 10).await,
+        "the map's stream says something changed"
+    );
+    // A private report's stream is not open to strangers.
+    let (_, private) = backend::testing::create_report_at(
+        &app.db.pool,
+        shared::CategoryId(t.parks_category),
+        "Segnalazione privata",
+        45.40,
+        11.87,
+        chrono::Utc::now(),
+        false,
+    )
+    .await;
+    let res = app.get(&format!("/api/v1/live?report={private}")).await;
+    assert_eq!(res.status(), 404);
+}
