@@ -93,7 +93,7 @@ fn AppRoutes() -> impl IntoView {
     };
     use crate::pages::account::unsubscribe::UnsubscribePage;
     use crate::pages::admin::{AuditPageView, MailPageView, MailboxPage};
-    use crate::pages::office::{InboxView, WorkPage};
+    use crate::pages::office::{InboxView, StaffNewReportPage, WorkPage};
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
             // Async: the whole page (list included) arrives in the first response, so it is useful before
@@ -116,6 +116,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/amministrazione/posta/:id") view=MailPageView ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/registro") view=AuditPageView ssr=SsrMode::Async />
             <Route path=path!("/ufficio") view=InboxView ssr=SsrMode::Async />
+            <Route path=path!("/ufficio/nuova") view=StaffNewReportPage ssr=SsrMode::Async />
             <Route path=path!("/ufficio/segnalazioni/:code") view=WorkPage ssr=SsrMode::Async />
         </Routes>
     }

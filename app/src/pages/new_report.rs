@@ -54,8 +54,10 @@ fn parse_point(lat: &str, lng: &str) -> Option<Point> {
     Some((p.lat(), p.lng()))
 }
 
+/// The reporting form. `extra` adds fields to its last step (the back office's: channel, the citizen's contact,
+/// internal report), so the public page's bundle carries none of them.
 #[component]
-fn ReportForm(setup: ReportFormSetup) -> impl IntoView {
+pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn>) -> impl IntoView {
     let locale = use_locale();
     let fb = use_feedback();
     let value = |name: &str| fb.value(FORM, name);
@@ -300,6 +302,7 @@ fn ReportForm(setup: ReportFormSetup) -> impl IntoView {
                 {(!signed_in).then(|| view! {
                     <ContactFields fb=fb.clone() />
                 })}
+                {extra.map(|f| f.run())}
                 {field_error(Field::IdempotencyKey).map(|e| view! { <p class="field-error">{e}</p> })}
                 <div class="step-buttons">
                     {move || mounted.get().then(|| view! {

@@ -82,6 +82,9 @@ pub fn InboxView() -> impl IntoView {
         <main class="page office-page" id="contenuto">
             <h1>{locale.t(W::Inbox)}</h1>
             <p class="lead">{locale.t(W::InboxIntro)}</p>
+            {crate::auth::use_signed_in()
+                .filter(|s| !matches!(s.role, shared::Role::Contractor | shared::Role::Observer | shared::Role::Citizen))
+                .map(|_| view! { <p><a class="button" href="/ufficio/nuova">{locale.t(W::NewStaffReport)}</a></p> })}
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (page.await, tiles.await) {
@@ -281,6 +284,82 @@ fn InboxRow(item: InboxItem, now: chrono::DateTime<chrono::Utc>) -> impl IntoVie
                 {overdue.then(|| view! { " " <strong class="tag tag-overdue">{locale.t(W::Overdue)}</strong> })}
             </td>
         </tr>
+    }
+}
+
+/// `/ufficio/nuova`: the reporting form with the back office's fields (channel, the citizen's contact, internal).
+/// It posts to the same door as the public form.
+#[component]
+pub fn StaffNewReportPage() -> impl IntoView {
+    use crate::pages::new_report::ReportForm;
+    use crate::server_fns::reports::get_report_form;
+    let locale = use_locale();
+    let setup = Resource::new(|| (), |_| get_report_form());
+    view! {
+        <Title text=format!("{} · {}", locale.t(W::NewStaffReport), locale.t(Msg::AppName)) />
+        <Header />
+        <main class="page report-form-page" id="contenuto">
+            <p class="breadcrumb"><a href="/ufficio">{"‹ "}{locale.t(W::BackToInbox)}</a></p>
+            <h1>{locale.t(W::NewStaffReport)}</h1>
+            <p class="lead">{locale.t(W::NewStaffReportIntro)}</p>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match setup.await {
+                        Ok(s) => view! { <ReportForm setup=s extra=ViewFn::from(|| view! { <StaffIntakeFields /> }) /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn StaffIntakeFields() -> impl IntoView {
+    use shared::report::work::Channel;
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let fb = use_feedback();
+    let value = |n: &str| fb.value("report", n);
+    let role = crate::auth::use_signed_in().map(|s| s.role);
+    let behalf = matches!(
+        role,
+        Some(shared::Role::UrpOperator | shared::Role::Administrator)
+    );
+    let channel = value("channel");
+    view! {
+        <input type="hidden" name="modulo" value="ufficio" />
+        {behalf.then(|| view! {
+            <fieldset class="contact">
+                <legend>{t(W::OnBehalf)}</legend>
+                <p class="field-hint">{t(W::OnBehalfHint)}</p>
+                <div class="field">
+                    <label for="campo-channel">{t(W::ChannelLabel)}</label>
+                    <select id="campo-channel" name="channel">
+                        <option value="">{t(W::ChannelOwn)}</option>
+                        {[Channel::Phone, Channel::Email, Channel::Counter, Channel::Letter].into_iter().map(|c| view! {
+                            <option value=c.as_str() selected=channel == c.as_str()>{c.label(locale)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="campo-name">{t(W::CitizenName)}</label>
+                    <input id="campo-name" name="name" maxlength="80" value=value("name") />
+                </div>
+                <div class="field">
+                    <label for="campo-email">{t(W::CitizenEmail)}</label>
+                    <input id="campo-email" name="email" type="email" value=value("email") />
+                </div>
+                <div class="field">
+                    <label for="campo-phone">{t(W::CitizenPhone)}</label>
+                    <input id="campo-phone" name="phone" type="tel" value=value("phone") />
+                </div>
+            </fieldset>
+        })}
+        <label class="choice" for="campo-internal">
+            <input type="checkbox" id="campo-internal" name="internal" value="true" checked=value("internal") == "true" />
+            {t(W::InternalReport)}
+        </label>
     }
 }
 

@@ -15,6 +15,7 @@ use shared::permission::{Action, Target, can};
 use shared::report::submission::{
     IdempotencyKey, MAX_PHOTOS, PlaceInput, RawSubmission, Receipt, Submission,
 };
+use shared::report::work::Channel;
 use shared::{Field, LatLng, Locale, ReceiptCode, ReportId, ReportState, Rule, ValidationError, Viewer};
 use sqlx::PgConnection;
 
@@ -33,6 +34,8 @@ pub struct Intake {
     pub key: Option<String>,
     /// The reporter's language (for the emails of a reporter without an account).
     pub locale: Locale,
+    /// Through the REST API (the report's channel is `api`).
+    pub api: bool,
 }
 
 /// The outcome: the receipt, and whether it is the answer to an earlier request with the same key.
@@ -115,7 +118,17 @@ pub async fn submit(state: &State, viewer: Option<&Viewer>, intake: Intake) -> R
     if !can(viewer, Action::SubmitReport, Target::Municipality) {
         return Err(Error::Forbidden);
     }
-    let submission = intake.raw.validate(viewer.is_some())?;
+    let mut submission = intake.raw.validate(viewer.is_some())?;
+    if intake.api && submission.channel == Channel::Web {
+        submission.channel = Channel::Api;
+    }
+    // Staff filing on a citizen's behalf, or for the municipality itself.
+    if submission.behalf.is_some() {
+        crate::users::require(viewer, Action::IntakeOnBehalf, Target::Municipality)?;
+    }
+    if submission.internal {
+        crate::users::require(viewer, Action::FileInternalReport, Target::Municipality)?;
+    }
     if intake.photos.len() > MAX_PHOTOS {
         return Err(invalid(Field::Photos, Rule::TooMany { max: MAX_PHOTOS }));
     }
@@ -236,13 +249,19 @@ async fn record(
         location: point,
         title: s.title.clone(),
         description: s.description.clone(),
-        is_public: s.is_public,
+        is_public: s.is_public && !s.internal,
         created_at: now,
-        actor_name: "Cittadino".into(),
+        actor_name: match viewer {
+            Some(v) if s.internal => v.name.clone(),
+            _ => "Cittadino".into(),
+        },
         office: Some(route.office),
-        reporter: viewer.map(|v| v.id),
+        // On a citizen's behalf, the report is the citizen's: the member of staff is in the audit log.
+        reporter: viewer.filter(|_| s.behalf.is_none()).map(|v| v.id),
         confirmed: viewer.is_some(),
-        show_name: s.show_name && viewer.is_some(),
+        show_name: s.show_name && viewer.is_some() && s.behalf.is_none(),
+        channel: s.channel,
+        internal: s.internal,
     };
     let (id, code) = store::insert(&mut tx, &new).await?;
     store::insert_photos(&mut tx, id, stored).await?;
@@ -259,6 +278,30 @@ async fn record(
     // The expected answer date, in the language of whoever reads it.
     let expected_by = now + chrono::Duration::days(i64::from(route.sla_days));
     match (viewer, &s.contact) {
+        (Some(v), _) if s.behalf.is_some() || s.internal => {
+            let action = if s.internal {
+                "file_internal_report"
+            } else {
+                "intake_on_behalf"
+            };
+            crate::audit::record(&mut tx, v, action, Some(id), &json!({ "channel": s.channel })).await?;
+            if let Some(b) = &s.behalf {
+                store::insert_contact(
+                    &mut tx,
+                    id,
+                    b.email.as_ref().map(|e| e.as_str()),
+                    b.phone.as_ref().map(|p| p.as_str()),
+                    b.name.as_deref(),
+                )
+                .await?;
+                // The citizen gets the receipt at the address they gave (the member of staff vouches for it).
+                if let Some(email) = &b.email {
+                    let expected = date_label(expected_by, locale);
+                    let message = receipt_message(state, &code, s.title.as_str(), route, expected);
+                    mail::enqueue(&mut tx, state, &Recipient::address(email, locale), &message).await?;
+                }
+            }
+        }
         (Some(v), _) => {
             let account = crate::users::store::find_by_id(&mut tx, v.id)
                 .await?
@@ -278,7 +321,7 @@ async fn record(
             store::insert_contact(
                 &mut tx,
                 id,
-                c.email.as_str(),
+                Some(c.email.as_str()),
                 c.phone.as_ref().map(|p| p.as_str()),
                 c.name.as_deref(),
             )

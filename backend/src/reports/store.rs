@@ -240,6 +240,9 @@ pub struct NewReport {
     /// False for a report sent without an account, until its address is confirmed.
     pub confirmed: bool,
     pub show_name: bool,
+    pub channel: shared::report::work::Channel,
+    /// Filed by staff for the municipality's own use (never public).
+    pub internal: bool,
 }
 
 impl NewReport {
@@ -266,6 +269,8 @@ impl NewReport {
             reporter: None,
             confirmed: true,
             show_name: false,
+            channel: shared::report::work::Channel::Web,
+            internal: false,
         }
     }
 }
@@ -277,13 +282,14 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
     let id = sqlx::query_scalar!(
         r#"
         insert into report (receipt_code, kind, category_id, office_id, area_id, location, title, description,
-                            is_public, created_at, updated_at, reporter_id, confirmed_at, reporter_name_shown)
+                            is_public, created_at, updated_at, reporter_id, confirmed_at, reporter_name_shown,
+                            channel, is_internal)
         select $1, $2, c.category_id, coalesce($10, c.office_id),
                (select a.area_id from area a
                 where a.kind = 'district' and ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint($4, $5), 4326))
                 order by a.area_id limit 1),
                ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9::timestamptz, $9::timestamptz, $11,
-               case when $12 then $9::timestamptz end, $13
+               case when $12 then $9::timestamptz end, $13, $14, $15
         from category c where c.category_id = $3
         returning report_id as "id: ReportId"
         "#,
@@ -299,7 +305,9 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
         new.office as Option<OfficeId>,
         new.reporter as Option<UserId>,
         new.confirmed,
-        new.show_name
+        new.show_name,
+        new.channel as shared::report::work::Channel,
+        new.internal
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -321,7 +329,7 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
 pub async fn insert_contact(
     conn: &mut PgConnection,
     report: ReportId,
-    email: &str,
+    email: Option<&str>,
     phone: Option<&str>,
     name: Option<&str>,
 ) -> Result<()> {

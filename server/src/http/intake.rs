@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 /// The fields of the reporting form kept when it is shown again after an error (photos must be chosen again:
 /// browsers do not let a page refill a file field).
-pub const FORM_FIELDS: [&str; 14] = [
+pub const FORM_FIELDS: [&str; 16] = [
     "kind",
     "category_id",
     "lat",
@@ -50,6 +50,8 @@ pub const FORM_FIELDS: [&str; 14] = [
     "phone",
     "name",
     "idempotency_key",
+    "channel",
+    "internal",
 ];
 
 fn invalid(field: Field, rule: Rule) -> backend::Error {
@@ -186,6 +188,8 @@ fn raw_from_fields(fields: &[(String, String)]) -> RawSubmission {
         email: get("email"),
         phone: get("phone"),
         name: get("name"),
+        channel: get("channel"),
+        internal: get("internal"),
     }
 }
 
@@ -234,13 +238,20 @@ async fn form_submit(State(state): State<AppState>, req: Request) -> Response {
         photos: read.photos,
         key: Some(post.get("idempotency_key")).filter(|k| !k.is_empty()),
         locale: post.locale,
+        api: false,
+    };
+    // The back office's form (`/ufficio/nuova`) posts here too, and is shown again on failure.
+    let page: axum::http::Uri = if post.get("modulo") == "ufficio" {
+        axum::http::Uri::from_static("/ufficio/nuova")
+    } else {
+        axum::http::Uri::from_static("/segnala")
     };
     match intake::submit(&state.backend, post.viewer(), intake).await {
         Ok(done) => match intake::receipt_signature(&state.backend, &done.receipt.receipt_code).await {
             Ok(sig) => see_other(&format!("/ricevuta/{}?firma={sig}", done.receipt.receipt_code)),
-            Err(e) => post.fail("report", e, &FORM_FIELDS).await,
+            Err(e) => post.fail_on(page, "report", e, &FORM_FIELDS).await,
         },
-        Err(e) => post.fail("report", e, &FORM_FIELDS).await,
+        Err(e) => post.fail_on(page, "report", e, &FORM_FIELDS).await,
     }
 }
 
@@ -316,6 +327,7 @@ async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale,
         photos,
         key,
         locale,
+        api: true,
     };
     match intake::submit(&state.backend, auth.as_ref().map(|a| &a.viewer), intake).await {
         Ok(done) => {

@@ -889,3 +889,145 @@ async fn live_pages_hear_of_a_change_made_through_another_instance() {
     let res = app.get(&format!("/api/v1/live?report={private}")).await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn the_urp_files_on_a_citizens_behalf_and_staff_file_internal_reports() {
+    let app = spawn_app().await;
+    let (pothole, _, _) = backend::testing::reporting_town(&app.db.pool).await;
+    let category = pothole.to_string();
+    staff(
+        &app,
+        "urp@comune.example",
+        "Paolo Zanon",
+        Role::UrpOperator,
+        vec![],
+        None,
+    )
+    .await;
+    let urp = signed_in(&app, "urp@comune.example").await;
+    let form = |key: &'static str, title: &'static str| {
+        vec![
+            ("idempotency_key", key.to_owned()),
+            ("modulo", "ufficio".to_owned()),
+            ("kind", "problem".to_owned()),
+            ("category_id", category.clone()),
+            ("address", "via Roma 12".to_owned()),
+            ("title", title.to_owned()),
+            ("description", "Segnalata al telefono.".to_owned()),
+            ("is_public", "true".to_owned()),
+        ]
+    };
+    let post = |mut f: Vec<(&'static str, String)>, extra: &[(&'static str, &str)]| {
+        for (k, v) in extra {
+            f.push((k, (*v).to_owned()));
+        }
+        f
+    };
+    let fields = post(
+        form("behalf-key-00000000001", "Buca segnalata per telefono"),
+        &[
+            ("channel", "phone"),
+            ("name", "Anna Rossi"),
+            ("phone", "+39 333 1234567"),
+            ("email", "anna@esempio.it"),
+        ],
+    );
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = urp.post("/segnala", &fields).await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    let row: (Option<i64>, String, bool, bool) = sqlx::query_as(
+        "select reporter_id, channel::text, confirmed_at is not null, is_public from report where title = 'Buca segnalata per telefono'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("report");
+    assert_eq!(
+        row,
+        (None, "phone".to_owned(), true, true),
+        "the citizen's report, confirmed, by phone"
+    );
+    assert_eq!(
+        app.count("report_contact where phone = '+39 333 1234567' and name = 'Anna Rossi'")
+            .await,
+        1
+    );
+    assert_eq!(
+        mails_to(&app, "anna@esempio.it")
+            .await
+            .first()
+            .map(|m| m.0.as_str()),
+        Some("report_receipt")
+    );
+    assert_eq!(app.count("audit_log where action = 'intake_on_behalf'").await, 1);
+
+    // An internal report: never public, in the inbox with the others.
+    let office = create_office(&app.db.pool, "Ufficio tecnico").await;
+    staff(
+        &app,
+        "tecnico@comune.example",
+        "geom. Elisa Neri",
+        Role::OfficeStaff,
+        vec![office],
+        None,
+    )
+    .await;
+    let tecnico = signed_in(&app, "tecnico@comune.example").await;
+    let fields = post(
+        form("internal-key-0000000001", "Tombino da controllare"),
+        &[("internal", "true")],
+    );
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = tecnico.post("/segnala", &fields).await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    let (code, public, internal): (String, bool, bool) = sqlx::query_as(
+        "select receipt_code, is_public, is_internal from report where title = 'Tombino da controllare'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("internal");
+    assert!(!public && internal);
+    assert_eq!(app.get(&format!("/segnalazioni/{code}")).await.status(), 404);
+    let map = app
+        .get("/api/v1/reports?bbox=11.7,45.3,12.0,45.5")
+        .await
+        .text()
+        .await
+        .expect("map");
+    assert!(
+        !map.contains("Tombino"),
+        "internal reports stay off the public map"
+    );
+    let inbox = urp.get("/ufficio?interne=1").await.text().await.expect("inbox");
+    assert!(inbox.contains(&code) && !inbox.contains("Buca segnalata per telefono"));
+
+    // Neither is open to citizens, nor to people without an account.
+    app.account("mario@esempio.it", PASSWORD, Role::Citizen).await;
+    let citizen = signed_in(&app, "mario@esempio.it").await;
+    let fields = post(
+        form("citizen-key-00000000001", "Buca per conto di altri"),
+        &[("channel", "counter")],
+    );
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(citizen.post("/segnala", &fields).await.status(), 403);
+    let anonymous = app.browser();
+    let fields = post(
+        form("anon-key-0000000000001", "Buca interna anonima"),
+        &[("internal", "true"), ("email", "x@esempio.it")],
+    );
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(anonymous.post("/segnala", &fields).await.status(), 401);
+    assert_eq!(app.count("report").await, 2);
+    // Through the API the channel is `api`.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/reports", app.base))
+        .json(&serde_json::json!({
+            "kind": "problem", "category_id": pothole, "lat": 45.40, "lng": 11.865,
+            "title": "Buca inviata da un'app", "description": "Via API.", "email": "app@esempio.it"
+        }))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(res.status(), 201);
+    assert_eq!(app.count("report where channel = 'api'").await, 1);
+}

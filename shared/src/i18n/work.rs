@@ -92,4 +92,14 @@ messages! {
     Report => "Segnalazione", "Report";
     Details => "Dettagli", "Details";
     Older => "Operazioni precedenti", "Older actions";
+    NewStaffReport => "Nuova segnalazione dall'ufficio", "New report from the office";
+    NewStaffReportIntro => "Registra una segnalazione ricevuta da un cittadino per telefono, email, lettera o allo sportello, oppure una segnalazione interna degli uffici.", "Record a report a citizen made by phone, email, letter or at the counter, or an internal report of the offices.";
+    OnBehalf => "Per conto di un cittadino", "On a citizen's behalf";
+    ChannelLabel => "Come è arrivata", "How it reached us";
+    ChannelOwn => "È una mia segnalazione", "It is my own report";
+    OnBehalfHint => "I contatti del cittadino restano riservati agli uffici; se indica un'email riceve la ricevuta.", "The citizen's contact stays with the offices; with an email address they get the receipt.";
+    CitizenName => "Nome del cittadino", "Citizen's name";
+    CitizenEmail => "Email del cittadino", "Citizen's email";
+    CitizenPhone => "Telefono del cittadino", "Citizen's phone";
+    InternalReport => "Segnalazione interna (mai pubblica)", "Internal report (never public)";
 }}

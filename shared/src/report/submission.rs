@@ -67,6 +67,13 @@ pub struct RawSubmission {
     pub email: Option<Value>,
     pub phone: Option<Value>,
     pub name: Option<Value>,
+    /// Staff only: how the citizen reached the URP (`phone`, `email`, `counter`, `letter`) when filing on their
+    /// behalf; the contact fields are then the citizen's, all optional.
+    #[serde(default)]
+    pub channel: Option<Value>,
+    /// Staff only: an internal report, never public.
+    #[serde(default)]
+    pub internal: Option<Value>,
 }
 
 /// Where the report is, as given: a point, or something the server turns into one.
@@ -97,6 +104,21 @@ pub struct Submission {
     pub show_name: bool,
     /// `None` when the reporter is signed in.
     pub contact: Option<Contact>,
+    /// How it reached the municipality (`Web` unless staff file it on a citizen's behalf; the API door says
+    /// `Api`).
+    pub channel: super::work::Channel,
+    /// Filed by staff on a citizen's behalf: the citizen's contact, as far as they gave one.
+    pub behalf: Option<BehalfContact>,
+    /// Filed by staff for the municipality's own use.
+    pub internal: bool,
+}
+
+/// The contact of a citizen a member of staff files for (a phone call, a letter): each part optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BehalfContact {
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub name: Option<String>,
 }
 
 fn text_of(v: &Option<Value>) -> String {
@@ -164,6 +186,18 @@ impl RawSubmission {
         let description = Description::parse(&text_of(&self.description))?;
         let is_public = flag(Field::IsPublic, &self.is_public, true)?;
         let show_name = flag(Field::ShowName, &self.show_name, false)?;
+        let channel_text = text_of(&self.channel);
+        let channel = if channel_text.is_empty() {
+            super::work::Channel::Web
+        } else {
+            channel_text.parse::<super::work::Channel>()?
+        };
+        let internal = flag(Field::Channel, &self.internal, false)?;
+        let on_behalf = !matches!(channel, super::work::Channel::Web | super::work::Channel::Api);
+        if internal && on_behalf {
+            return Err(ValidationError::new(Field::Channel, Rule::Mismatch));
+        }
+        let behalf = if on_behalf { Some(self.behalf()?) } else { None };
         let contact = if signed_in { None } else { Some(self.contact()?) };
         Ok(Submission {
             kind,
@@ -174,7 +208,41 @@ impl RawSubmission {
             is_public,
             show_name,
             contact,
+            channel,
+            behalf,
+            internal,
         })
+    }
+
+    fn behalf(&self) -> Result<BehalfContact, ValidationError> {
+        let email = text_of(&self.email);
+        let email = (!email.is_empty()).then(|| Email::parse(&email)).transpose()?;
+        let phone = text_of(&self.phone);
+        let phone = (!phone.is_empty()).then(|| Phone::parse(&phone)).transpose()?;
+        Ok(BehalfContact {
+            email,
+            phone,
+            name: self.name()?,
+        })
+    }
+
+    fn name(&self) -> Result<Option<String>, ValidationError> {
+        let name = text_of(&self.name);
+        if name.is_empty() {
+            Ok(None)
+        } else if name.chars().count() < 2 {
+            Err(ValidationError::new(
+                Field::DisplayName,
+                Rule::TooShort { min: 2 },
+            ))
+        } else if name.chars().count() > 80 {
+            Err(ValidationError::new(
+                Field::DisplayName,
+                Rule::TooLong { max: 80 },
+            ))
+        } else {
+            Ok(Some(name))
+        }
     }
 
     /// The point if both coordinates are given; else the address; else the district.
@@ -204,23 +272,11 @@ impl RawSubmission {
         let email = Email::parse(&text_of(&self.email))?;
         let phone = text_of(&self.phone);
         let phone = (!phone.is_empty()).then(|| Phone::parse(&phone)).transpose()?;
-        let name = text_of(&self.name);
-        let name = if name.is_empty() {
-            None
-        } else if name.chars().count() < 2 {
-            return Err(ValidationError::new(
-                Field::DisplayName,
-                Rule::TooShort { min: 2 },
-            ));
-        } else if name.chars().count() > 80 {
-            return Err(ValidationError::new(
-                Field::DisplayName,
-                Rule::TooLong { max: 80 },
-            ));
-        } else {
-            Some(name)
-        };
-        Ok(Contact { email, phone, name })
+        Ok(Contact {
+            email,
+            phone,
+            name: self.name()?,
+        })
     }
 }
 
