@@ -92,7 +92,7 @@ fn AppRoutes() -> impl IntoView {
         SecondFactorPage,
     };
     use crate::pages::account::unsubscribe::UnsubscribePage;
-    use crate::pages::admin::{AuditPageView, MailPageView, MailboxPage};
+    use crate::pages::admin::{AdminHome, AuditPageView, MailPageView, MailboxPage};
     use crate::pages::office::{InboxView, StaffNewReportPage, WorkPage};
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
@@ -112,6 +112,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/nuova-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
             <Route path=path!("/la-mia-pagina") view=MyPageView ssr=SsrMode::Async />
             <Route path=path!("/disiscrizione/:token") view=UnsubscribePage ssr=SsrMode::Async />
+            <Route path=path!("/amministrazione") view=AdminHome ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/posta") view=MailboxPage ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/posta/:id") view=MailPageView ssr=SsrMode::Async />
             <Route path=path!("/amministrazione/registro") view=AuditPageView ssr=SsrMode::Async />
@@ -175,6 +176,7 @@ mod tests {
             "/amministrazione/posta",
             "/amministrazione/posta/3",
             "/amministrazione/registro",
+            "/amministrazione",
             "/ufficio",
             "/ufficio/segnalazioni/SEG-2026-000001",
         ] {

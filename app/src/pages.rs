@@ -4,6 +4,8 @@
 pub mod account;
 #[cfg(any(feature = "ssr", feature = "pages"))]
 pub mod admin;
+#[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod admin_sections;
 pub mod map;
 pub mod new_report;
 pub mod not_found;

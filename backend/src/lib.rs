@@ -1,6 +1,7 @@
 //! Segnala's services and storage. Every door (the Leptos `#[server]` fns, the REST API, the CLI) calls the
 //! services here; nothing else touches the database.
 
+pub mod admin;
 pub mod areas;
 pub mod audit;
 pub mod db;

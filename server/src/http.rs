@@ -2,6 +2,7 @@
 //! layers every response goes through (security headers, caching, compression, request logs).
 
 pub mod accounts;
+pub mod admin;
 pub mod error;
 pub mod health;
 pub mod intake;
@@ -39,6 +40,7 @@ pub fn people_router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(intake::router())
         .merge(work::router())
+        .merge(admin::router())
 }
 
 /// The Content-Security-Policy with the given `script-src` sources.

@@ -150,7 +150,7 @@ messages! {
     MyPage => "La mia pagina", "My page";
     SignedInAs => "Accesso come", "Signed in as";
     DevMailbox => "Posta in uscita", "Outgoing mail";
-    AuditLog => "Registro", "Audit log";
+    Administration => "Amministrazione", "Administration";
 }}
 
 messages! {

@@ -4,6 +4,7 @@
 //! outside (coordinates, receipt codes, titles, …) are parsed into validated newtypes here, so no invalid
 //! value travels further.
 
+pub mod admin;
 pub mod error;
 pub mod geo;
 pub mod html;

@@ -53,6 +53,14 @@ pub enum Field {
     Channel,
     /// The report a duplicate points at.
     DuplicateOf,
+    /// The name of an office, category, contractor, area or template.
+    Name,
+    SlaDays,
+    DuplicateRadius,
+    /// An uploaded area's GeoJSON.
+    Boundary,
+    /// The coordinate reference system of an upload (EPSG code).
+    Srid,
 }
 
 impl Field {
@@ -95,6 +103,11 @@ impl Field {
             Field::Template => "template",
             Field::Channel => "channel",
             Field::DuplicateOf => "duplicate_of",
+            Field::Name => "name",
+            Field::SlaDays => "sla_days",
+            Field::DuplicateRadius => "duplicate_radius_m",
+            Field::Boundary => "boundary",
+            Field::Srid => "srid",
         }
     }
 
@@ -173,6 +186,16 @@ impl Field {
             (Field::Channel, Locale::En) => "channel",
             (Field::DuplicateOf, Locale::It) => "segnalazione originale",
             (Field::DuplicateOf, Locale::En) => "original report",
+            (Field::Name, Locale::It) => "nome",
+            (Field::Name, Locale::En) => "name",
+            (Field::SlaDays, Locale::It) => "giorni per rispondere (SLA)",
+            (Field::SlaDays, Locale::En) => "days to answer (SLA)",
+            (Field::DuplicateRadius, Locale::It) => "raggio dei duplicati (m)",
+            (Field::DuplicateRadius, Locale::En) => "duplicate radius (m)",
+            (Field::Boundary, Locale::It) => "confine (GeoJSON)",
+            (Field::Boundary, Locale::En) => "boundary (GeoJSON)",
+            (Field::Srid, Locale::It) => "sistema di riferimento (EPSG)",
+            (Field::Srid, Locale::En) => "reference system (EPSG)",
         }
     }
 }
@@ -236,6 +259,8 @@ pub enum Rule {
     Closed,
     /// A date in the past where a future one is needed.
     InThePast,
+    /// A shape that is not a valid polygon (`reason` as PostGIS or the parser says it).
+    InvalidGeometry { reason: String },
 }
 
 /// A field and the rule its value broke.
@@ -394,6 +419,12 @@ impl ValidationError {
             }
             (Rule::InThePast, Locale::It) => format!("Il campo «{field}» non può essere nel passato."),
             (Rule::InThePast, Locale::En) => format!("The field “{field}” cannot be in the past."),
+            (Rule::InvalidGeometry { reason }, Locale::It) => {
+                format!("Il campo «{field}» non contiene un poligono valido: {reason}.")
+            }
+            (Rule::InvalidGeometry { reason }, Locale::En) => {
+                format!("The field “{field}” does not hold a valid polygon: {reason}.")
+            }
         }
     }
 }

@@ -60,8 +60,7 @@ pub fn Header() -> impl IntoView {
                     <a href="/ufficio" rel="external">{locale.t(Msg::Office)}</a>
                 })}
                 {(me.role == Role::Administrator).then(|| view! {
-                    <a href="/amministrazione/posta" rel="external">{locale.t(Msg::DevMailbox)}</a>
-                    <a href="/amministrazione/registro" rel="external">{locale.t(Msg::AuditLog)}</a>
+                    <a href="/amministrazione" rel="external">{locale.t(Msg::Administration)}</a>
                 })}
                 <a href="/la-mia-pagina" rel="external">{locale.t(Msg::MyPage)}</a>
                 <form method="post" action="/esci" class="inline-form">

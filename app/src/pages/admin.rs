@@ -224,3 +224,39 @@ pub fn AuditPageView() -> impl IntoView {
         </AccountFrame>
     }
 }
+
+/// `/amministrazione`: offices, categories, templates, contractors, areas, routing rules, staff. Each change is
+/// a plain form post (`server::http::admin`).
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    use crate::server_fns::work::get_admin;
+    use shared::i18n::WorkMsg as W;
+    let locale = use_locale();
+    let done = use_query_map().read_untracked().get("fatto").is_some();
+    let overview = Resource::new(|| (), |_| get_admin());
+    view! {
+        <AccountFrame title=locale.t(W::Admin)>
+            <p class="lead">{locale.t(W::AdminIntro)}</p>
+            {done.then(|| view! { <p class="notice" role="status">{locale.t(W::Saved)}</p> })}
+            <nav class="admin-nav">
+                <a href="#uffici">{locale.t(Msg::Office)}</a> " · "
+                <a href="#categorie">{locale.t(W::Categories)}</a> " · "
+                <a href="#modelli">{locale.t(W::Templates)}</a> " · "
+                <a href="#ditte">{locale.t(W::Contractors)}</a> " · "
+                <a href="#aree">{locale.t(W::Areas)}</a> " · "
+                <a href="#regole">{locale.t(W::Rules)}</a> " · "
+                <a href="#personale">{locale.t(W::Staff)}</a> " · "
+                <a href="/amministrazione/registro">{locale.t(W::Audit)}</a> " · "
+                <a href="/amministrazione/posta">{locale.t(Msg::DevMailbox)}</a>
+            </nav>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(o) => view! { <crate::pages::admin_sections::Sections overview=o /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AccountFrame>
+    }
+}

@@ -37,3 +37,11 @@ pub async fn get_audit(report: Option<String>, before: Option<i64>) -> Result<Au
         .await
         .map_err(AppError::from_backend)
 }
+
+/// The administration page (administrators).
+#[server(endpoint = "admin")]
+pub async fn get_admin() -> Result<shared::admin::AdminOverview, AppError> {
+    backend::admin::overview(&state()?, viewer().as_ref())
+        .await
+        .map_err(AppError::from_backend)
+}

@@ -103,7 +103,7 @@ impl FormPost {
             .unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.fields
             .iter()
             .filter(|(k, _)| k == name)

@@ -1,6 +1,7 @@
 //! The server over HTTP, against its own fresh database per test.
 
 mod accounts;
+mod admin;
 mod helpers;
 mod intake;
 mod mail;

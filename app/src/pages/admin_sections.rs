@@ -1,0 +1,324 @@
+//! The sections of the administration page, one per thing administered. Every form posts to
+//! `/amministrazione/...`; a failed post renders the page again with the error above its form.
+
+use leptos::prelude::*;
+use shared::admin::{AdminOverview, CategoryRow, StaffRow};
+use shared::i18n::{Msg, WorkMsg as W};
+use shared::report::work::PLACEHOLDERS;
+use shared::{Locale, Role};
+
+use crate::forms::{FormError, use_feedback};
+use crate::i18n::use_locale;
+
+fn options(items: &[(String, String)], selected: &str) -> impl IntoView + use<> {
+    items
+        .iter()
+        .map(|(v, l)| view! { <option value=v.clone() selected=v == selected>{l.clone()}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn Sections(overview: AdminOverview) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let fb = use_feedback();
+    let offices: Vec<(String, String)> = overview
+        .offices
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect();
+    let categories: Vec<(String, String)> = overview
+        .categories
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    let districts: Vec<(String, String)> = overview
+        .areas
+        .iter()
+        .filter(|a| !a.municipality)
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    let contractors: Vec<(String, String)> = overview
+        .contractors
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    view! {
+        <section id="uffici" class="admin-section">
+            <h2>{locale.t(Msg::Office)}</h2>
+            <FormError error=fb.error_of("office-edit") />
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Email)}</th>
+                    <th scope="col">{t(W::OpenReports)}</th><th></th></tr></thead>
+                <tbody>
+                    {overview.offices.iter().map(|o| {
+                        let form = format!("ufficio-{}", o.id);
+                        view! {
+                            <tr>
+                                <td><input form=form.clone() name="name" value=o.name.clone() aria-label=t(W::Name) /></td>
+                                <td><input form=form.clone() name="email" type="email" value=o.email.clone().unwrap_or_default() aria-label=t(W::Email) /></td>
+                                <td>{o.open}</td>
+                                <td><form id=form method="post" action="/amministrazione/uffici">
+                                    <input type="hidden" name="id" value=o.id.to_string() />
+                                    <button type="submit" class="button">{t(W::Save)}</button>
+                                </form></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>{t(W::NewOffice)}</h3>
+            <FormError error=fb.error_of("office") />
+            <form method="post" action="/amministrazione/uffici" class="inline-fields">
+                <label for="nuovo-ufficio-nome">{t(W::Name)}</label>
+                <input id="nuovo-ufficio-nome" name="name" required value=fb.value("office", "name") />
+                <label for="nuovo-ufficio-email">{t(W::Email)}</label>
+                <input id="nuovo-ufficio-email" name="email" type="email" value=fb.value("office", "email") />
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="categorie" class="admin-section">
+            <h2>{t(W::Categories)}</h2>
+            <FormError error=fb.error_of("category-edit") />
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{locale.t(Msg::Office)}</th>
+                    <th scope="col">{t(W::SlaDays)}</th><th scope="col">{t(W::Radius)}</th>
+                    <th scope="col">{t(W::Enabled)}</th><th></th></tr></thead>
+                <tbody>
+                    {overview.categories.iter().map(|c| view! { <CategoryLine category=c.clone() offices=offices.clone() /> }).collect_view()}
+                </tbody>
+            </table>
+            <h3>{t(W::NewCategory2)}</h3>
+            <FormError error=fb.error_of("category") />
+            <form method="post" action="/amministrazione/categorie" class="inline-fields">
+                <label for="nuova-cat-nome">{t(W::Name)}</label>
+                <input id="nuova-cat-nome" name="name" required value=fb.value("category", "name") />
+                <label for="nuova-cat-ufficio">{locale.t(Msg::Office)}</label>
+                <select id="nuova-cat-ufficio" name="office">{options(&offices, &fb.value("category", "office"))}</select>
+                <label for="nuova-cat-sla">{t(W::SlaDays)}</label>
+                <input id="nuova-cat-sla" name="sla_days" inputmode="numeric" size="4" required value=fb.value("category", "sla_days") />
+                <label for="nuova-cat-raggio">{t(W::Radius)}</label>
+                <input id="nuova-cat-raggio" name="duplicate_radius_m" inputmode="numeric" size="5" value={
+                    let v = fb.value("category", "duplicate_radius_m");
+                    if v.is_empty() { "250".to_owned() } else { v }
+                } />
+                <label><input type="checkbox" name="enabled" value="true" checked=true /> " " {t(W::Enabled)}</label>
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="modelli" class="admin-section">
+            <h2>{t(W::Templates)}</h2>
+            <FormError error=fb.error_of("template") />
+            <ul class="template-list">
+                {overview.templates.iter().map(|tpl| view! {
+                    <li>
+                        <strong>{tpl.name.clone()}</strong>
+                        {format!(" ({})", tpl.category_name.clone().unwrap_or_else(|| t(W::AllCategories).to_owned()))}
+                        <pre class="template-text">{tpl.body.clone()}</pre>
+                        <form method="post" class="inline" action=format!("/amministrazione/modelli/{}/elimina", tpl.id)>
+                            <button type="submit" class="link-button">{t(W::Delete)}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <h3>{t(W::NewTemplate)}</h3>
+            <form method="post" action="/amministrazione/modelli" class="stack">
+                <label for="modello-categoria">{locale.t(Msg::Category)}</label>
+                <select id="modello-categoria" name="category">
+                    <option value="">{t(W::AllCategories)}</option>
+                    {options(&categories, &fb.value("template", "category"))}
+                </select>
+                <label for="modello-nome">{t(W::Name)}</label>
+                <input id="modello-nome" name="name" required value=fb.value("template", "name") />
+                <label for="modello-testo">{t(W::Text)}</label>
+                <p class="field-hint">{t(W::PlaceholdersHint)} " "
+                    <code>{PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" ")}</code></p>
+                <textarea id="modello-testo" name="body" rows="4" required>{fb.value("template", "body")}</textarea>
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="ditte" class="admin-section">
+            <h2>{t(W::Contractors)}</h2>
+            <ul>
+                {overview.contractors.iter().map(|c| view! {
+                    <li>{c.name.clone()} {c.email.clone().map(|e| format!(" <{e}>"))}</li>
+                }).collect_view()}
+            </ul>
+            <h3>{t(W::NewContractor)}</h3>
+            <FormError error=fb.error_of("contractor") />
+            <form method="post" action="/amministrazione/ditte" class="inline-fields">
+                <label for="ditta-nome">{t(W::Name)}</label>
+                <input id="ditta-nome" name="name" required value=fb.value("contractor", "name") />
+                <label for="ditta-email">{t(W::Email)}</label>
+                <input id="ditta-email" name="email" type="email" value=fb.value("contractor", "email") />
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="aree" class="admin-section">
+            <h2>{t(W::Areas)}</h2>
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Kind)}</th><th scope="col">"km²"</th></tr></thead>
+                <tbody>
+                    {overview.areas.iter().map(|a| view! {
+                        <tr><td>{a.name.clone()}</td>
+                            <td>{if a.municipality { t(W::Municipality) } else { t(W::District) }}</td>
+                            <td>{format!("{:.2}", a.km2)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>{t(W::UploadArea)}</h3>
+            <p class="field-hint">{t(W::UploadHint)}</p>
+            <FormError error=fb.error_of("area") />
+            <form method="post" action="/amministrazione/aree" enctype="multipart/form-data" class="stack">
+                <label for="area-tipo">{t(W::Kind)}</label>
+                <select id="area-tipo" name="kind">
+                    <option value="district" selected=fb.value("area", "kind") != "municipality">{t(W::District)}</option>
+                    <option value="municipality" selected=fb.value("area", "kind") == "municipality">{t(W::Municipality)}</option>
+                </select>
+                <label for="area-nome">{t(W::Name)}</label>
+                <input id="area-nome" name="name" required value=fb.value("area", "name") />
+                <label for="area-srid">{t(W::Srid)}</label>
+                <input id="area-srid" name="srid" inputmode="numeric" size="6" value=fb.value("area", "srid") />
+                <label for="area-file">{t(W::File)}</label>
+                <input id="area-file" name="file" type="file" accept=".geojson,.json,application/geo+json,application/json" />
+                <label for="area-testo">{t(W::OrPaste)}</label>
+                <textarea id="area-testo" name="geojson" rows="4"></textarea>
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="regole" class="admin-section">
+            <h2>{t(W::Rules)}</h2>
+            <p class="field-hint">{t(W::RulesHint)}</p>
+            <FormError error=fb.error_of("rule") />
+            <ul>
+                {overview.rules.iter().map(|r| view! {
+                    <li>
+                        {format!("{} · {} → {}", r.category_name, r.area_name,
+                            if r.offered { r.office_name.clone().unwrap_or_else(|| t(W::CategoryOffice).to_owned()) }
+                            else { t(W::NotOffered).to_owned() })}
+                        " "
+                        <form method="post" class="inline" action="/amministrazione/regole/elimina">
+                            <input type="hidden" name="category" value=r.category.to_string() />
+                            <input type="hidden" name="area" value=r.area.to_string() />
+                            <button type="submit" class="link-button">{t(W::Delete)}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <h3>{t(W::NewRule)}</h3>
+            <form method="post" action="/amministrazione/regole" class="inline-fields">
+                <label for="regola-cat">{locale.t(Msg::Category)}</label>
+                <select id="regola-cat" name="category">{options(&categories, &fb.value("rule", "category"))}</select>
+                <label for="regola-area">{t(W::District)}</label>
+                <select id="regola-area" name="area">{options(&districts, &fb.value("rule", "area"))}</select>
+                <label for="regola-ufficio">{locale.t(Msg::Office)}</label>
+                <select id="regola-ufficio" name="office">
+                    <option value="">{t(W::CategoryOffice)}</option>
+                    {options(&offices, &fb.value("rule", "office"))}
+                </select>
+                <label><input type="checkbox" name="offered" value="true" checked=true /> " " {t(W::Offered)}</label>
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+
+        <section id="personale" class="admin-section">
+            <h2>{t(W::Staff)}</h2>
+            <FormError error=fb.error_of("staff-edit") />
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Role)}</th>
+                    <th scope="col">{locale.t(Msg::Office)}</th><th scope="col">{t(W::Company)}</th>
+                    <th scope="col">{t(W::Disabled)}</th><th></th></tr></thead>
+                <tbody>
+                    {overview.staff.iter().map(|s| view! {
+                        <StaffLine person=s.clone() offices=offices.clone() contractors=contractors.clone() locale=locale />
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>{t(W::NewStaff)}</h3>
+            <p class="field-hint">{t(W::NewStaffHint)}</p>
+            <FormError error=fb.error_of("staff") />
+            <form method="post" action="/amministrazione/personale" class="inline-fields">
+                <label for="persona-nome">{t(W::Name)}</label>
+                <input id="persona-nome" name="name" required value=fb.value("staff", "name") />
+                <label for="persona-email">{t(W::Email)}</label>
+                <input id="persona-email" name="email" type="email" required value=fb.value("staff", "email") />
+                <label for="persona-ruolo">{t(W::Role)}</label>
+                <select id="persona-ruolo" name="role">{role_options(locale, &fb.value("staff", "role"))}</select>
+                <label for="persona-ufficio">{locale.t(Msg::Office)}</label>
+                <select id="persona-ufficio" name="office" multiple>{options(&offices, "")}</select>
+                <label for="persona-ditta">{t(W::Company)}</label>
+                <select id="persona-ditta" name="contractor">
+                    <option value="">{t(W::None)}</option>
+                    {options(&contractors, &fb.value("staff", "contractor"))}
+                </select>
+                <button type="submit" class="button">{t(W::Add)}</button>
+            </form>
+        </section>
+    }
+}
+
+fn role_options(locale: Locale, selected: &str) -> impl IntoView + use<> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::Citizen)
+        .map(
+            |r| view! { <option value=r.as_str() selected=r.as_str() == selected>{r.label(locale)}</option> },
+        )
+        .collect_view()
+}
+
+#[component]
+fn CategoryLine(category: CategoryRow, offices: Vec<(String, String)>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let c = category;
+    let form = format!("categoria-{}", c.id);
+    view! {
+        <tr>
+            <td><input form=form.clone() name="name" value=c.name.clone() aria-label=t(W::Name) /></td>
+            <td><select form=form.clone() name="office" aria-label=locale.t(Msg::Office)>{options(&offices, &c.office.to_string())}</select></td>
+            <td><input form=form.clone() name="sla_days" size="4" value=c.sla_days.to_string() aria-label=t(W::SlaDays) /></td>
+            <td><input form=form.clone() name="duplicate_radius_m" size="5" value=c.duplicate_radius_m.to_string() aria-label=t(W::Radius) /></td>
+            <td><input form=form.clone() type="checkbox" name="enabled" value="true" checked=c.enabled aria-label=t(W::Enabled) /></td>
+            <td><form id=form method="post" action="/amministrazione/categorie">
+                <input type="hidden" name="id" value=c.id.to_string() />
+                <button type="submit" class="button">{t(W::Save)}</button>
+            </form></td>
+        </tr>
+    }
+}
+
+#[component]
+fn StaffLine(
+    person: StaffRow,
+    offices: Vec<(String, String)>,
+    contractors: Vec<(String, String)>,
+    locale: Locale,
+) -> impl IntoView {
+    let t = move |m: W| locale.t(m);
+    let p = person;
+    let form = format!("persona-{}", p.id);
+    let mine: Vec<String> = p.offices.iter().map(|o| o.to_string()).collect();
+    view! {
+        <tr class=if p.disabled { "disabled" } else { "" }>
+            <td>{p.name.clone()} <br /> <span class="muted">{p.email.clone()}</span></td>
+            <td><select form=form.clone() name="role" aria-label=t(W::Role)>{role_options(locale, p.role.as_str())}</select></td>
+            <td><select form=form.clone() name="office" multiple aria-label=locale.t(Msg::Office)>
+                {offices.iter().map(|(v, l)| view! { <option value=v.clone() selected=mine.contains(v)>{l.clone()}</option> }).collect_view()}
+            </select></td>
+            <td><select form=form.clone() name="contractor" aria-label=t(W::Company)>
+                <option value="">{t(W::None)}</option>
+                {options(&contractors, &p.contractor.map(|c| c.to_string()).unwrap_or_default())}
+            </select></td>
+            <td><input form=form.clone() type="checkbox" name="disabled" value="true" checked=p.disabled aria-label=t(W::Disabled) /></td>
+            <td><form id=form method="post" action=format!("/amministrazione/personale/{}", p.id)>
+                <button type="submit" class="button">{t(W::Save)}</button>
+            </form></td>
+        </tr>
+    }
+}

@@ -1,0 +1,242 @@
+//! Doors of the administration page (`/amministrazione`): one form post per change, answered with a redirect to
+//! the page's section, or the page again with the error beside the form and what was typed. The area upload is
+//! multipart (a GeoJSON file, or text pasted), up to 20 MB.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::routing::post;
+use backend::admin::{self, AreaUpload, CategoryForm, StaffForm};
+use shared::{CategoryId, ContractorId, Field, OfficeId, Rule, UserId, ValidationError};
+
+use super::accounts::{FormPost, see_other};
+use crate::startup::AppState;
+
+/// The largest area upload (a detailed municipal boundary is a few megabytes of GeoJSON).
+const MAX_AREA_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/amministrazione/uffici", post(office))
+        .route("/amministrazione/categorie", post(category))
+        .route("/amministrazione/modelli", post(template))
+        .route("/amministrazione/modelli/{id}/elimina", post(delete_template))
+        .route("/amministrazione/ditte", post(contractor))
+        .route("/amministrazione/regole", post(rule))
+        .route("/amministrazione/regole/elimina", post(delete_rule))
+        .route("/amministrazione/personale", post(create_staff))
+        .route("/amministrazione/personale/{id}", post(update_staff))
+        .route(
+            "/amministrazione/aree",
+            post(area).layer(DefaultBodyLimit::max(MAX_AREA_BYTES)),
+        )
+}
+
+const PAGE: &str = "/amministrazione";
+
+/// The answer to a change: to its section, or the page again with the error on `form`.
+async fn answer<T>(
+    post: FormPost,
+    form: &str,
+    section: &str,
+    result: backend::Result<T>,
+    keep: &[&str],
+) -> Response {
+    match result {
+        Ok(_) => see_other(&format!("{PAGE}?fatto={form}#{section}")),
+        Err(e) => post.fail_on(Uri::from_static(PAGE), form, e, keep).await,
+    }
+}
+
+fn id<T>(post: &FormPost, wrap: impl Fn(i32) -> T) -> Option<T> {
+    post.get("id").trim().parse::<i32>().ok().map(wrap)
+}
+
+async fn office(State(state): State<AppState>, post: FormPost) -> Response {
+    let r = admin::save_office(
+        &state.backend,
+        post.viewer(),
+        id(&post, OfficeId),
+        &post.get("name"),
+        &post.get("email"),
+    )
+    .await;
+    let form = if post.get("id").is_empty() {
+        "office"
+    } else {
+        "office-edit"
+    };
+    answer(post, form, "uffici", r, &["name", "email"]).await
+}
+
+async fn category(State(state): State<AppState>, post: FormPost) -> Response {
+    let form = CategoryForm {
+        name: post.get("name"),
+        office: post.get("office"),
+        sla_days: post.get("sla_days"),
+        duplicate_radius_m: post.get("duplicate_radius_m"),
+        enabled: post.get("enabled") == "true",
+    };
+    let r = admin::save_category(&state.backend, post.viewer(), id(&post, CategoryId), &form).await;
+    let name = if post.get("id").is_empty() {
+        "category"
+    } else {
+        "category-edit"
+    };
+    answer(
+        post,
+        name,
+        "categorie",
+        r,
+        &["name", "office", "sla_days", "duplicate_radius_m", "enabled"],
+    )
+    .await
+}
+
+async fn template(State(state): State<AppState>, post: FormPost) -> Response {
+    let category = post.get("category").trim().parse::<i32>().ok().map(CategoryId);
+    let r = admin::save_template(
+        &state.backend,
+        post.viewer(),
+        category,
+        &post.get("name"),
+        &post.get("body"),
+    )
+    .await;
+    answer(post, "template", "modelli", r, &["category", "name", "body"]).await
+}
+
+async fn delete_template(State(state): State<AppState>, Path(id): Path<i32>, post: FormPost) -> Response {
+    let r = admin::delete_template(&state.backend, post.viewer(), id).await;
+    answer(post, "template", "modelli", r, &[]).await
+}
+
+async fn contractor(State(state): State<AppState>, post: FormPost) -> Response {
+    let r = admin::save_contractor(
+        &state.backend,
+        post.viewer(),
+        id(&post, ContractorId),
+        &post.get("name"),
+        &post.get("email"),
+    )
+    .await;
+    answer(post, "contractor", "ditte", r, &["name", "email"]).await
+}
+
+async fn rule(State(state): State<AppState>, post: FormPost) -> Response {
+    let r = admin::save_rule(
+        &state.backend,
+        post.viewer(),
+        &post.get("category"),
+        &post.get("area"),
+        &post.get("office"),
+        post.get("offered") == "true",
+    )
+    .await;
+    answer(
+        post,
+        "rule",
+        "regole",
+        r,
+        &["category", "area", "office", "offered"],
+    )
+    .await
+}
+
+async fn delete_rule(State(state): State<AppState>, post: FormPost) -> Response {
+    let category = post.get("category").parse().unwrap_or_default();
+    let area = post.get("area").parse().unwrap_or_default();
+    let r = admin::delete_rule(&state.backend, post.viewer(), category, area).await;
+    answer(post, "rule", "regole", r, &[]).await
+}
+
+fn staff_form(post: &FormPost) -> StaffForm {
+    StaffForm {
+        email: post.get("email"),
+        name: post.get("name"),
+        role: post.get("role"),
+        offices: post.all("office"),
+        contractor: post.get("contractor"),
+        disabled: post.get("disabled") == "true",
+    }
+}
+
+async fn create_staff(State(state): State<AppState>, post: FormPost) -> Response {
+    let form = staff_form(&post);
+    let r = admin::create_staff(&state.backend, post.viewer(), &form, post.locale).await;
+    answer(
+        post,
+        "staff",
+        "personale",
+        r,
+        &["email", "name", "role", "contractor"],
+    )
+    .await
+}
+
+async fn update_staff(State(state): State<AppState>, Path(user): Path<i64>, post: FormPost) -> Response {
+    let form = staff_form(&post);
+    let r = admin::update_staff(&state.backend, post.viewer(), UserId(user), &form).await;
+    answer(post, "staff-edit", "personale", r, &[]).await
+}
+
+/// `POST /amministrazione/aree` (multipart): `kind` (`municipality` or `district`), `name`, `srid`, and the
+/// GeoJSON as a file (`file`) or as text (`geojson`).
+async fn area(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let mut post = FormPost::from_parts(&state, parts.clone());
+    post.fields.clear();
+    let read: Result<Vec<(String, String)>, backend::Error> = async {
+        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
+            .await
+            .map_err(|_| {
+                backend::Error::UnsupportedMediaType(ValidationError::new(
+                    Field::Body,
+                    Rule::WrongContentType {
+                        expected: "multipart/form-data".into(),
+                    },
+                ))
+            })?;
+        let mut fields = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                backend::Error::TooLarge(ValidationError::new(
+                    Field::Boundary,
+                    Rule::BodyTooLarge {
+                        max_mb: (MAX_AREA_BYTES / (1024 * 1024)) as u64,
+                    },
+                ))
+            } else {
+                backend::Error::Invalid(ValidationError::new(Field::Body, Rule::Unreadable))
+            }
+        })? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let text = field.text().await.map_err(|_| {
+                backend::Error::Invalid(ValidationError::new(Field::Boundary, Rule::Unreadable))
+            })?;
+            fields.push((name, text));
+        }
+        Ok(fields)
+    }
+    .await;
+    match read {
+        Err(e) => post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await,
+        Ok(fields) => {
+            post.fields = fields;
+            let file = post.get("file");
+            let upload = AreaUpload {
+                municipality: post.get("kind") == "municipality",
+                name: post.get("name"),
+                geojson: if file.trim().is_empty() {
+                    post.get("geojson")
+                } else {
+                    file
+                },
+                srid: post.get("srid"),
+            };
+            let r = admin::upload_area(&state.backend, post.viewer(), &upload).await;
+            answer(post, "area", "aree", r, &["kind", "name", "srid"]).await
+        }
+    }
+}

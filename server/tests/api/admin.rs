@@ -1,0 +1,436 @@
+//! The administration page's doors: only administrators; offices, categories, templates, routing rules, areas
+//! (GeoJSON checked and reprojected) and staff, each applied at once and logged.
+
+use reqwest::multipart::Form;
+use shared::Role;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+const PASSWORD: &str = "una frase lunga abbastanza";
+
+async fn admin(app: &TestApp) -> Browser<'_> {
+    app.account("admin@comune.example", PASSWORD, Role::Administrator)
+        .await;
+    let b = app.browser();
+    b.sign_in("admin@comune.example", PASSWORD).await;
+    b
+}
+
+/// Posts the area form (multipart) as `b`.
+async fn upload(b: &Browser<'_>, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = Form::new();
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    b.app
+        .client
+        .post(format!("{}/amministrazione/aree", b.app.base))
+        .header("origin", &b.app.base)
+        .header(
+            "cookie",
+            format!(
+                "segnala_session={}",
+                b.cookie("segnala_session").unwrap_or_default()
+            ),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+#[tokio::test]
+async fn only_administrators_administer() {
+    let app = spawn_app().await;
+    app.account("urp@comune.example", PASSWORD, Role::UrpOperator)
+        .await;
+    let urp = app.browser();
+    urp.sign_in("urp@comune.example", PASSWORD).await;
+    assert_eq!(urp.get("/amministrazione").await.status(), 403);
+    let res = urp
+        .post("/amministrazione/uffici", &[("name", "Ufficio abusivo")])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(app.count("office where name = 'Ufficio abusivo'").await, 0);
+    let anonymous = app.browser();
+    assert_eq!(
+        anonymous
+            .post("/amministrazione/uffici", &[("name", "Ufficio anonimo")])
+            .await
+            .status(),
+        401
+    );
+    let res = upload(&urp, &[("kind", "district"), ("name", "Nord"), ("geojson", "{}")]).await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn offices_categories_and_rules_apply_at_once() {
+    let app = spawn_app().await;
+    let (pothole, _, _) = backend::testing::reporting_town(&app.db.pool).await;
+    let a = admin(&app).await;
+    let res = a
+        .post(
+            "/amministrazione/uffici",
+            &[("name", "Mobilità"), ("email", "mobilita@comune.example")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let office: i32 = sqlx::query_scalar("select office_id from office where name = 'Mobilità'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("office");
+    // The same name twice names the field and the rule.
+    let res = a.post("/amministrazione/uffici", &[("name", "Mobilità")]).await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("Il valore del campo «nome» è già in uso")
+    );
+    // A category with a bad SLA is refused; a good one is offered on the reporting form at once.
+    let res = a
+        .post(
+            "/amministrazione/categorie",
+            &[
+                ("name", "Semafori guasti"),
+                ("office", &office.to_string()),
+                ("sla_days", "0"),
+                ("enabled", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("giorni per rispondere (SLA)")
+    );
+    let res = a
+        .post(
+            "/amministrazione/categorie",
+            &[
+                ("name", "Semafori guasti"),
+                ("office", &office.to_string()),
+                ("sla_days", "3"),
+                ("duplicate_radius_m", "100"),
+                ("enabled", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let form = app
+        .server_fn("report_form", &[])
+        .await
+        .text()
+        .await
+        .expect("form");
+    assert!(form.contains("Semafori guasti"), "offered without a restart");
+    // A routing rule sends potholes in the district to the new office.
+    let district: i32 =
+        sqlx::query_scalar("select area_id from area where kind = 'district' order by area_id limit 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("district");
+    let res = a
+        .post(
+            "/amministrazione/regole",
+            &[
+                ("category", &pothole.to_string()),
+                ("area", &district.to_string()),
+                ("office", &office.to_string()),
+                ("offered", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (lat, lng): (f64, f64) = sqlx::query_as(
+        "select ST_Y(ST_PointOnSurface(boundary)), ST_X(ST_PointOnSurface(boundary)) from area where area_id = $1",
+    )
+    .bind(district)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("point");
+    let res = app
+        .client
+        .post(format!("{}/api/v1/reports", app.base))
+        .json(&serde_json::json!({
+            "kind": "problem", "category_id": pothole, "lat": lat, "lng": lng,
+            "title": "Buca nel quartiere", "description": "Instradata dalla regola.", "email": "x@esempio.it"
+        }))
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status(), 201);
+    assert_eq!(app.count(&format!("report where office_id = {office}")).await, 1);
+    // Every change is in the audit log.
+    assert_eq!(
+        app.count("audit_log where action in ('save_office', 'save_category', 'save_rule')")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn templates_with_unknown_placeholders_are_refused_and_good_ones_are_filled() {
+    let app = spawn_app().await;
+    let (pothole, _, _) = backend::testing::reporting_town(&app.db.pool).await;
+    let a = admin(&app).await;
+    let res = a
+        .post(
+            "/amministrazione/modelli",
+            &[
+                ("category", &pothole.to_string()),
+                ("name", "Chiusura"),
+                ("body", "Risolta il {giorno}. {firma}"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("segnaposto {giorno}"), "names the placeholder");
+    assert_eq!(app.count("answer_template").await, 0);
+    let res = a
+        .post(
+            "/amministrazione/modelli",
+            &[
+                ("category", &pothole.to_string()),
+                ("name", "Chiusura"),
+                ("body", "La segnalazione {codice} è risolta. {firma}"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, code) = backend::testing::create_report(
+        &app.db.pool,
+        shared::CategoryId(pothole),
+        "Buca da chiudere",
+        45.40,
+        11.865,
+    )
+    .await;
+    let work = a
+        .get(&format!("/ufficio/segnalazioni/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        work.contains(&format!(
+            "La segnalazione {code} è risolta. Maria Rossi, Amministratore"
+        )),
+        "filled"
+    );
+}
+
+/// A square of `size` degrees at (`lng`, `lat`), as GeoJSON, in WGS 84.
+fn square(lng: f64, lat: f64, size: f64) -> String {
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[[{lng},{lat}],[{e},{lat}],[{e},{n}],[{lng},{n}],[{lng},{lat}]]]}}"#,
+        e = lng + size,
+        n = lat + size
+    )
+}
+
+#[tokio::test]
+async fn boundaries_are_checked_and_reprojected() {
+    let app = spawn_app().await;
+    let a = admin(&app).await;
+    // A district needs a municipality first.
+    let res = upload(
+        &a,
+        &[
+            ("kind", "district"),
+            ("name", "Centro"),
+            ("geojson", &square(11.86, 45.40, 0.01)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    let res = upload(
+        &a,
+        &[
+            ("kind", "municipality"),
+            ("name", "Comune di Prova"),
+            ("geojson", &square(11.8, 45.35, 0.15)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    // Not a polygon; self-intersecting; unknown system; not JSON.
+    let point = r#"{"type":"Point","coordinates":[11.86,45.40]}"#;
+    let bowtie = r#"{"type":"Polygon","coordinates":[[[11.85,45.40],[11.87,45.42],[11.87,45.40],[11.85,45.42],[11.85,45.40]]]}"#;
+    for (geojson, srid, needle) in [
+        (point, "", "Point is not a polygon"),
+        (bowtie, "", "Self-intersection"),
+        (
+            square(11.86, 45.40, 0.01).as_str(),
+            "999999",
+            "sistema di riferimento (EPSG)",
+        ),
+        ("{ not json", "", "non contiene un poligono valido"),
+    ] {
+        let res = upload(
+            &a,
+            &[
+                ("kind", "district"),
+                ("name", "Centro"),
+                ("geojson", geojson),
+                ("srid", srid),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{needle}");
+        let page = res.text().await.expect("page");
+        assert!(
+            page.contains(needle),
+            "{needle}: {}",
+            &page[page.len().saturating_sub(4000)..]
+        );
+    }
+    assert_eq!(app.count("area where kind = 'district'").await, 0);
+    // UTM 32N (EPSG:32632) metres around Padova, given on the form: stored in WGS 84.
+    let utm = r#"{"type":"Polygon","coordinates":[[[725000,5030000],[727000,5030000],[727000,5032000],[725000,5032000],[725000,5030000]]]}"#;
+    let res = upload(
+        &a,
+        &[
+            ("kind", "district"),
+            ("name", "Centro"),
+            ("geojson", utm),
+            ("srid", "32632"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    let (x, y, srid): (f64, f64, i32) = sqlx::query_as(
+        "select ST_X(ST_Centroid(boundary)), ST_Y(ST_Centroid(boundary)), ST_SRID(boundary) from area where name = 'Centro'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("centro");
+    assert_eq!(srid, 4326);
+    assert!(
+        (11.8..12.0).contains(&x) && (45.3..45.5).contains(&y),
+        "reprojected: {x}, {y}"
+    );
+    // The system declared in the file (a feature collection in Monte Mario / Italy zone 1) is honoured.
+    let declared = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3003"}},
+        "features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1725000,5030000],[1727000,5030000],[1727000,5032000],[1725000,5032000],[1725000,5030000]]]}}]}"#;
+    let res = upload(
+        &a,
+        &[("kind", "district"), ("name", "Arcella"), ("geojson", declared)],
+    )
+    .await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    let x: f64 = sqlx::query_scalar("select ST_X(ST_Centroid(boundary)) from area where name = 'Arcella'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("arcella");
+    assert!((11.0..13.0).contains(&x), "{x}");
+    // Uploading a district again by name replaces it.
+    let res = upload(
+        &a,
+        &[
+            ("kind", "district"),
+            ("name", "Centro"),
+            ("geojson", &square(11.86, 45.40, 0.01)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("area where kind = 'district'").await, 2);
+}
+
+#[tokio::test]
+async fn staff_are_created_with_a_link_and_disabled_with_their_sessions() {
+    let app = spawn_app().await;
+    let a = admin(&app).await;
+    let office = backend::testing::create_office(&app.db.pool, "Lavori pubblici").await;
+    // An office role without an office names the field.
+    let res = a
+        .post(
+            "/amministrazione/personale",
+            &[
+                ("name", "Luca Bianchi"),
+                ("email", "bianchi@comune.example"),
+                ("role", "office_staff"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("page").contains("ufficio"));
+    let res = a
+        .post(
+            "/amministrazione/personale",
+            &[
+                ("name", "Luca Bianchi"),
+                ("email", "bianchi@comune.example"),
+                ("role", "office_staff"),
+                ("office", &office.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.count("outbox_mail where recipient = 'bianchi@comune.example' and kind = 'password_reset'")
+            .await,
+        1
+    );
+    let user: i64 = sqlx::query_scalar("select user_id from app_user where email = 'bianchi@comune.example'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("user");
+    assert_eq!(
+        app.count(&format!(
+            "user_office where user_id = {user} and office_id = {office}"
+        ))
+        .await,
+        1
+    );
+    // Disabled: the role stays, sessions end.
+    sqlx::query("insert into user_session (user_id, token_hash, expires_at) values ($1, sha256('x'::bytea), now() + interval '1 day')")
+        .bind(user)
+        .execute(&app.db.pool)
+        .await
+        .expect("a session");
+    assert_eq!(
+        app.count(&format!("user_session where user_id = {user}")).await,
+        1
+    );
+    let res = a
+        .post(
+            &format!("/amministrazione/personale/{user}"),
+            &[
+                ("role", "office_staff"),
+                ("office", &office.to_string()),
+                ("disabled", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "app_user where user_id = {user} and disabled_at is not null"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!("user_session where user_id = {user}")).await,
+        0
+    );
+    // An administrator cannot lock themselves out here.
+    let me: i64 = sqlx::query_scalar("select user_id from app_user where email = 'admin@comune.example'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("me");
+    let res = a
+        .post(
+            &format!("/amministrazione/personale/{me}"),
+            &[("role", "observer")],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}
