@@ -50,6 +50,13 @@ alter table report_update
     add column user_id bigint references app_user on delete set null,
     add column actor_role text check (actor_role is null or char_length(actor_role) between 1 and 80);
 
+-- Photos a contractor posts with progress or completion belong to that timeline entry and stay with the staff;
+-- the citizen's own photos have none. A report may then have more than the five photos of its submission.
+alter table report_photo
+    add column update_id bigint references report_update on delete cascade,
+    drop constraint report_photo_position_check,
+    add constraint report_photo_position_check check (position between 0 and 999);
+
 -- Answer templates per category, with placeholders ({codice}, {titolo}, {ufficio}, {data}, {firma}…), checked
 -- when saved.
 create table answer_template (

@@ -485,14 +485,22 @@ fn CommandForm(
     command: &'static str,
     title: &'static str,
     button: &'static str,
+    /// Multipart, for a form with a file field.
+    #[prop(optional)]
+    multipart: bool,
     children: Children,
 ) -> impl IntoView {
     let feedback = use_feedback();
+    let enctype = if multipart {
+        "multipart/form-data"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     view! {
         <details class="command" open=feedback.error_of(command).is_some()>
             <summary>{title}</summary>
             <FormError error=feedback.error_of(command) />
-            <form method="post" class="stack" action=format!("/ufficio/segnalazioni/{code}/{command}")>
+            <form method="post" class="stack" enctype=enctype action=format!("/ufficio/segnalazioni/{code}/{command}")>
                 <input type="hidden" name="version" value=version />
                 {children()}
                 <button type="submit" class="button">{button}</button>
@@ -609,8 +617,10 @@ fn Actions(work: WorkView) -> impl IntoView {
                 </CommandForm>
             })}
             {may("contractor_progress").then(|| view! {
-                <CommandForm code=code.clone() version=v command="contractor_progress" title=t(W::ContractorProgress) button=t(W::ContractorProgress)>
+                <CommandForm code=code.clone() version=v command="contractor_progress" title=t(W::ContractorProgress) button=t(W::ContractorProgress) multipart=true>
                     <NoteField name="note" label=t(W::Text) form="contractor_progress" required=true />
+                    <label for="campo-progress-photos">{locale.t(Msg::Photos)}</label>
+                    <input id="campo-progress-photos" name="photos" type="file" multiple accept="image/jpeg,image/png,image/webp" />
                     <label><input type="checkbox" name="done" value="1" /> " " {t(W::WorkDone)}</label>
                 </CommandForm>
             })}

@@ -371,12 +371,39 @@ pub async fn insert_photos(
     Ok(())
 }
 
+/// Records photos posted with a timeline entry (a contractor's), after the report's others.
+pub async fn insert_update_photos(
+    conn: &mut PgConnection,
+    report: ReportId,
+    update: i64,
+    photos: &[crate::photos::Stored],
+) -> Result<()> {
+    for p in photos {
+        sqlx::query!(
+            r#"
+            insert into report_photo (report_id, update_id, position, object_key, thumb_key, width, height, bytes)
+            select $1, $2, coalesce(max(position) + 1, 0), $3, $4, $5, $6, $7 from report_photo where report_id = $1
+            "#,
+            report as ReportId,
+            update,
+            p.key,
+            p.thumb_key,
+            p.width as i32,
+            p.height as i32,
+            p.bytes as i32
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The public photos of a report, in order.
 pub async fn public_photos(conn: &mut PgConnection, id: ReportId) -> Result<Vec<PhotoRef>> {
     let rows = sqlx::query!(
         r#"
         select object_key, thumb_key, width, height from report_photo
-        where report_id = $1 and not is_hidden order by position
+        where report_id = $1 and not is_hidden and update_id is null order by position
         "#,
         id as ReportId
     )

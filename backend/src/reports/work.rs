@@ -157,12 +157,13 @@ async fn entry(
     change: Option<(ReportState, ReportState)>,
     note: Option<&str>,
     public: bool,
-) -> Result<()> {
-    sqlx::query!(
+) -> Result<i64> {
+    let id = sqlx::query_scalar!(
         r#"
         insert into report_update (report_id, from_state, to_state, note, is_public, actor_kind, actor_name,
                                    office_id, user_id, actor_role)
         values ($1, $2, $3, $4, $5, 'staff', $6, $7, $8, $9)
+        returning update_id
         "#,
         f.id as ReportId,
         change.map(|c| c.0) as Option<ReportState>,
@@ -174,9 +175,9 @@ async fn entry(
         v.id as UserId,
         sig.role.as_str()
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Moves the report to `to`, refusing a move the lifecycle does not allow (the database would too).
@@ -233,13 +234,62 @@ async fn sig_line(conn: &mut PgConnection, sig: &Signature) -> Result<String> {
 }
 
 /// Gives `command` on the report `code`, as `viewer`, based on `version` (what the person's page showed).
-#[tracing::instrument(skip(state, viewer, command), fields(command = command.name()))]
 pub async fn act(
     state: &State,
     viewer: Option<&Viewer>,
     code: &str,
     version: i32,
     command: Command,
+) -> Result<()> {
+    act_with_photos(state, viewer, code, version, command, Vec::new()).await
+}
+
+/// [`act`] with photos (a contractor's progress or completion): decoded, re-encoded and stored before the
+/// transaction, attached to the command's timeline entry, removed again if the change does not commit.
+#[tracing::instrument(skip(state, viewer, command, photos), fields(command = command.name(), photos = photos.len()))]
+pub async fn act_with_photos(
+    state: &State,
+    viewer: Option<&Viewer>,
+    code: &str,
+    version: i32,
+    command: Command,
+    photos: Vec<crate::photos::Upload>,
+) -> Result<()> {
+    if !photos.is_empty() && !matches!(command, Command::ContractorProgress { .. }) {
+        return Err(invalid(Field::Photos, Rule::UnknownValue));
+    }
+    if photos.len() > shared::report::submission::MAX_PHOTOS {
+        return Err(invalid(
+            Field::Photos,
+            Rule::TooMany {
+                max: shared::report::submission::MAX_PHOTOS,
+            },
+        ));
+    }
+    let stored = if photos.is_empty() {
+        Vec::new()
+    } else {
+        // Only someone who may see the report gets to spend the decoder's time.
+        let mut conn = state.pool.acquire().await?;
+        facts_for(&mut conn, viewer, code, false).await?;
+        drop(conn);
+        let processed = crate::photos::process_all(state, photos).await?;
+        crate::photos::store_all(&state.photos, processed).await?
+    };
+    let result = act_in_tx(state, viewer, code, version, command, &stored).await;
+    if result.is_err() {
+        crate::photos::remove(&state.photos, &stored).await;
+    }
+    result
+}
+
+async fn act_in_tx(
+    state: &State,
+    viewer: Option<&Viewer>,
+    code: &str,
+    version: i32,
+    command: Command,
+    photos: &[crate::photos::Stored],
 ) -> Result<()> {
     let mut tx = state.pool.begin().await?;
     let mut f = facts_for(&mut tx, viewer, code, true).await?;
@@ -272,7 +322,7 @@ pub async fn act(
         return Err(Error::Conflict);
     }
     let sig = Signature::of(v, &f);
-    let detail = run(&mut tx, state, &mut f, &sig, v, &command).await?;
+    let detail = run(&mut tx, state, &mut f, &sig, v, &command, photos).await?;
     sqlx::query!(
         "update report set version = version + 1, updated_at = now() where report_id = $1",
         f.id as ReportId
@@ -293,6 +343,7 @@ async fn run(
     sig: &Signature,
     v: &Viewer,
     command: &Command,
+    photos: &[crate::photos::Stored],
 ) -> Result<serde_json::Value> {
     let note_of = |n: &Option<Note>| n.as_ref().map(|n| n.as_str().to_owned());
     Ok(match command {
@@ -390,7 +441,8 @@ async fn run(
             json!({ "public": public })
         }
         Command::ContractorProgress { note, done } => {
-            entry(conn, f, sig, v, None, Some(note.as_str()), false).await?;
+            let update = entry(conn, f, sig, v, None, Some(note.as_str()), false).await?;
+            store::insert_update_photos(conn, f.id, update, photos).await?;
             if *done {
                 sqlx::query!(
                     "update report set completion_reported_at = now() where report_id = $1",
@@ -400,7 +452,7 @@ async fn run(
                 .await?;
                 notify::completion_reported(conn, state, f, &v.name).await?;
             }
-            json!({ "done": done })
+            json!({ "done": done, "photos": photos.len() })
         }
         Command::ValidateCompletion { note } => {
             let from = f.state;

@@ -20,6 +20,7 @@ use shared::{Field, Locale, Rule, ValidationError};
 use super::accounts::{FormPost, see_other, too_many};
 use super::error::ApiError;
 use super::reports::ApiLocale;
+use super::session::CurrentUser;
 use super::session::client_info;
 use crate::startup::AppState;
 
@@ -78,12 +79,12 @@ fn wrong_type(expected: &str) -> backend::Error {
 
 /// A body read: its text fields (and a `report` JSON part, for the API) and its photos.
 #[derive(Default)]
-struct Read {
-    fields: Vec<(String, String)>,
-    photos: Vec<Upload>,
+pub(crate) struct Read {
+    pub(crate) fields: Vec<(String, String)>,
+    pub(crate) photos: Vec<Upload>,
 }
 
-fn content_type(headers: &HeaderMap) -> String {
+pub(crate) fn content_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -104,7 +105,7 @@ fn check_length(headers: &HeaderMap) -> Result<(), backend::Error> {
 }
 
 /// Reads a multipart body, photo by photo, enforcing the limits as it goes.
-async fn read_multipart(req: Request, state: &AppState) -> Result<Read, backend::Error> {
+pub(crate) async fn read_multipart(req: Request, state: &AppState) -> Result<Read, backend::Error> {
     let mut multipart = Multipart::from_request(req, state)
         .await
         .map_err(|_| wrong_type("multipart/form-data"))?;
@@ -379,7 +380,11 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>, post:
 
 /// `GET /foto/{key}`: a photo of a public report (the same 404 for a hidden one as for none). Keys are random
 /// and never reused, so the answer may be cached for good.
-async fn photo(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+async fn photo(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(key): Path<String>,
+) -> Response {
     let valid = key.len() < 100
         && key
             .bytes()
@@ -388,15 +393,21 @@ async fn photo(State(state): State<AppState>, Path(key): Path<String>) -> Respon
     if !valid {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match backend::photos::public_bytes(&state.backend, &format!("photos/{key}")).await {
-        Ok(Some(bytes)) => {
+    let key = format!("photos/{key}");
+    // Public first (cacheable by anyone); else a photo only the back office may see, never cached by others.
+    let found = match backend::photos::public_bytes(&state.backend, &key).await {
+        Ok(Some(b)) => Ok(Some((b, "public, max-age=31536000, immutable"))),
+        Ok(None) => backend::photos::staff_bytes(&state.backend, auth.as_ref().map(|a| &a.viewer), &key)
+            .await
+            .map(|b| b.map(|b| (b, "private, no-store"))),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(Some((bytes, cache))) => {
             let mut res = Body::from(bytes).into_response();
             let h = res.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             res
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),

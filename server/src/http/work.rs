@@ -9,7 +9,8 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,8 +22,9 @@ use serde::Deserialize;
 use shared::report::work::Command;
 use shared::{Field, Rule, ValidationError};
 
-use super::accounts::{FormPost, see_other};
+use super::accounts::{FormPost, see_other, too_many};
 use super::error::ApiError;
+use super::intake;
 use super::reports::ApiLocale;
 use super::session::CurrentUser;
 use crate::startup::AppState;
@@ -41,13 +43,38 @@ const KEPT: [&str; 8] = [
     "note", "to", "due", "priority", "state", "category", "of", "public",
 ];
 
-/// `POST /ufficio/segnalazioni/{code}/{command}`: one staff command, with the version the page showed.
+/// `POST /ufficio/segnalazioni/{code}/{command}`: one staff command, with the version the page showed. A form,
+/// or multipart when it carries photos (a contractor's progress).
 async fn command(
     State(state): State<AppState>,
     Path((code, name)): Path<(String, String)>,
-    post: FormPost,
+    req: Request,
 ) -> Response {
     let page = format!("/ufficio/segnalazioni/{code}");
+    let uri: Uri = page.parse().unwrap_or_default();
+    let (parts, body) = req.into_parts();
+    let mut post = FormPost::from_parts(&state, parts.clone());
+    post.fields.clear();
+    let photos = if intake::content_type(&parts.headers).starts_with("multipart/form-data") {
+        match intake::read_multipart(Request::from_parts(parts, body), &state).await {
+            Ok(read) => {
+                post.fields = read.fields;
+                read.photos
+            }
+            Err(e) => return post.fail_on(uri, &name, e, &KEPT).await,
+        }
+    } else {
+        match axum::body::to_bytes(body, 64 * 1024).await {
+            Ok(b) => post.fields = form_urlencoded::parse(&b).into_owned().collect(),
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
+        Vec::new()
+    };
+    if !photos.is_empty()
+        && let Err(secs) = state.photo_limiter.check_n(post.client.ip, photos.len() as u32)
+    {
+        return too_many(&state, post.locale, &page, secs);
+    }
     let version = post.get("version").trim().parse::<i32>();
     let parsed = Command::from_form(&name, |k| post.get(k));
     let result = match (version, parsed) {
@@ -56,7 +83,7 @@ async fn command(
             Rule::NotANumber,
         ))),
         (_, Err(e)) => Err(e.into()),
-        (Ok(v), Ok(c)) => work::act(&state.backend, post.viewer(), &code, v, c).await,
+        (Ok(v), Ok(c)) => work::act_with_photos(&state.backend, post.viewer(), &code, v, c, photos).await,
     };
     match result {
         Ok(()) => see_other(&format!("{page}?fatto={name}")),
@@ -64,10 +91,7 @@ async fn command(
         Err(e @ (backend::Error::Unauthenticated | backend::Error::Forbidden | backend::Error::NotFound)) => {
             ApiError::new(e, post.locale).into_response()
         }
-        Err(e) => {
-            let uri = page.parse().unwrap_or_default();
-            post.fail_on(uri, &name, e, &KEPT).await
-        }
+        Err(e) => post.fail_on(uri, &name, e, &KEPT).await,
     }
 }
 

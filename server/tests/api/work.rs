@@ -1031,3 +1031,85 @@ async fn the_urp_files_on_a_citizens_behalf_and_staff_file_internal_reports() {
     assert_eq!(res.status(), 201);
     assert_eq!(app.count("report where channel = 'api'").await, 1);
 }
+
+#[tokio::test]
+async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let manager = signed_in(&app, "rossi@comune.example").await;
+    ok(&manager, &t.code, "take_in_charge", &[]).await;
+    ok(
+        &manager,
+        &t.code,
+        "internal_note",
+        &[("note", "SEGRETO-INTERNO-4471 telefonare al vicino")],
+    )
+    .await;
+    ok(
+        &manager,
+        &t.code,
+        "publish_update",
+        &[("note", "Sopralluogo fissato per lunedì.")],
+    )
+    .await;
+    app.account("lucia@esempio.it", PASSWORD, Role::Citizen).await;
+    let lucia = signed_in(&app, "lucia@esempio.it").await;
+    let res = lucia
+        .post(
+            &format!("/segnalazioni/{}/commenti", t.code),
+            &[("comment", "Anche io l'ho vista")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let secrets = [
+        "SEGRETO-INTERNO-4471",
+        "maria@esempio.it",
+        "1234567",
+        "Maria Esposito",
+        "lucia@esempio.it",
+    ];
+    // Every public door that can name a report: pages, REST, #[server] fns, the live stream.
+    let mut answers = Vec::new();
+    for path in [
+        "/".to_owned(),
+        format!("/segnalazioni/{}", t.code),
+        format!("/segnalazioni/{}#commenti", t.code),
+        "/segnala".to_owned(),
+        format!("/api/v1/reports/{}", t.code),
+        "/api/v1/reports?bbox=11.0,45.0,12.5,46.0".to_owned(),
+    ] {
+        for who in [&app.browser(), &lucia] {
+            let res = who.get(&path).await;
+            answers.push((path.clone(), res.text().await.expect("body")));
+        }
+    }
+    for (name, form) in [
+        ("report", vec![("code", t.code.as_str())]),
+        ("viewport", vec![("bbox", "11.0,45.0,12.5,46.0")]),
+        ("map_setup", vec![]),
+    ] {
+        let res = lucia.post(&format!("/api/{name}"), &form).await;
+        answers.push((format!("/api/{name}"), res.text().await.expect("body")));
+    }
+    for (path, body) in &answers {
+        for s in secrets {
+            assert!(!body.contains(s), "{path} shows {s}");
+        }
+    }
+    // The public page does show what is public: the update, the comment, who signed.
+    let page = &answers[2].1;
+    assert!(
+        page.contains("Sopralluogo fissato")
+            && page.contains("Anche io l")
+            && page.contains("ing. Marco Rossi")
+    );
+    // And the staff page does show the note and the contact to the office.
+    let work = manager
+        .get(&format!("/ufficio/segnalazioni/{}", t.code))
+        .await
+        .text()
+        .await
+        .expect("work");
+    assert!(work.contains("SEGRETO-INTERNO-4471") && work.contains("maria@esempio.it"));
+    let _ = (t.roads, t.parks, t.contractor, t.other_contractor, t.manager);
+}
