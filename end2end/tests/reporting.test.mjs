@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, openPage, waitForPins, waitForMail, mailTo, linkIn } from './helpers.mjs';
-import { CODE, step, openForm, goToStep, choosePlace, describe, waitForDuplicate, send, fileReport, signIn, pointInfo } from './flows.mjs';
+import {
+  CODE, step, nextButton, openForm, goToStep, choosePlace, describe, waitForDuplicate, send, fileReport, signIn, pointInfo,
+} from './flows.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });

@@ -972,3 +972,123 @@ async fn choices_for_assignment(conn: &mut PgConnection, f: &Facts) -> Result<Ve
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::permission::Action;
+
+    fn viewer(role: Role) -> Viewer {
+        Viewer {
+            id: UserId(7),
+            name: "Maria Rossi".into(),
+            email: "maria@esempio.it".into(),
+            role,
+            offices: if role.needs_office() {
+                vec![OfficeId(1)]
+            } else {
+                vec![]
+            },
+            contractor: (role == Role::Contractor).then_some(ContractorId(3)),
+        }
+    }
+
+    fn report(state: ReportState, completion: bool) -> Facts {
+        Facts {
+            id: ReportId(1),
+            code: "SEG-2026-000001".into(),
+            title: "Buca".into(),
+            state,
+            version: 1,
+            category: CategoryId(1),
+            office: OfficeId(1),
+            area: None,
+            reporter: Some(UserId(99)),
+            assigned_user: None,
+            assigned_contractor: Some(ContractorId(3)),
+            is_public: true,
+            is_internal: false,
+            confirmed: true,
+            completion_reported: completion,
+        }
+    }
+
+    /// The command names and the permission each needs.
+    const COMMANDS: [(&str, Action); 14] = [
+        ("take_in_charge", Action::TakeInCharge),
+        ("assign", Action::AssignReport),
+        ("set_priority", Action::SetPriority),
+        ("change_state", Action::ChangeReportState),
+        ("publish_update", Action::PublishUpdate),
+        ("internal_note", Action::AddInternalNote),
+        ("reclassify", Action::ReclassifyReport),
+        ("mark_duplicate", Action::MarkDuplicate),
+        ("reject", Action::RejectReport),
+        ("set_visibility", Action::ModerateContent),
+        ("contractor_progress", Action::PostContractorProgress),
+        ("validate_completion", Action::ValidateCompletion),
+        ("hide_photo", Action::ModerateContent),
+        ("hide_comment", Action::ModerateContent),
+    ];
+
+    /// Role × command: what the staff page offers is exactly what the permission table grants, in some state of
+    /// the lifecycle — never more in any state, never a granted command that no state offers.
+    #[test]
+    fn the_page_offers_what_the_table_grants_for_every_role_and_command() {
+        for role in Role::ALL {
+            let v = viewer(role);
+            for (name, action) in COMMANDS {
+                let access = report(ReportState::Submitted, false).access();
+                let granted = can(Some(&v), action, Target::Report(&access));
+                let mut offered_somewhere = false;
+                for state in ReportState::ALL {
+                    for completion in [false, true] {
+                        let f = report(state, completion);
+                        let offered = allowed(&v, &f).iter().any(|c| c == name);
+                        assert!(
+                            !offered || granted,
+                            "{role:?} is offered {name} in {state} without the permission"
+                        );
+                        offered_somewhere |= offered;
+                    }
+                }
+                assert_eq!(offered_somewhere, granted, "{role:?} × {name}");
+            }
+        }
+        // The names are the commands' own.
+        for (name, action) in COMMANDS {
+            let probe = |k: &str| match k {
+                "to" => "office:1".to_owned(),
+                "state" => "in_progress".to_owned(),
+                "priority" => "high".to_owned(),
+                "category" | "photo" | "comment" => "1".to_owned(),
+                "of" => "SEG-2026-000002".to_owned(),
+                "due" => String::new(),
+                _ => "testo".to_owned(),
+            };
+            let c = Command::from_form(name, probe).expect(name);
+            assert_eq!(c.name(), name);
+            assert_eq!(c.action(), action, "{name}");
+        }
+    }
+
+    #[test]
+    fn contractors_only_start_the_work_and_others_only_move_along_the_lifecycle() {
+        let contractor = viewer(Role::Contractor);
+        assert_eq!(
+            next_states(&contractor, &report(ReportState::Assigned, false)),
+            [ReportState::InProgress]
+        );
+        assert!(next_states(&contractor, &report(ReportState::InProgress, false)).is_empty());
+        let manager = viewer(Role::OfficeManager);
+        for state in ReportState::ALL {
+            for next in next_states(&manager, &report(state, false)) {
+                assert!(state.can_become(next), "{state} -> {next}");
+                assert!(
+                    !matches!(next, ReportState::Duplicate | ReportState::Rejected),
+                    "they have their own commands"
+                );
+            }
+        }
+    }
+}
