@@ -128,9 +128,11 @@ build_bundle() {
 # citizen loads first) stays small; the full one adds the signed-in pages (app/src/lib.rs, docs/build-notes.md).
 build_site() {
   build_bundle public hydrate
+  build_bundle reporting hydrate,reporting -reporting
   build_bundle full hydrate,pages -full
   step "Hashing and pre-compressing site assets (gzip + brotli)"
   python3 scripts/site.py --bundle "public=$CARGO_TARGET_DIR/site-stage/public" \
+    --bundle "reporting=$CARGO_TARGET_DIR/site-stage/reporting" \
     --bundle "full=$CARGO_TARGET_DIR/site-stage/full" --site "$SEGNALA_SITE_ROOT" || die "assembling the site failed"
 }
 

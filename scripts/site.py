@@ -3,7 +3,8 @@
 
 Files get content-hashed names (cached for a year by the server) and pre-compressed .gz/.br twins; a
 manifest.json tells the server which names to write into the page. Only changed files are rewritten.
-Two bundles: `public` (the map and report pages) and `full` (every page); see app/src/lib.rs.
+Three bundles: `public` (the map and report pages), `reporting` (those and filing a report) and `full` (every
+page); see app/src/lib.rs.
 """
 import argparse
 import gzip
@@ -39,7 +40,7 @@ def compress(path: pathlib.Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bundle", action="append", required=True, help="NAME=STAGE_DIR (public, full)")
+    ap.add_argument("--bundle", action="append", required=True, help="NAME=STAGE_DIR (public, reporting, full)")
     ap.add_argument("--site", required=True)
     a = ap.parse_args()
     bundles = dict(b.split("=", 1) for b in a.bundle)

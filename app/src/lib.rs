@@ -4,9 +4,11 @@
 //! - `App` holds the routes; pages live in `pages`, pieces in `components`.
 //! - `server_fns` are the thin doors from the browser into `backend`; forms post to the server's own doors.
 //!
-//! The browser gets one of two bundles (docs/build-notes.md): the public one — the map and report pages a
-//! citizen loads first, kept small — or the full one (feature `pages`), which adds the signed-in pages. The
-//! server renders every page and tells the shell which bundle a page needs ([`bundle_for`]).
+//! The browser gets one of three bundles (docs/build-notes.md): the public one — the map and report pages a
+//! citizen loads first, kept small —, the reporting one (feature `reporting`), which adds filing a report (the
+//! form, the receipt, the confirmation link), or the full one (feature `pages`), which adds the signed-in pages.
+//! The server renders every page and tells the shell which bundle a page needs ([`bundle_for`]). Links from a
+//! page to a page of a larger bundle are `rel="external"` (a full load, which fetches that bundle).
 // Leptos views are deeply nested types; the report page passes the compiler's default depth.
 #![recursion_limit = "256"]
 
@@ -29,9 +31,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::provide_auth;
 use crate::i18n::{provide_locale, use_locale};
-use crate::pages::new_report::NewReportPage;
-use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
-use crate::pages::{map::MapPage, not_found::NotFound, report::ReportPage};
+use crate::pages::not_found::NotFound;
+#[cfg(any(feature = "ssr", feature = "pages", not(feature = "reporting")))]
+use crate::pages::{map::MapPage, report::ReportPage};
 use shared::i18n::Msg;
 
 /// Which browser bundle a page needs.
@@ -39,6 +41,8 @@ use shared::i18n::Msg;
 pub enum Bundle {
     /// The map and report pages: what a citizen loads first.
     Public,
+    /// Filing a report: the form, the receipt, the confirmation link.
+    Reporting,
     /// Everything, signed-in pages included.
     Full,
 }
@@ -46,6 +50,7 @@ pub enum Bundle {
 /// The bundle for a path: the public pages (and unknown paths, which show the public 404 page) get the small
 /// one. Keep in step with the routes below.
 pub fn bundle_for(path: &str) -> Bundle {
+    const REPORTING: [&str; 3] = ["/segnala", "/ricevuta/", "/conferma/"];
     const FULL: [&str; 9] = [
         "/accedi",
         "/registrati",
@@ -62,6 +67,8 @@ pub fn bundle_for(path: &str) -> Bundle {
     };
     if FULL.iter().any(|p| under(p)) {
         Bundle::Full
+    } else if REPORTING.iter().any(|p| under(p)) {
+        Bundle::Reporting
     } else {
         Bundle::Public
     }
@@ -93,7 +100,9 @@ fn AppRoutes() -> impl IntoView {
     };
     use crate::pages::account::unsubscribe::UnsubscribePage;
     use crate::pages::admin::{AdminHome, AuditPageView, MailPageView, MailboxPage};
+    use crate::pages::new_report::NewReportPage;
     use crate::pages::office::{InboxView, StaffNewReportPage, WorkPage};
+    use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
             // Async: the whole page (list included) arrives in the first response, so it is useful before
@@ -123,17 +132,29 @@ fn AppRoutes() -> impl IntoView {
     }
 }
 
+/// The reporting bundle's routes: filing a report (its pages link to the others with `rel="external"`).
+#[cfg(all(feature = "reporting", not(any(feature = "ssr", feature = "pages"))))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    use crate::pages::new_report::NewReportPage;
+    use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
+    view! {
+        <Routes fallback=|| view! { <NotFound /> }>
+            <Route path=path!("/segnala") view=NewReportPage ssr=SsrMode::Async />
+            <Route path=path!("/ricevuta/:code") view=ReceiptPage ssr=SsrMode::Async />
+            <Route path=path!("/conferma/:token") view=ConfirmActionPage ssr=SsrMode::Async />
+        </Routes>
+    }
+}
+
 /// The public bundle's routes: the pages a citizen loads first.
-#[cfg(not(any(feature = "ssr", feature = "pages")))]
+#[cfg(not(any(feature = "ssr", feature = "pages", feature = "reporting")))]
 #[component]
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
             <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
             <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
-            <Route path=path!("/segnala") view=NewReportPage ssr=SsrMode::Async />
-            <Route path=path!("/ricevuta/:code") view=ReceiptPage ssr=SsrMode::Async />
-            <Route path=path!("/conferma/:token") view=ConfirmActionPage ssr=SsrMode::Async />
         </Routes>
     }
 }
@@ -155,13 +176,14 @@ mod tests {
         for p in [
             "/",
             "/segnalazioni/SEG-2026-000001",
-            "/segnala",
-            "/ricevuta/SEG-2026-000001",
-            "/conferma/x",
             "/accediamo",
             "/nowhere",
+            "/segnalaz",
         ] {
             assert_eq!(bundle_for(p), Bundle::Public, "{p}");
+        }
+        for p in ["/segnala", "/ricevuta/SEG-2026-000001", "/conferma/x"] {
+            assert_eq!(bundle_for(p), Bundle::Reporting, "{p}");
         }
         for p in [
             "/accedi",

@@ -15,6 +15,11 @@ pub struct Assets {
     /// The public bundle (map and report pages).
     pub js: String,
     pub wasm: String,
+    /// The reporting bundle (filing a report); the full one's files when it was not built.
+    #[serde(default)]
+    pub js_reporting: String,
+    #[serde(default)]
+    pub wasm_reporting: String,
     /// The full bundle (every page); the public one's files when only one was built.
     #[serde(default)]
     pub js_full: String,
@@ -37,9 +42,17 @@ impl Assets {
             && let Ok(m) = serde_json::from_str::<Assets>(&text)
         {
             let or_public = |full: &str, public: &str| url(if full.is_empty() { public } else { full });
+            let js_full = if m.js_full.is_empty() { &m.js } else { &m.js_full };
+            let wasm_full = if m.wasm_full.is_empty() {
+                &m.wasm
+            } else {
+                &m.wasm_full
+            };
             return Assets {
-                js_full: or_public(&m.js_full, &m.js),
-                wasm_full: or_public(&m.wasm_full, &m.wasm),
+                js_reporting: or_public(&m.js_reporting, js_full),
+                wasm_reporting: or_public(&m.wasm_reporting, wasm_full),
+                js_full: url(js_full),
+                wasm_full: url(wasm_full),
                 js: url(&m.js),
                 wasm: url(&m.wasm),
                 css: url(&m.css),
@@ -56,6 +69,8 @@ impl Assets {
         Assets {
             js: url(&format!("{output_name}.js")),
             wasm: url(&wasm),
+            js_reporting: url(&format!("{output_name}.js")),
+            wasm_reporting: url(&wasm),
             js_full: url(&format!("{output_name}.js")),
             wasm_full: url(&wasm),
             css: url(&format!("{output_name}.css")),
@@ -96,6 +111,7 @@ pub fn shell(assets: Assets) -> impl IntoView {
         .unwrap_or_default();
     let (js, wasm) = match crate::bundle_for(&path) {
         crate::Bundle::Public => (assets.js.clone(), assets.wasm.clone()),
+        crate::Bundle::Reporting => (assets.js_reporting.clone(), assets.wasm_reporting.clone()),
         crate::Bundle::Full => (assets.js_full.clone(), assets.wasm_full.clone()),
     };
     let boot = format!(

@@ -84,7 +84,8 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="site-header">
-            <a class="brand" href="/">
+            // External: the map is in the public bundle, and this header is on pages of every bundle.
+            <a class="brand" href="/" rel="external">
                 <span class="brand-name">{locale.t(Msg::AppName)}</span>
                 <span class="brand-tagline">{locale.t(Msg::Tagline)}</span>
             </a>

@@ -27,7 +27,7 @@ pub fn NotFound() -> impl IntoView {
         <main class="page narrow">
             <h1>{locale.t(Msg::NotFoundTitle)}</h1>
             <p>{locale.t(Msg::NotFoundText)}</p>
-            <p><a href="/">{locale.t(Msg::BackToMap)}</a></p>
+            <p><a href="/" rel="external">{locale.t(Msg::BackToMap)}</a></p>
         </main>
     }
 }

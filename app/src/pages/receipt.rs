@@ -55,7 +55,7 @@ pub fn ReceiptPage() -> impl IntoView {
                             {(!r.is_public).then(|| view! { <p>{locale.t(R::PrivateNote)}</p> })}
                             <p class="actions">
                                 {(r.is_public && !r.awaiting_confirmation).then(|| view! {
-                                    <a class="button" href=format!("/segnalazioni/{}", r.receipt_code)>{locale.t(R::SeeReport)}</a>
+                                    <a class="button" rel="external" href=format!("/segnalazioni/{}", r.receipt_code)>{locale.t(R::SeeReport)}</a>
                                 })}
                                 " "
                                 <a href="/segnala">{locale.t(R::AnotherReport)}</a>

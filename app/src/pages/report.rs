@@ -104,7 +104,7 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
             </dl>
             {(!r.is_public).then(|| view! { <p class="notice">{locale.t(R::PrivateReport)}</p> })}
             {r.viewer.may_work.then(|| view! {
-                <p><a class="button" href=format!("/ufficio/segnalazioni/{}", r.receipt_code)>{locale.t(R::WorkOnIt)}</a></p>
+                <p><a class="button" rel="external" href=format!("/ufficio/segnalazioni/{}", r.receipt_code)>{locale.t(R::WorkOnIt)}</a></p>
             })}
             <section class="description">
                 <h2>{locale.t(Msg::Description)}</h2>

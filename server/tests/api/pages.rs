@@ -161,3 +161,42 @@ async fn hashed_assets_are_cached_for_a_year_and_served_precompressed() {
     assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(res.text().await.expect("body"), "export default 1;");
 }
+
+#[tokio::test]
+async fn each_page_loads_the_bundle_it_needs() {
+    let site = std::env::temp_dir().join(format!("segnala-site-bundles-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(
+        pkg.join("manifest.json"),
+        r#"{"hashed": true, "js": "segnala.p.js", "wasm": "segnala.p.wasm", "css": "segnala.c.css",
+            "js_reporting": "segnala-reporting.r.js", "wasm_reporting": "segnala-reporting.r.wasm",
+            "js_full": "segnala-full.f.js", "wasm_full": "segnala-full.f.wasm",
+            "leaflet_js": "leaflet-1.9.4/leaflet.js", "leaflet_css": "leaflet-1.9.4/leaflet.css"}"#,
+    )
+    .expect("manifest");
+    let app = spawn_app_with_site(Some(&site)).await;
+    for (path, wasm) in [
+        ("/", "segnala.p.wasm"),
+        ("/segnalazioni/SEG-2026-000001", "segnala.p.wasm"),
+        ("/segnala", "segnala-reporting.r.wasm"),
+        ("/ricevuta/SEG-2026-000001?firma=x", "segnala-reporting.r.wasm"),
+        ("/accedi", "segnala-full.f.wasm"),
+        ("/ufficio", "segnala-full.f.wasm"),
+        ("/amministrazione", "segnala-full.f.wasm"),
+    ] {
+        let html = app.get(path).await.text().await.expect("html");
+        assert!(
+            html.contains(&format!("/pkg/{wasm}")),
+            "{path} should load {wasm}"
+        );
+        let others = [
+            "segnala.p.wasm",
+            "segnala-reporting.r.wasm",
+            "segnala-full.f.wasm",
+        ];
+        for other in others.iter().filter(|o| **o != wasm) {
+            assert!(!html.contains(other), "{path} loads {other} too");
+        }
+    }
+}
