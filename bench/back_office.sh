@@ -35,7 +35,7 @@ curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the serv
 
 q -c "delete from app_user where email = 'bench.ufficio@segnala.example'" >/dev/null
 echo "una frase lunga per il banco di prova" | DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false "$BIN" admin create \
-  --email bench.ufficio@segnala.example --name "Banco di prova" --role office_manager --office "$OFFICE" \
+  --email bench.ufficio@segnala.example --name "Banco di prova" --role office-manager --office "$OFFICE" \
   --password-stdin >/dev/null
 curl -fsS -o /dev/null -c "$WORK/jar" -H "Origin: $BASE" --data-urlencode "email=bench.ufficio@segnala.example" \
   --data-urlencode "password=una frase lunga per il banco di prova" "$BASE/accedi"

@@ -87,7 +87,10 @@ phase_done "database and migrations" "$(ls migrations/*.sql | wc -l) files"
 TABLES="('report'::regclass, 'report_update'::regclass)"
 q -tA -c "
   select format('alter table %s drop constraint %I;', conrelid::regclass, conname) from pg_constraint
-  where conrelid in $TABLES and contype in ('f', 'u') order by contype, conname" >"$WORK/drop.sql"
+  where (conrelid in $TABLES and contype in ('f', 'u'))
+     -- Other tables' references to report_update (report_photo.update_id): its TRUNCATE would cascade to them.
+     or (confrelid = 'report_update'::regclass and contype = 'f')
+  order by contype, conname" >"$WORK/drop.sql"
 q -tA -c "
   select format('drop index %s;', i.indexrelid::regclass) from pg_index i
   where i.indrelid in $TABLES and not i.indisprimary
@@ -103,7 +106,8 @@ q -tA -c "
   from pg_constraint where conrelid in $TABLES and contype = 'u' order by conname" >>"$WORK/indexes.sql"
 q -tA -c "
   select format('alter table %s add constraint %I %s;', conrelid::regclass, conname, pg_get_constraintdef(oid))
-  from pg_constraint where conrelid in $TABLES and contype = 'f' order by conrelid::regclass::text, conname" \
+  from pg_constraint where (conrelid in $TABLES or confrelid = 'report_update'::regclass) and contype = 'f'
+  order by conrelid::regclass::text, conname" \
   >"$WORK/constraints.sql"
 q -f "$WORK/drop.sql"
 phase_done "drop indexes and constraints" "$(grep -c . "$WORK/drop.sql") dropped"

@@ -769,9 +769,18 @@ async fn the_inbox_pages_by_keyset_filters_and_counts() {
         )
         .await;
     }
+    // Mixed priorities and due dates, so that every sort has ties and order to keep across pages.
+    sqlx::query(
+        "update report set priority = (array['low','normal','high','urgent'])[1 + report_id % 4]::report_priority, \
+         sla_due_at = created_at + make_interval(days => (report_id % 7)::int)",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("priorities");
     let manager = signed_in(&app, "rossi@comune.example").await;
     for sort in ["due", "oldest", "newest", "priority"] {
         let mut seen = std::collections::BTreeSet::new();
+        let mut keys: Vec<(i64, i64)> = Vec::new();
         let mut after: Option<String> = None;
         let mut pages = 0;
         loop {
@@ -796,6 +805,14 @@ async fn the_inbox_pages_by_keyset_filters_and_counts() {
             }
         }
         assert_eq!(seen.len(), 120, "{sort}: every report once");
+        for w in keys.windows(2) {
+            let ordered = match sort {
+                "priority" => w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 <= w[1].1),
+                "newest" => w[0].1 >= w[1].1,
+                _ => w[0].1 <= w[1].1,
+            };
+            assert!(ordered, "{sort}: {:?} before {:?}", w[0], w[1]);
+        }
         assert_eq!(pages, 3, "{sort}");
     }
     // Counts per state, and the page marks overdue ones.
