@@ -101,7 +101,7 @@ fn AppRoutes() -> impl IntoView {
     use crate::pages::account::unsubscribe::UnsubscribePage;
     use crate::pages::admin::{AdminHome, AuditPageView, MailPageView, MailboxPage};
     use crate::pages::new_report::NewReportPage;
-    use crate::pages::office::{InboxView, StaffNewReportPage, WorkPage};
+    use crate::pages::office::{InboxView, ModerationPage, StaffNewReportPage, WorkPage};
     use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
@@ -127,6 +127,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/amministrazione/registro") view=AuditPageView ssr=SsrMode::Async />
             <Route path=path!("/ufficio") view=InboxView ssr=SsrMode::Async />
             <Route path=path!("/ufficio/nuova") view=StaffNewReportPage ssr=SsrMode::Async />
+            <Route path=path!("/ufficio/moderazione") view=ModerationPage ssr=SsrMode::Async />
             <Route path=path!("/ufficio/segnalazioni/:code") view=WorkPage ssr=SsrMode::Async />
         </Routes>
     }

@@ -151,6 +151,7 @@ messages! {
     SignedInAs => "Accesso come", "Signed in as";
     DevMailbox => "Posta in uscita", "Outgoing mail";
     Administration => "Amministrazione", "Administration";
+    Moderation => "Moderazione", "Moderation";
 }}
 
 messages! {

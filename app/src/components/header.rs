@@ -59,6 +59,9 @@ pub fn Header() -> impl IntoView {
                 {(!matches!(me.role, Role::Citizen | Role::Moderator)).then(|| view! {
                     <a href="/ufficio" rel="external">{locale.t(Msg::Office)}</a>
                 })}
+                {matches!(me.role, Role::Moderator | Role::UrpOperator | Role::Administrator).then(|| view! {
+                    <a href="/ufficio/moderazione" rel="external">{locale.t(Msg::Moderation)}</a>
+                })}
                 {(me.role == Role::Administrator).then(|| view! {
                     <a href="/amministrazione" rel="external">{locale.t(Msg::Administration)}</a>
                 })}

@@ -363,6 +363,45 @@ fn StaffIntakeFields() -> impl IntoView {
     }
 }
 
+/// `/ufficio/moderazione`: comments reported as abusive.
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    use crate::server_fns::work::get_reported_comments;
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let queue = Resource::new(|| (), |_| get_reported_comments());
+    view! {
+        <Title text=format!("{} · {}", t(W::Moderation), locale.t(Msg::AppName)) />
+        <Header />
+        <main class="page office-page" id="contenuto">
+            <h1>{t(W::Moderation)}</h1>
+            <p class="lead">{t(W::ModerationIntro)}</p>
+            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Ok(items) if items.is_empty() => view! { <p class="muted">{t(W::NothingReported)}</p> }.into_any(),
+                        Ok(items) => view! {
+                            <ol class="comment-list">
+                                {items.into_iter().map(|i| view! {
+                                    <li class="comment">
+                                        <div class="comment-head">
+                                            <a href=format!("/ufficio/segnalazioni/{}", i.receipt_code)>{format!("{} · {}", i.receipt_code, i.report_title)}</a>
+                                            " · " <span class="comment-author">{i.comment.author}</span>
+                                            " " <span class="tag tag-failed">{format!("{} {}", i.comment.abuse_reports, t(W::AbuseReports))}</span>
+                                        </div>
+                                        <p class="comment-text">{i.comment.body}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
 /// `/ufficio/segnalazioni/{code}`
 #[component]
 pub fn WorkPage() -> impl IntoView {

@@ -45,3 +45,11 @@ pub async fn get_admin() -> Result<shared::admin::AdminOverview, AppError> {
         .await
         .map_err(AppError::from_backend)
 }
+
+/// Comments reported as abusive (moderators, the URP, administrators).
+#[server(endpoint = "reported_comments")]
+pub async fn get_reported_comments() -> Result<Vec<shared::report::work::ReportedComment>, AppError> {
+    backend::reports::conversation::reported_comments(&state()?, viewer().as_ref())
+        .await
+        .map_err(AppError::from_backend)
+}

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 use shared::permission::{Action, Target, can};
-use shared::report::work::{CommentText, CommentView};
+use shared::report::work::{CommentText, CommentView, ReportedComment};
 use shared::user::Email;
 use shared::{Field, Locale, ReceiptCode, ReportId, Rule, ValidationError, Viewer};
 use sqlx::PgConnection;
@@ -320,4 +320,35 @@ pub async fn follows(conn: &mut PgConnection, viewer: Option<&Viewer>, id: Repor
     )
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// The moderators' queue: visible comments someone reported, most reported first, then oldest.
+pub async fn reported_comments(state: &State, viewer: Option<&Viewer>) -> Result<Vec<ReportedComment>> {
+    crate::users::require(viewer, Action::ModerateContent, Target::Municipality)?;
+    let rows = sqlx::query!(
+        r#"
+        select r.receipt_code, r.title, c.comment_id, c.author_name, c.body, c.created_at, c.abuse_reports
+        from report_comment c join report r using (report_id)
+        where c.abuse_reports > 0 and c.hidden_at is null
+        order by c.abuse_reports desc, c.created_at
+        limit 200
+        "#
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReportedComment {
+            receipt_code: r.receipt_code,
+            report_title: r.title,
+            comment: CommentView {
+                id: r.comment_id,
+                author: r.author_name,
+                body: r.body,
+                at: r.created_at,
+                hidden: false,
+                abuse_reports: r.abuse_reports,
+            },
+        })
+        .collect())
 }

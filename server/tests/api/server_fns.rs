@@ -33,6 +33,7 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("work", &[b"", b"\xff"]),
     ("audit", &[b"before=abc", b"\xff"]),
     ("admin", &[b"\xff\xfe\xfd"]),
+    ("reported_comments", &[b"\xff\xfe\xfd"]),
 ];
 
 #[tokio::test]

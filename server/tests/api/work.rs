@@ -661,6 +661,42 @@ async fn comments_are_text_rate_limited_closed_with_the_report_and_absent_from_p
         .await
         .expect("n");
     assert_eq!(n, 1);
+    // The moderators' queue lists it; a moderator hides it from the report's staff page; it leaves the public page.
+    app.account("moderatore@comune.example", PASSWORD, Role::Moderator)
+        .await;
+    let moderator = signed_in(&app, "moderatore@comune.example").await;
+    let queue = moderator
+        .get("/ufficio/moderazione")
+        .await
+        .text()
+        .await
+        .expect("queue");
+    assert!(
+        queue.contains("&lt;script&gt;alert") && queue.contains(&t.code),
+        "the reported comment is queued"
+    );
+    assert_eq!(lucia.get("/ufficio/moderazione").await.status(), 403);
+    ok(
+        &moderator,
+        &t.code,
+        "hide_comment",
+        &[("comment", &id.to_string()), ("hidden", "1")],
+    )
+    .await;
+    let page = app
+        .get(&format!("/segnalazioni/{}", t.code))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!page.contains("&lt;script&gt;alert"), "hidden from the public");
+    let queue = moderator
+        .get("/ufficio/moderazione")
+        .await
+        .text()
+        .await
+        .expect("queue");
+    assert!(!queue.contains(&t.code), "no longer waiting");
     // A flood: the default is 10 an hour.
     let mut last = 0;
     for i in 0..12 {
@@ -797,6 +833,16 @@ async fn the_inbox_pages_by_keyset_filters_and_counts() {
                     seen.insert(item["receipt_code"].as_str().expect("code").to_owned()),
                     "{sort}: twice"
                 );
+                let rank = ["low", "normal", "high", "urgent"]
+                    .iter()
+                    .position(|p| item["priority"] == *p)
+                    .expect("priority") as i64;
+                let at = match sort {
+                    "oldest" | "newest" => item["created_at"].as_str(),
+                    _ => item["sla_due_at"].as_str(),
+                };
+                let at = chrono::DateTime::parse_from_rfc3339(at.expect("time")).expect("rfc 3339");
+                keys.push((rank, at.timestamp_micros()));
             }
             pages += 1;
             match page["next"].as_str() {
@@ -805,6 +851,7 @@ async fn the_inbox_pages_by_keyset_filters_and_counts() {
             }
         }
         assert_eq!(seen.len(), 120, "{sort}: every report once");
+        assert_eq!(keys.len(), 120);
         for w in keys.windows(2) {
             let ordered = match sort {
                 "priority" => w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 <= w[1].1),

@@ -103,6 +103,9 @@ messages! {
     CitizenPhone => "Telefono del cittadino", "Citizen's phone";
     InternalReport => "Segnalazione interna (mai pubblica)", "Internal report (never public)";
     Admin => "Amministrazione", "Administration";
+    Moderation => "Moderazione", "Moderation";
+    ModerationIntro => "Commenti segnalati come offensivi, i più segnalati prima. Aprire la segnalazione per nasconderli.", "Comments reported as abusive, the most reported first. Open the report to hide them.";
+    NothingReported => "Nessun commento segnalato.", "No reported comments.";
     AdminIntro => "Uffici, categorie, modelli di risposta, ditte, confini e quartieri, regole di instradamento e personale. Le modifiche valgono subito, senza riavviare nulla.", "Offices, categories, answer templates, contractors, boundaries and districts, routing rules and staff. Changes apply at once, without restarting anything.";
     Saved => "Modifica salvata e registrata.", "Change saved and logged.";
     Save => "Salva", "Save";

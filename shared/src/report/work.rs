@@ -598,6 +598,14 @@ impl WorkView {
     }
 }
 
+/// A comment someone reported as abusive, waiting for a moderator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportedComment {
+    pub receipt_code: String,
+    pub report_title: String,
+    pub comment: CommentView,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
