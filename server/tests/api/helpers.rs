@@ -99,8 +99,10 @@ pub async fn spawn_on(db: &TestDb, site_root: Option<&std::path::Path>, extra: &
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
+    // A request that never ends fails its test after this long (instead of holding up the whole run).
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(90))
         .build()
         .expect("client");
     TestApp {

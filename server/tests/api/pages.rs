@@ -55,6 +55,7 @@ async fn the_map_page_lists_reports_in_the_html() {
         h["content-security-policy"],
         "a new nonce each time"
     );
+    second.text().await.expect("the second page");
 
     // Pages travel compressed to browsers that accept it.
     let res = app
