@@ -3,7 +3,7 @@
 use chrono::Utc;
 use shared::permission::{Action, Target, can};
 use shared::report::{MyReport, ReportDetail, ViewerOnReport, Viewport};
-use shared::{BBox, ReceiptCode, Viewer};
+use shared::{BBox, ReceiptCode, ReportId, Viewer};
 
 use super::store;
 use crate::{Error, Result, State};
@@ -37,21 +37,41 @@ pub async fn viewport(state: &State, bbox: Option<&BBox>) -> Result<Viewport> {
     })
 }
 
+/// The facts of the report `code` if `viewer` may see it: everyone a public one; a private one its reporter and
+/// the staff who may (others get `NotFound`, as if it did not exist).
+async fn visible_facts(
+    conn: &mut sqlx::PgConnection,
+    viewer: Option<&Viewer>,
+    code: &str,
+) -> Result<store::Facts> {
+    let code = ReceiptCode::parse(code)?;
+    let f = store::facts(conn, &code.to_string(), false)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let access = f.access();
+    if !f.is_open_to_all()
+        && !(f.confirmed && can(viewer, Action::ViewPrivateReport, Target::Report(&access)))
+    {
+        return Err(Error::NotFound);
+    }
+    Ok(f)
+}
+
+/// The id of the report `code` if `viewer` may see it (what a live stream needs: one query, not the page's eight).
+pub async fn visible_id(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<(ReportId, String)> {
+    let mut conn = state.pool.acquire().await?;
+    let f = visible_facts(&mut conn, viewer, code).await?;
+    Ok((f.id, f.code))
+}
+
 /// A report with its public timeline, comments and photos, by receipt code as typed by a person. Public
 /// reports for everyone; a private one only for its reporter and the staff who may see it (others get
 /// `NotFound`, as if it did not exist).
 #[tracing::instrument(skip(state, viewer))]
 pub async fn get_by_code(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<ReportDetail> {
-    let code = ReceiptCode::parse(code)?;
     let mut tx = state.pool.begin().await?;
-    let f = store::facts(&mut tx, &code.to_string(), false)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let access = f.access();
+    let f = visible_facts(&mut tx, viewer, code).await?;
     let open_to_all = f.is_open_to_all();
-    if !open_to_all && !(f.confirmed && can(viewer, Action::ViewPrivateReport, Target::Report(&access))) {
-        return Err(Error::NotFound);
-    }
     let mut report = store::detail(&mut tx, f.id).await?;
     report.timeline = store::public_timeline(&mut tx, f.id).await?;
     report.photos = store::public_photos(&mut tx, f.id).await?;

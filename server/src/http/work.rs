@@ -180,7 +180,7 @@ async fn live(
     let viewer = auth.as_ref().map(|a| &a.viewer);
     let watched = match q.report.as_deref() {
         Some(code) => Some(
-            backend::reports::get_by_code(&state.backend, viewer, code)
+            backend::reports::service::visible_id(&state.backend, viewer, code)
                 .await
                 .map_err(|e| ApiError::new(e, locale))?,
         ),
@@ -191,11 +191,8 @@ async fn live(
         .retry(Duration::from_secs(3))
         .event("ready")
         .data("");
-    let code = watched
-        .as_ref()
-        .map(|r| r.receipt_code.clone())
-        .unwrap_or_default();
-    let id = watched.as_ref().map(|r| r.id);
+    let id = watched.as_ref().map(|(id, _)| *id);
+    let code = watched.map(|(_, code)| code).unwrap_or_default();
     let stream = futures_util::stream::once(async move { Ok(ready) }).chain(futures_util::stream::unfold(
         rx,
         move |mut rx| {
