@@ -9,17 +9,12 @@ use shared::admin::{
 use shared::permission::{Action, Target};
 use shared::report::work::check_template;
 use shared::user::Email;
-use shared::{
-    AreaId, CategoryId, ContractorId, Field, Locale, OfficeId, Role, Rule, UserId, ValidationError, Viewer,
-};
+use shared::{AreaId, CategoryId, ContractorId, Field, Locale, OfficeId, Role, Rule, UserId, Viewer};
 use sqlx::PgConnection;
 
+use crate::error::invalid;
 use crate::users::require;
 use crate::{Error, Result, State};
-
-fn invalid(field: Field, rule: Rule) -> Error {
-    Error::Invalid(ValidationError::new(field, rule))
-}
 
 /// A unique-constraint violation is a name already in use; anything else stays what it was.
 fn taken(e: sqlx::Error) -> Error {

@@ -4,6 +4,11 @@ use shared::{ErrorCode, ValidationError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The error for a value that broke `rule` (it names `field`).
+pub fn invalid(field: shared::Field, rule: shared::Rule) -> Error {
+    Error::Invalid(ValidationError::new(field, rule))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input broke a rule; the error names the field and the rule.

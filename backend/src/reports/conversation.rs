@@ -9,16 +9,13 @@ use serde_json::json;
 use shared::permission::{Action, Target, can};
 use shared::report::work::{CommentText, CommentView, ReportedComment};
 use shared::user::Email;
-use shared::{Field, Locale, ReceiptCode, ReportId, Rule, ValidationError, Viewer};
+use shared::{Field, Locale, ReceiptCode, ReportId, Rule, Viewer};
 use sqlx::PgConnection;
 
 use super::store::{self, Facts};
+use crate::error::invalid;
 use crate::users::throttle::{self, Policy};
 use crate::{Error, Result, State};
-
-fn invalid(field: Field, rule: Rule) -> Error {
-    Error::Invalid(ValidationError::new(field, rule))
-}
 
 /// The comments of a report, oldest first; hidden ones only for staff pages (`with_hidden`).
 pub async fn comments(conn: &mut PgConnection, id: ReportId, with_hidden: bool) -> Result<Vec<CommentView>> {

@@ -16,10 +16,11 @@ use shared::report::submission::{
     IdempotencyKey, MAX_PHOTOS, PlaceInput, RawSubmission, Receipt, Submission,
 };
 use shared::report::work::Channel;
-use shared::{Field, LatLng, Locale, ReceiptCode, ReportId, ReportState, Rule, ValidationError, Viewer};
+use shared::{Field, LatLng, Locale, ReceiptCode, ReportId, ReportState, Rule, Viewer};
 use sqlx::PgConnection;
 
 use super::store::{self, NewReport};
+use crate::error::invalid;
 use crate::mail::{self, Message, Recipient};
 use crate::photos::{self, Upload};
 use crate::users::throttle::{self, Policy};
@@ -43,10 +44,6 @@ pub struct Intake {
 pub struct Submitted {
     pub receipt: Receipt,
     pub replayed: bool,
-}
-
-fn invalid(field: Field, rule: Rule) -> Error {
-    Error::Invalid(ValidationError::new(field, rule))
 }
 
 /// SHA-256 over what the submission says: the validated fields, who sends it, and each photo's bytes.

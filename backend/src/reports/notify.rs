@@ -94,10 +94,6 @@ async fn tell_step(
     actor: &Viewer,
     people: Vec<Person>,
 ) -> Result<()> {
-    // Internal reports have no public audience: their reporter is staff, who works in the inbox.
-    if f.is_internal {
-        return Ok(());
-    }
     let link = state.link(&format!("/segnalazioni/{}", f.code));
     for p in people.into_iter().filter(|p| p.email != actor.email) {
         let message = Message::ReportUpdate {
@@ -127,6 +123,10 @@ pub async fn public_step(
     signed: &str,
     actor: &Viewer,
 ) -> Result<()> {
+    // Internal reports have no public audience: their reporter is staff, who works in the inbox.
+    if f.is_internal {
+        return Ok(());
+    }
     let people = audience(conn, f, false).await?;
     tell_step(conn, state, f, step, signed, actor, people).await
 }
@@ -140,6 +140,9 @@ pub async fn reporter_only(
     signed: &str,
     actor: &Viewer,
 ) -> Result<()> {
+    if f.is_internal {
+        return Ok(());
+    }
     let people = audience(conn, f, true).await?;
     tell_step(conn, state, f, step, signed, actor, people).await
 }

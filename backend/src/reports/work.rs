@@ -13,19 +13,13 @@ use shared::report::work::{
     Assignee, Choice, Command, Contact, Note, StaffEntry, StaffPhoto, TemplateView, WorkView, fill_template,
 };
 use shared::report::{ActorKind, PhotoRef, ReportState, TimelineEntry};
-use shared::{
-    CategoryId, ContractorId, Field, OfficeId, ReceiptCode, ReportId, Role, Rule, UserId, ValidationError,
-    Viewer,
-};
+use shared::{CategoryId, ContractorId, Field, OfficeId, ReceiptCode, ReportId, Role, Rule, UserId, Viewer};
 use sqlx::PgConnection;
 
 use super::notify::{self, Step};
 use super::store::{self, Facts};
+use crate::error::invalid;
 use crate::{Error, Result, State};
-
-fn invalid(field: Field, rule: Rule) -> Error {
-    Error::Invalid(ValidationError::new(field, rule))
-}
 
 /// Whether `viewer` may open the staff page of the report: staff who may see it privately (their offices, the
 /// URP, administrators; contractors only when it is assigned to their company), and for reports everyone may
@@ -126,25 +120,41 @@ fn next_states(v: &Viewer, f: &Facts) -> Vec<ReportState> {
 }
 
 /// How `viewer` signs: their name, their role, and the office they act for (the report's, when it is one of
-/// theirs).
+/// theirs); `line` is the whole signature for messages ("ing. M. Rossi, Responsabile d'ufficio, Lavori
+/// pubblici", in Italian: the signature of the public record), read once per command.
 struct Signature {
     name: String,
     role: Role,
     office: Option<OfficeId>,
+    line: String,
 }
 
 impl Signature {
-    fn of(v: &Viewer, f: &Facts) -> Self {
+    async fn of(conn: &mut PgConnection, v: &Viewer, f: &Facts) -> Result<Self> {
         let office = if v.offices.contains(&f.office) {
             Some(f.office)
         } else {
             v.offices.first().copied()
         };
-        Self {
+        let office_name = match office {
+            Some(o) => {
+                sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        let role = v.role.label(shared::Locale::It);
+        let line = match office_name {
+            Some(o) => format!("{}, {role}, {o}", v.name),
+            None => format!("{}, {role}", v.name),
+        };
+        Ok(Self {
             name: v.name.clone(),
             role: v.role,
             office,
-        }
+            line,
+        })
     }
 }
 
@@ -212,25 +222,7 @@ async fn public_move(
     let from = f.state;
     set_state(conn, f, to).await?;
     entry(conn, f, sig, v, Some((from, to)), note, true).await?;
-    let line = sig_line(conn, sig).await?;
-    notify::public_step(conn, state, f, &Step::new(Some(to), note), &line, v).await
-}
-
-/// "ing. M. Rossi, Responsabile d'ufficio, Lavori pubblici" (in Italian: the signature of the public record).
-async fn sig_line(conn: &mut PgConnection, sig: &Signature) -> Result<String> {
-    let office = match sig.office {
-        Some(o) => {
-            sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        None => None,
-    };
-    let role = sig.role.label(shared::Locale::It);
-    Ok(match office {
-        Some(o) => format!("{}, {role}, {o}", sig.name),
-        None => format!("{}, {role}", sig.name),
-    })
+    notify::public_step(conn, state, f, &Step::new(Some(to), note), &sig.line, v).await
 }
 
 /// Gives `command` on the report `code`, as `viewer`, based on `version` (what the person's page showed).
@@ -321,7 +313,7 @@ async fn act_in_tx(
     if version != f.version {
         return Err(Error::Conflict);
     }
-    let sig = Signature::of(v, &f);
+    let sig = Signature::of(&mut tx, v, &f).await?;
     let detail = run(&mut tx, state, &mut f, &sig, v, &command, photos).await?;
     sqlx::query!(
         "update report set version = version + 1, updated_at = now() where report_id = $1",
@@ -397,8 +389,15 @@ async fn run(
         }
         Command::PublishUpdate(note) => {
             entry(conn, f, sig, v, None, Some(note.as_str()), true).await?;
-            let line = sig_line(conn, sig).await?;
-            notify::public_step(conn, state, f, &Step::new(None, Some(note.as_str())), &line, v).await?;
+            notify::public_step(
+                conn,
+                state,
+                f,
+                &Step::new(None, Some(note.as_str())),
+                &sig.line,
+                v,
+            )
+            .await?;
             json!({ "public": true })
         }
         Command::InternalNote(note) => {
@@ -510,7 +509,6 @@ async fn assign(
     note: Option<&str>,
 ) -> Result<()> {
     let unknown = || invalid(Field::Assignee, Rule::UnknownValue);
-    let line = sig_line(conn, sig).await?;
     match to {
         Assignee::Office(o) => {
             let name = sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
@@ -537,7 +535,7 @@ async fn assign(
                 None => format!("Assegnata all'ufficio {name}."),
             };
             entry(conn, f, sig, v, None, Some(&text), true).await?;
-            notify::public_step(conn, state, f, &Step::new(None, Some(&text)), &line, v).await?;
+            notify::public_step(conn, state, f, &Step::new(None, Some(&text)), &sig.line, v).await?;
             notify::assigned(conn, state, f, to, &v.name, due).await?;
         }
         Assignee::User(u) => {
@@ -669,8 +667,7 @@ async fn reclassify(
         text.push_str(&n);
     }
     entry(conn, f, sig, v, None, Some(&text), true).await?;
-    let line = sig_line(conn, sig).await?;
-    notify::public_step(conn, state, f, &Step::new(None, Some(&text)), &line, v).await?;
+    notify::public_step(conn, state, f, &Step::new(None, Some(&text)), &sig.line, v).await?;
     if moved {
         notify::assigned(conn, state, f, Assignee::Office(route.office), &v.name, None).await?;
     }
@@ -726,14 +723,13 @@ async fn mark_duplicate(
         true,
     )
     .await?;
-    let line = sig_line(conn, sig).await?;
     // Told before they move: the duplicate's reporter, supporters and followers.
     notify::public_step(
         conn,
         state,
         f,
         &Step::new(Some(ReportState::Duplicate), Some(&text)),
-        &line,
+        &sig.line,
         v,
     )
     .await?;
@@ -787,7 +783,15 @@ async fn mark_duplicate(
     )
     .execute(&mut *conn)
     .await?;
-    notify::reporter_only(conn, state, &original, &Step::new(None, Some(&back)), &line, v).await?;
+    notify::reporter_only(
+        conn,
+        state,
+        &original,
+        &Step::new(None, Some(&back)),
+        &sig.line,
+        v,
+    )
+    .await?;
     Ok(json!({ "original": original.code }))
 }
 
@@ -850,7 +854,6 @@ pub async fn view(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<
         is_public: u.is_public,
     })
     .collect();
-    report.timeline = Vec::new();
     let staff_photos = sqlx::query!(
         "select photo_id, object_key, thumb_key, width, height, is_hidden from report_photo where report_id = $1 order by position",
         f.id as ReportId
@@ -898,8 +901,7 @@ pub async fn view(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<
             label: c.name,
         })
         .collect();
-    let sig = Signature::of(v, &f);
-    let line = sig_line(&mut tx, &sig).await?;
+    let line = Signature::of(&mut tx, v, &f).await?.line;
     let templates = sqlx::query!(
         "select name, body from answer_template where category_id = $1 or category_id is null order by name",
         f.category as CategoryId

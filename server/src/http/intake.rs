@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use backend::error::invalid;
 use backend::photos::Upload;
 use backend::reports::intake::{self, Intake, Supported};
 use shared::report::submission::{MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_SUBMISSION_BYTES, RawSubmission, Value};
@@ -54,10 +55,6 @@ pub const FORM_FIELDS: [&str; 16] = [
     "channel",
     "internal",
 ];
-
-fn invalid(field: Field, rule: Rule) -> backend::Error {
-    backend::Error::Invalid(ValidationError::new(field, rule))
-}
 
 fn body_too_large() -> backend::Error {
     backend::Error::TooLarge(ValidationError::new(
