@@ -10,7 +10,7 @@ use shared::report::work::{
     Choice, InboxItem, InboxPage, InboxQuery, InboxScope, InboxSort, Priority, WorkView,
 };
 use shared::report::{MapPin, ReportState};
-use shared::{BBox, CategoryId, OfficeId, ReportId};
+use shared::{BBox, ReportId};
 
 use crate::components::header::Header;
 use crate::components::report_map::ReportMap;
@@ -22,58 +22,12 @@ use crate::pages::report::signature;
 use crate::server_fns::reports::get_tiles;
 use crate::server_fns::work::{get_inbox, get_work};
 
-/// The inbox's filters as the address says them (`?stato=…&categoria=…`), so a view can be bookmarked.
-fn query_from(get: impl Fn(&str) -> Option<String>) -> InboxQuery {
-    let num = |k: &str| get(k).and_then(|v| v.parse::<i32>().ok());
-    InboxQuery {
-        scope: get("ambito").and_then(|v| v.parse().ok()).unwrap_or_default(),
-        state: get("stato").and_then(|v| v.parse().ok()),
-        category: num("categoria").map(CategoryId),
-        district: num("quartiere"),
-        office: num("ufficio").map(OfficeId),
-        overdue: get("scadute").is_some_and(|v| v == "1"),
-        internal: get("interne").is_some_and(|v| v == "1"),
-        sort: get("ordine").and_then(|v| v.parse().ok()).unwrap_or_default(),
-        after: get("dopo").filter(|v| !v.is_empty()),
-    }
-}
-
-/// The address of `q` (without the cursor unless given).
-fn query_string(q: &InboxQuery, after: Option<&str>) -> String {
-    let mut parts = vec![
-        format!("ambito={}", q.scope.as_str()),
-        format!("ordine={}", q.sort.as_str()),
-    ];
-    if let Some(s) = q.state {
-        parts.push(format!("stato={}", s.as_str()));
-    }
-    if let Some(c) = q.category {
-        parts.push(format!("categoria={c}"));
-    }
-    if let Some(d) = q.district {
-        parts.push(format!("quartiere={d}"));
-    }
-    if let Some(o) = q.office {
-        parts.push(format!("ufficio={o}"));
-    }
-    if q.overdue {
-        parts.push("scadute=1".into());
-    }
-    if q.internal {
-        parts.push("interne=1".into());
-    }
-    if let Some(a) = after {
-        parts.push(format!("dopo={a}"));
-    }
-    format!("/ufficio?{}", parts.join("&"))
-}
-
 /// `/ufficio`
 #[component]
 pub fn InboxView() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let q = move || query.with(|m| query_from(|k| m.get(k)));
+    let q = move || query.with(|m| InboxQuery::from_params(|k| m.get(k)));
     let page = Resource::new(q, get_inbox);
     let tiles = Resource::new(|| (), |_| get_tiles());
     view! {
@@ -150,13 +104,13 @@ fn Inbox(page: InboxPage, query: InboxQuery, tile_url: String, tile_attribution:
         .map(|(s, n)| {
             let mut q = query.clone();
             q.state = Some(*s);
-            view! { <li><a href=query_string(&q, None)><StateBadge state=*s /> " " {*n}</a></li> }
+            view! { <li><a href=q.path(None)><StateBadge state=*s /> " " {*n}</a></li> }
         })
         .collect_view();
     let overdue_link = {
         let mut q = query.clone();
         q.overdue = true;
-        query_string(&q, None)
+        q.path(None)
     };
     let pins: Vec<MapPin> = page
         .items
@@ -175,8 +129,8 @@ fn Inbox(page: InboxPage, query: InboxQuery, tile_url: String, tile_attribution:
         })
         .collect();
     let fit = bbox_of(&page.items);
-    let next = page.next.clone().map(|n| query_string(&query, Some(&n)));
-    let first = query.after.is_some().then(|| query_string(&query, None));
+    let next = page.next.clone().map(|n| query.path(Some(&n)));
+    let first = query.after.is_some().then(|| query.path(None));
     let rows = if page.items.is_empty() {
         view! { <p class="muted">{t(W::NoItems)}</p> }.into_any()
     } else {

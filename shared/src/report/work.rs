@@ -473,6 +473,55 @@ pub struct InboxQuery {
     pub after: Option<String>,
 }
 
+impl InboxQuery {
+    /// The filters as the inbox's address says them (`?stato=…&categoria=…`), so a view can be bookmarked;
+    /// what cannot be read is left out.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let num = |k: &str| get(k).and_then(|v| v.parse::<i32>().ok());
+        Self {
+            scope: get("ambito").and_then(|v| v.parse().ok()).unwrap_or_default(),
+            state: get("stato").and_then(|v| v.parse().ok()),
+            category: num("categoria").map(CategoryId),
+            district: num("quartiere"),
+            office: num("ufficio").map(OfficeId),
+            overdue: get("scadute").is_some_and(|v| v == "1"),
+            internal: get("interne").is_some_and(|v| v == "1"),
+            sort: get("ordine").and_then(|v| v.parse().ok()).unwrap_or_default(),
+            after: get("dopo").filter(|v| !v.is_empty()),
+        }
+    }
+
+    /// The inbox's address for these filters, starting after `after` (the first page without it).
+    pub fn path(&self, after: Option<&str>) -> String {
+        let mut parts = vec![
+            format!("ambito={}", self.scope.as_str()),
+            format!("ordine={}", self.sort.as_str()),
+        ];
+        if let Some(s) = self.state {
+            parts.push(format!("stato={}", s.as_str()));
+        }
+        if let Some(c) = self.category {
+            parts.push(format!("categoria={c}"));
+        }
+        if let Some(d) = self.district {
+            parts.push(format!("quartiere={d}"));
+        }
+        if let Some(o) = self.office {
+            parts.push(format!("ufficio={o}"));
+        }
+        if self.overdue {
+            parts.push("scadute=1".into());
+        }
+        if self.internal {
+            parts.push("interne=1".into());
+        }
+        if let Some(a) = after {
+            parts.push(format!("dopo={a}"));
+        }
+        format!("/ufficio?{}", parts.join("&"))
+    }
+}
+
 /// One row of the inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxItem {
@@ -702,6 +751,34 @@ mod tests {
         );
         assert_eq!("urgent".parse::<Priority>().expect("ok"), Priority::Urgent);
         assert_eq!("counter".parse::<Channel>().expect("ok"), Channel::Counter);
+    }
+
+    #[test]
+    fn inbox_addresses_round_trip() {
+        let q = InboxQuery {
+            scope: InboxScope::Mine,
+            state: Some(ReportState::Assigned),
+            category: Some(CategoryId(3)),
+            district: Some(5),
+            office: Some(OfficeId(2)),
+            overdue: true,
+            internal: true,
+            sort: InboxSort::Priority,
+            after: None,
+        };
+        let path = q.path(Some("urgent_1764000000000000_42"));
+        let params: Vec<(String, String)> = path
+            .trim_start_matches("/ufficio?")
+            .split('&')
+            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let back = InboxQuery::from_params(get);
+        assert_eq!(back.after.as_deref(), Some("urgent_1764000000000000_42"));
+        assert_eq!(InboxQuery { after: None, ..back }, q);
+        // Junk is left out, not an error.
+        let junk = InboxQuery::from_params(|k| (k != "dopo").then(|| "x'; drop".to_owned()));
+        assert_eq!(junk, InboxQuery::default());
     }
 
     #[test]
