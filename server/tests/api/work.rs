@@ -1177,3 +1177,59 @@ async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
     assert!(work.contains("SEGRETO-INTERNO-4471") && work.contains("maria@esempio.it"));
     let _ = (t.roads, t.parks, t.contractor, t.other_contractor, t.manager);
 }
+
+#[tokio::test]
+async fn rejecting_needs_a_reason_and_a_private_report_leaves_the_public_pages() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let urp = signed_in(&app, "urp@comune.example").await;
+    // Following and stopping, signed in.
+    app.account("lucia@esempio.it", PASSWORD, Role::Citizen).await;
+    let lucia = signed_in(&app, "lucia@esempio.it").await;
+    let follow = format!("/segnalazioni/{}/segui", t.code);
+    assert_eq!(lucia.post(&follow, &[("segui", "1")]).await.status(), 303);
+    assert_eq!(app.count("report_follower").await, 1);
+    assert_eq!(lucia.post(&follow, &[("segui", "0")]).await.status(), 303);
+    assert_eq!(app.count("report_follower").await, 0);
+    // A rejection without a reason names the field; nothing changes.
+    let res = act(&urp, &t.code, "reject", &[("note", "  ")]).await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("Il campo «testo» è obbligatorio")
+    );
+    assert_eq!(state_of(&app, &t.code).await, "submitted");
+    ok(
+        &urp,
+        &t.code,
+        "reject",
+        &[("note", "Area privata: non di competenza comunale.")],
+    )
+    .await;
+    assert_eq!(state_of(&app, &t.code).await, "rejected");
+    let page = app
+        .get(&format!("/segnalazioni/{}", t.code))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("Area privata: non di competenza comunale."),
+        "the reason is public"
+    );
+    // Made private: gone from the public pages and the API, still there for the office.
+    ok(&urp, &t.code, "set_visibility", &[("public", "0")]).await;
+    assert_eq!(app.get(&format!("/segnalazioni/{}", t.code)).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/reports/{}", t.code)).await.status(),
+        404
+    );
+    assert_eq!(urp.get(&format!("/segnalazioni/{}", t.code)).await.status(), 200);
+    assert_eq!(
+        app.count("audit_log where action in ('reject', 'set_visibility')")
+            .await,
+        2
+    );
+}
