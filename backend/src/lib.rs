@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod live;
 pub mod mail;
+pub mod map;
 pub mod photos;
 pub mod places;
 pub mod reports;
@@ -42,6 +43,8 @@ pub struct State {
     pub http: reqwest::Client,
     /// Report changes, from the database's notifications to this instance's live pages (`live`).
     pub live: tokio::sync::broadcast::Sender<live::LiveEvent>,
+    /// The map's encoded tiles (`map`), dropped by the database's notifications of the cells that changed.
+    pub map_cache: Arc<map::Cache>,
 }
 
 impl State {
@@ -63,6 +66,7 @@ impl State {
             photo_permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             http,
             live: live::channel(),
+            map_cache: Arc::default(),
         })
     }
 

@@ -3,6 +3,9 @@
 //! Triggers (migration 0013) notify `report_live` with a report's id when it changes or gets a comment, and with
 //! `*` after a bulk load. Every instance listens, so a change made through one instance reaches the pages open on
 //! all of them. The payload is an id only: each page asks for what its viewer may see.
+//!
+//! The same connection listens to `map_cells` (migration 0014): the map cells a write changed, whose cached
+//! tiles this instance drops (`map::Cache`).
 
 use std::time::Duration;
 
@@ -52,17 +55,19 @@ pub async fn run(state: State, mut stop: watch::Receiver<bool>) {
                 }
             }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
+        if let Err(e) = listener.listen_all([CHANNEL, crate::map::CHANNEL]).await {
             tracing::debug!(error = %e, "live listener: cannot listen; retrying");
             continue;
         }
         if !first {
+            state.map_cache.clear();
             let _ = state.live.send(LiveEvent::Everything);
         }
         first = false;
         loop {
             tokio::select! {
                 n = listener.recv() => match n {
+                    Ok(n) if n.channel() == crate::map::CHANNEL => state.map_cache.apply_notification(n.payload()),
                     Ok(n) => {
                         if let Some(e) = LiveEvent::parse(n.payload()) {
                             // No subscribers is not an error.

@@ -8,6 +8,7 @@ pub mod health;
 pub mod intake;
 pub mod lang;
 pub mod limits;
+pub mod map;
 pub mod origin;
 pub mod reports;
 pub mod session;
@@ -29,6 +30,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(lang::router())
+        .merge(map::router())
         .merge(static_files::router(state))
 }
 

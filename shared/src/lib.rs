@@ -11,6 +11,7 @@ pub mod html;
 pub mod i18n;
 pub mod ids;
 pub mod mail;
+pub mod map;
 pub mod permission;
 pub mod report;
 pub mod user;

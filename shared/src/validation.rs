@@ -61,6 +61,14 @@ pub enum Field {
     Boundary,
     /// The coordinate reference system of an upload (EPSG code).
     Srid,
+    /// A map zoom level.
+    Zoom,
+    /// A map tile address (`z/x/y`).
+    Tile,
+    /// The text searched for.
+    Search,
+    /// How many rows an export may have.
+    Limit,
 }
 
 impl Field {
@@ -108,6 +116,10 @@ impl Field {
             Field::DuplicateRadius => "duplicate_radius_m",
             Field::Boundary => "boundary",
             Field::Srid => "srid",
+            Field::Zoom => "zoom",
+            Field::Tile => "tile",
+            Field::Search => "q",
+            Field::Limit => "limit",
         }
     }
 
@@ -196,6 +208,14 @@ impl Field {
             (Field::Boundary, Locale::En) => "boundary (GeoJSON)",
             (Field::Srid, Locale::It) => "sistema di riferimento (EPSG)",
             (Field::Srid, Locale::En) => "reference system (EPSG)",
+            (Field::Zoom, Locale::It) => "livello di zoom",
+            (Field::Zoom, Locale::En) => "zoom level",
+            (Field::Tile, Locale::It) => "riquadro della mappa (z/x/y)",
+            (Field::Tile, Locale::En) => "map tile (z/x/y)",
+            (Field::Search, Locale::It) => "testo da cercare",
+            (Field::Search, Locale::En) => "search text",
+            (Field::Limit, Locale::It) => "numero di righe",
+            (Field::Limit, Locale::En) => "number of rows",
         }
     }
 }
@@ -261,6 +281,12 @@ pub enum Rule {
     InThePast,
     /// A shape that is not a valid polygon (`reason` as PostGIS or the parser says it).
     InvalidGeometry { reason: String },
+    /// The same parameter given more than once.
+    Repeated,
+    /// A range whose start comes after its end.
+    Inverted,
+    /// More rows than an answer may have.
+    TooManyRows { max: u64 },
 }
 
 /// A field and the rule its value broke.
@@ -425,6 +451,20 @@ impl ValidationError {
             (Rule::InvalidGeometry { reason }, Locale::En) => {
                 format!("The field “{field}” does not hold a valid polygon: {reason}.")
             }
+            (Rule::Repeated, Locale::It) => {
+                format!("Il parametro «{field}» compare più di una volta: indicalo una volta sola.")
+            }
+            (Rule::Repeated, Locale::En) => {
+                format!("The parameter “{field}” appears more than once: give it once.")
+            }
+            (Rule::Inverted, Locale::It) => format!("Il campo «{field}» ha l'inizio dopo la fine."),
+            (Rule::Inverted, Locale::En) => format!("The field “{field}” starts after it ends."),
+            (Rule::TooManyRows { max }, Locale::It) => format!(
+                "La richiesta supera il massimo di {max} righe ({field}): restringi i filtri o l'area."
+            ),
+            (Rule::TooManyRows { max }, Locale::En) => format!(
+                "The request exceeds the maximum of {max} rows ({field}): narrow the filters or the area."
+            ),
         }
     }
 }
