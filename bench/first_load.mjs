@@ -2,7 +2,7 @@
 // Debian's Chromium through the DevTools protocol. Map tiles are answered locally and left out: they come from
 // the tile server, not from Segnala.
 //
-//   node bench/first_load.mjs [BASE_URL]     (default http://127.0.0.1:3000)
+//   node bench/first_load.mjs [BASE_URL] [PATH]     (default http://127.0.0.1:3000 and /)
 import { launch } from '../end2end/tests/helpers.mjs';
 
 const BASE = process.argv[2] ?? 'http://127.0.0.1:3000';
@@ -19,8 +19,26 @@ const sizes = [];
 cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
 cdp.on('Network.loadingFinished', (e) => sizes.push([urls.get(e.requestId) ?? '?', e.encodedDataLength]));
 await page.goto(BASE + '/', { waitUntil: 'networkidle' });
-await page.waitForSelector('path.pin');
+await page.waitForSelector('path.pin, .leaflet-marker-icon.cluster');
 await page.waitForLoadState('networkidle');
+
+// Time to the first reports on the map (pins or clusters), from navigation, over RUNS fresh contexts (cold
+// browser cache each time; the server's tile cache warm after the first): median and worst.
+const runs = Number(process.env.RUNS ?? 7);
+const path = process.argv[3] ?? '/';
+const times = [];
+for (let i = 0; i < runs; i++) {
+  const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await c.route(/tile\.openstreetmap\.org/, (r) => r.abort());
+  const p = await c.newPage();
+  const t0 = Date.now();
+  await p.goto(BASE + path);
+  await p.waitForSelector('path.pin, .leaflet-marker-icon.cluster', { timeout: 30_000 });
+  times.push(Date.now() - t0);
+  await c.close();
+}
+times.sort((a, b) => a - b);
+console.log(`first reports on the map (${path}): median ${times[Math.floor(times.length / 2)]} ms, worst ${times[times.length - 1]} ms over ${runs} loads`);
 await browser.close();
 
 let total = 0;

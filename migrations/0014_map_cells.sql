@@ -218,11 +218,13 @@ $$;
 
 select map_cells_rebuild();
 
--- Full-text search of titles and descriptions (Italian stemming) and trigram search of receipt codes and
--- titles (typos, partial codes).
-alter table report add column search tsvector generated always as (
-    setweight(to_tsvector('italian', title), 'A') || setweight(to_tsvector('italian', description), 'B')) stored;
-create index report_search_gin on report using gin (search);
+-- Full-text search of titles and descriptions (Italian stemming; an expression index, so the table does not
+-- store a second copy of the text) and trigram search of receipt codes and titles (typos, partial codes).
+create function report_search_text(title text, description text) returns tsvector immutable parallel safe
+language sql as $$
+    select to_tsvector('italian'::regconfig, title || ' ' || description)
+$$;
+create index report_search_gin on report using gin (report_search_text(title, description));
 create index report_receipt_code_trgm on report using gin (receipt_code gin_trgm_ops);
 create index report_title_trgm on report using gin (lower(title) gin_trgm_ops);
 

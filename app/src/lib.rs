@@ -45,11 +45,14 @@ pub enum Bundle {
     Reporting,
     /// Everything, signed-in pages included.
     Full,
+    /// No WASM at all: pages made only of links and plain forms (the list view), rendered on the server.
+    Static,
 }
 
 /// The bundle for a path: the public pages (and unknown paths, which show the public 404 page) get the small
 /// one. Keep in step with the routes below.
 pub fn bundle_for(path: &str) -> Bundle {
+    const STATIC: [&str; 1] = ["/elenco"];
     const REPORTING: [&str; 3] = ["/segnala", "/ricevuta/", "/conferma/"];
     const FULL: [&str; 9] = [
         "/accedi",
@@ -65,7 +68,9 @@ pub fn bundle_for(path: &str) -> Bundle {
     let under = |p: &str| {
         path == p || (path.starts_with(p) && (p.ends_with('/') || path[p.len()..].starts_with('/')))
     };
-    if FULL.iter().any(|p| under(p)) {
+    if STATIC.iter().any(|p| under(p)) {
+        Bundle::Static
+    } else if FULL.iter().any(|p| under(p)) {
         Bundle::Full
     } else if REPORTING.iter().any(|p| under(p)) {
         Bundle::Reporting
@@ -100,6 +105,7 @@ fn AppRoutes() -> impl IntoView {
     };
     use crate::pages::account::unsubscribe::UnsubscribePage;
     use crate::pages::admin::{AdminHome, AuditPageView, MailPageView, MailboxPage};
+    use crate::pages::list::ListPage;
     use crate::pages::new_report::NewReportPage;
     use crate::pages::office::{InboxView, ModerationPage, StaffNewReportPage, WorkPage};
     use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
@@ -108,6 +114,7 @@ fn AppRoutes() -> impl IntoView {
             // Async: the whole page (list included) arrives in the first response, so it is useful before
             // or without WASM, and a missing report can answer 404.
             <Route path=path!("/") view=MapPage ssr=SsrMode::Async />
+            <Route path=path!("/elenco") view=ListPage ssr=SsrMode::Async />
             <Route path=path!("/segnalazioni/:code") view=ReportPage ssr=SsrMode::Async />
             <Route path=path!("/segnala") view=NewReportPage ssr=SsrMode::Async />
             <Route path=path!("/ricevuta/:code") view=ReceiptPage ssr=SsrMode::Async />
@@ -205,5 +212,9 @@ mod tests {
         ] {
             assert_eq!(bundle_for(p), Bundle::Full, "{p}");
         }
+        for p in ["/elenco", "/elenco/"] {
+            assert_eq!(bundle_for(p), Bundle::Static, "{p}");
+        }
+        assert_eq!(bundle_for("/elencone"), Bundle::Public);
     }
 }

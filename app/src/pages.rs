@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 #[cfg(any(feature = "ssr", feature = "pages"))]
 pub mod admin_sections;
+pub mod list;
 pub mod map;
 pub mod new_report;
 pub mod not_found;

@@ -109,14 +109,24 @@ pub fn shell(assets: Assets) -> impl IntoView {
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_owned())
         .unwrap_or_default();
-    let (js, wasm) = match crate::bundle_for(&path) {
-        crate::Bundle::Public => (assets.js.clone(), assets.wasm.clone()),
+    let bundle = crate::bundle_for(&path);
+    let (js, wasm) = match bundle {
+        crate::Bundle::Public | crate::Bundle::Static => (assets.js.clone(), assets.wasm.clone()),
         crate::Bundle::Reporting => (assets.js_reporting.clone(), assets.wasm_reporting.clone()),
         crate::Bundle::Full => (assets.js_full.clone(), assets.wasm_full.clone()),
     };
     let boot = format!(
         "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);"
     );
+    // A static page (links and plain forms only) loads neither the WASM nor Leaflet.
+    let scripts = (bundle != crate::Bundle::Static).then(|| {
+        view! {
+            <script src=assets.leaflet_js.clone()></script>
+            <link rel="modulepreload" href=js.clone() />
+            <link rel="preload" href=wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
+            <script type="module" nonce=nonce.clone()>{boot}</script>
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -127,10 +137,7 @@ pub fn shell(assets: Assets) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href=assets.leaflet_css />
                 <link rel="stylesheet" href=assets.css />
-                <script src=assets.leaflet_js></script>
-                <link rel="modulepreload" href=js.clone() />
-                <link rel="preload" href=wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
-                <script type="module" nonce=nonce>{boot}</script>
+                {scripts}
                 <MetaTags />
             </head>
             <body>

@@ -57,6 +57,7 @@ impl State {
             .user_agent(concat!("Segnala/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Internal(e.into()))?;
+        let map_cache = Arc::new(map::Cache::new(settings.map_cache_entries));
         Ok(Self {
             pool,
             settings: Arc::new(settings),
@@ -66,7 +67,7 @@ impl State {
             photo_permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             http,
             live: live::channel(),
-            map_cache: Arc::default(),
+            map_cache,
         })
     }
 

@@ -32,11 +32,12 @@ use crate::{Result, State};
 /// The notification channel of cell changes (payload: level-16 cell keys, comma-separated, or `*`).
 pub const CHANNEL: &str = "map_cells";
 
+/// A sparse tile is sent as pins only if it holds at most this many reports in all (the rows its pins query
+/// may read).
+const SPARSE_SCAN_MAX: i64 = 20_000;
+
 /// Bumped when the encoding changes, so that browsers' cached copies are not reused across versions.
 const FORMAT: u32 = 1;
-
-/// At most this many answers are kept; past it the cache starts again empty (each answer is a few KB).
-const CACHE_ENTRIES: usize = 20_000;
 
 /// One answer, ready to send in each encoding a browser may ask for.
 #[derive(Debug)]
@@ -56,6 +57,8 @@ type Key = (Tile, String);
 /// This instance's answers.
 #[derive(Debug, Default)]
 pub struct Cache {
+    /// At most this many answers are kept; past it the cache starts again empty (0: nothing is kept).
+    capacity: usize,
     entries: Mutex<HashMap<Key, Arc<Encoded>>>,
     /// Bumped by every eviction: an answer computed across one is not stored.
     epoch: AtomicU64,
@@ -64,6 +67,13 @@ pub struct Cache {
 }
 
 impl Cache {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            ..Self::default()
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Encoded>>> {
         self.entries
             .lock()
@@ -80,10 +90,10 @@ impl Cache {
     fn put(&self, key: Key, value: Arc<Encoded>, epoch: u64) {
         let mut entries = self.lock();
         // Checked under the lock: an eviction either ran before (the epoch moved: not stored) or runs after.
-        if self.epoch.load(Ordering::SeqCst) != epoch {
+        if self.epoch.load(Ordering::SeqCst) != epoch || self.capacity == 0 {
             return;
         }
-        if entries.len() >= CACHE_ENTRIES {
+        if entries.len() >= self.capacity {
             entries.clear();
         }
         entries.insert(key, value);
@@ -144,36 +154,40 @@ pub async fn tile(state: &State, tile: Tile, filter: &MapFilter) -> Result<Arc<E
 pub async fn build(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Encoded> {
     let (level, lo, hi) = tile.cluster_cells();
     let (lo, hi) = (lo as i64, hi as i64);
-    // The version of the tile: the newest change of any of its cells (whatever the filters).
-    let version: i64 = sqlx::query_scalar!(
-        r#"select coalesce(max(version), 0) as "v!" from map_cell where level = $1 and q >= $2 and q < $3"#,
+    // The version of the tile: the newest change of any of its cells (whatever the filters); and how many
+    // reports it holds in all.
+    let head = sqlx::query!(
+        r#"select coalesce(max(version), 0) as "version!", coalesce(sum(n), 0)::bigint as "all!"
+           from map_cell where level = $1 and q >= $2 and q < $3"#,
         i16::from(level),
         lo,
         hi
     )
     .fetch_one(&mut *conn)
     .await?;
+    let version = head.version;
     let mut clusters = Vec::new();
     let mut pins = Vec::new();
     let mut truncated = false;
-    let total;
-    if tile.z <= CLUSTER_MAX_ZOOM {
+    let total = if tile.z <= CLUSTER_MAX_ZOOM {
         let cells = cells(conn, tile, filter).await?;
         let n: u32 = cells.iter().map(CellCount::count).sum();
-        if n <= SPARSE_PINS {
+        // Pins for a sparse answer, when finding them reads a bounded range of the index (a filter that
+        // leaves a handful of reports in a region-wide tile keeps its clusters).
+        if n <= SPARSE_PINS && head.all <= SPARSE_SCAN_MAX {
             (pins, truncated) = pin_rows(conn, tile, filter).await?;
         } else {
             clusters = cells;
         }
-        total = n;
+        n
     } else {
         (pins, truncated) = pin_rows(conn, tile, filter).await?;
-        total = if truncated {
+        if truncated {
             count_rows(conn, tile, filter).await?
         } else {
             pins.len() as u32
-        };
-    }
+        }
+    };
     let text = encode_tile(tile, total, &clusters, &pins, truncated);
     let mut h = std::collections::hash_map::DefaultHasher::new();
     filter.hash(&mut h);
@@ -221,7 +235,7 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
     let rows: Vec<CellRow> = if filter.text.is_some() {
         // Only the matching reports, grouped by the same cells.
         let mut qb = QueryBuilder::<Postgres>::new("select r.mq >> ");
-        qb.push_bind(i64::from(52 - 2 * u32::from(level)));
+        qb.push_bind(52 - 2 * i32::from(level));
         qb.push(
             " as q, r.state, count(*) as n, sum(r.mx::bigint)::bigint as sx, sum(r.my::bigint)::bigint as sy \
              from report r where ",
@@ -336,7 +350,7 @@ pub fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &MapFilter) {
     if let Some(t) = &filter.text {
         // Words (Italian stemming; websearch syntax: quotes, "or", "-"), or a receipt code / a title with a
         // typo (trigram word similarity). Bound parameters: nothing in the text is SQL.
-        qb.push(" and (r.search @@ websearch_to_tsquery('italian', ")
+        qb.push(" and (report_search_text(r.title, r.description) @@ websearch_to_tsquery('italian', ")
             .push_bind(t.clone())
             .push(") or upper(")
             .push_bind(t.clone())

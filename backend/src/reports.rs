@@ -2,6 +2,7 @@
 //! duplicate suggestions shown before them (`duplicates`);
 //! the back office's work (`work`, `inbox`), the public conversation (`conversation`) and who is told (`notify`).
 
+pub mod browse;
 pub mod conversation;
 pub mod duplicates;
 pub mod inbox;

@@ -19,6 +19,8 @@ pub struct Settings {
     pub reports: ReportSettings,
     /// Where photos are kept: a folder, or `s3://bucket/prefix` (built with the `s3` feature).
     pub photos_url: String,
+    /// Encoded map tiles kept in memory (a few KB each); 0 turns the cache off (benchmarks of the database path).
+    pub map_cache_entries: usize,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             oidc: None,
             reports: ReportSettings::default(),
             photos_url: "data/photos".into(),
+            map_cache_entries: 20_000,
         }
     }
 }

@@ -16,13 +16,19 @@ async function audit(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('the map page has no serious accessibility violations', async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(BASE + '/');
-  await waitForPins(page);
-  assert.deepEqual(await audit(page), []);
-  assert.deepEqual(errors, []);
-  await context.close();
+test('the map and list pages have no serious accessibility violations, at desktop and phone sizes', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { context, page, errors } = await openPage(browser);
+    await page.setViewportSize(viewport);
+    await page.goto(BASE + '/');
+    await waitForPins(page);
+    await page.locator('.filter-box summary').click();
+    assert.deepEqual(await audit(page), [], `map at ${viewport.width} px`);
+    await page.goto(BASE + '/elenco?stato=aperte');
+    assert.deepEqual(await audit(page), [], `list at ${viewport.width} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test('the reporting form has no serious accessibility violations, at every step, at desktop and phone sizes', async () => {
@@ -57,17 +63,21 @@ test('the reporting form has no serious accessibility violations, at every step,
   }
 });
 
-test('a report page has no serious accessibility violations, in English either', async () => {
-  const { context, page, errors } = await openPage(browser);
-  await page.goto(BASE + '/');
-  const href = await page.locator('.report-row-title').first().getAttribute('href');
-  await page.goto(BASE + href);
-  await waitForPins(page);
-  assert.deepEqual(await audit(page), []);
-  await page.goto(BASE + '/lingua/en?ritorno=' + encodeURIComponent(href));
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
-  await waitForPins(page);
-  assert.deepEqual(await audit(page), []);
-  assert.deepEqual(errors, []);
-  await context.close();
+test('a report page has no serious accessibility violations, in English either, at desktop and phone sizes', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { context, page, errors } = await openPage(browser);
+    await page.setViewportSize(viewport);
+    await page.goto(BASE + '/');
+    const href = await page.locator('.report-row-title').first().getAttribute('href');
+    await page.goto(BASE + href);
+    await waitForPins(page);
+    assert.deepEqual(await audit(page), [], `report page at ${viewport.width} px`);
+    await page.goto(BASE + '/lingua/en?ritorno=' + encodeURIComponent(href));
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await waitForPins(page);
+    assert.deepEqual(await audit(page), [], `report page in English at ${viewport.width} px`);
+    await page.goto(BASE + '/lingua/it?ritorno=%2F');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });

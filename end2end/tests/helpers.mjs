@@ -36,10 +36,21 @@ export async function openPage(browser, { allow = [] } = {}) {
   return { context, page, errors };
 }
 
-/** Waits until the WASM has hydrated and Leaflet has drawn at least one pin. */
+/** Waits until the WASM has hydrated and Leaflet has drawn at least one report: a pin or a cluster. */
 export async function waitForPins(page) {
-  await page.waitForSelector('path.pin', { timeout: 30_000 });
-  return page.locator('path.pin').count();
+  await page.waitForSelector('path.pin, .leaflet-marker-icon.cluster', { timeout: 30_000 });
+  return page.locator('path.pin, .leaflet-marker-icon.cluster').count();
+}
+
+/** The reports the map shows: pins, plus the counts of its clusters. */
+export async function shownOnMap(page) {
+  return page.evaluate(() => {
+    const pins = document.querySelectorAll('path.pin').length;
+    const clustered = [...document.querySelectorAll('.leaflet-marker-icon.cluster')]
+      .map((c) => parseInt(c.getAttribute('title'), 10) || 0)
+      .reduce((a, b) => a + b, 0);
+    return { pins, clusters: document.querySelectorAll('.leaflet-marker-icon.cluster').length, clustered };
+  });
 }
 
 // Mail the server sent, read from the SMTP sink's maildir (scripts/test starts Python's aiosmtpd and points

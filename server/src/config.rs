@@ -204,6 +204,9 @@ impl Config {
         if let Some(n) = number("SEGNALA_COMMENTS_PER_ACCOUNT_PER_HOUR", 0, 1_000_000)? {
             settings.reports.comments_per_hour = n as u32;
         }
+        if let Some(n) = number("SEGNALA_MAP_CACHE_ENTRIES", 0, 10_000_000)? {
+            settings.map_cache_entries = n as usize;
+        }
         if let Some(h) = number("SEGNALA_UNCONFIRMED_REPORT_HOURS", 49, 24 * 365)? {
             settings.reports.unconfirmed_ttl = std::time::Duration::from_secs(h * 3600);
         }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod browse;
 pub mod error;
 pub mod health;
 pub mod intake;
@@ -31,6 +32,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(health::router())
         .merge(lang::router())
         .merge(map::router())
+        .merge(browse::router())
         .merge(static_files::router(state))
 }
 

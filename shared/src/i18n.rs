@@ -89,7 +89,9 @@ macro_rules! messages {
     };
 }
 
+mod browse;
 mod work;
+pub use browse::BrowseMsg;
 pub use work::WorkMsg;
 
 messages! {

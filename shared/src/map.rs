@@ -516,6 +516,24 @@ pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     out
 }
 
+/// The values the filters offer (by id and name), for the filter form.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub categories: Vec<(i32, String)>,
+    pub offices: Vec<(i32, String)>,
+    pub districts: Vec<(i32, String)>,
+}
+
+/// A page of reports for the list view (newest first), with the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportList {
+    pub items: Vec<crate::report::MapPin>,
+    /// Where the next page starts (`dopo=` in the address), when there is one.
+    pub next: Option<String>,
+    /// When the server answered: ages are counted from here.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
 /// A group of reports drawn as one circle, at the mean position of its reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
@@ -638,7 +656,7 @@ struct Wire {
 /// Reads what [`encode_tile`] wrote for `tile`.
 pub fn decode_tile(tile: Tile, text: &str) -> Result<TileData, String> {
     let w: Wire = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if w.c.len() % 11 != 0 || w.p.len() % 4 != 0 {
+    if !w.c.len().is_multiple_of(11) || !w.p.len().is_multiple_of(4) {
         return Err("malformed tile".into());
     }
     let (ox, oy, _) = tile.origin();

@@ -1,40 +1,88 @@
-//! `/`: the public map, with a plain list of the same reports beside it (rendered on the server, so the page
-//! is useful before the WASM loads, and for people who cannot use a map).
+//! `/`: the public map of every report (clusters from the server's tiles at any zoom), its filters, and a plain
+//! list of the newest reports of the view beside it (rendered on the server, so the page is useful before the
+//! WASM loads, and for people who cannot use a map). The view — position and filters — is the address:
+//! `/?z=14&lat=45.40640&lng=11.87680&stato=aperte&categoria=3`.
 
-use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared::i18n::{Msg, age_label};
-use shared::report::{MapPin, Viewport};
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::i18n::{BrowseMsg, Msg};
+use shared::map::{MapFilter, encode_pairs};
 
+use crate::components::cluster_map::{ClusterMap, MapView};
+use crate::components::filter_form::{FilterForm, GoToCode, ViewLinks};
 use crate::components::header::Header;
-use crate::components::report_map::ReportMap;
-use crate::components::state_badge::StateBadge;
+use crate::components::report_list::ReportRows;
+use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
-use crate::server_fns::reports::{get_map_setup, get_viewport};
+use crate::server_fns::reports::{get_list, get_map_setup};
+
+/// Reports listed beside the map.
+const SIDE_LIST: u32 = 20;
+
+/// The address' filters (an error names the bad parameter) and view.
+pub fn filter_of(query: &leptos_router::params::ParamsMap) -> Result<MapFilter, AppError> {
+    MapFilter::from_pairs(query.into_iter().map(|(k, v)| (k.as_ref(), v))).map_err(AppError::Invalid)
+}
 
 #[component]
 pub fn MapPage() -> impl IntoView {
     let locale = use_locale();
+    let query = use_query_map();
     let setup = Resource::new(|| (), |_| get_map_setup());
-    // None = the whole municipality (the first view); then whatever the visitor pans to.
-    let (bbox, set_bbox) = signal(None::<String>);
-    let reports = Resource::new(move || bbox.get(), get_viewport);
-    // Live: any report changing reloads the viewport (the server coalesces bursts).
-    Effect::new(move |_| crate::live::on_change(None, move || reports.refetch()));
-    let last_good = RwSignal::new(None::<Viewport>);
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = reports.get() {
-            last_good.set(Some(v));
-        }
+    let filter = Memo::new(move |_| query.with(filter_of));
+    let good_filter = Memo::new(move |_| filter.get().unwrap_or_default());
+    let view = Memo::new(move |_| {
+        query.with(|q| MapView::from_params(q.get_str("z"), q.get_str("lat"), q.get_str("lng")))
     });
-    let pins =
-        Signal::derive(move || last_good.with(|v| v.as_ref().map(|v| v.pins.clone()).unwrap_or_default()));
-    // `Utc::now()` does not exist in the browser (no clock on wasm32-unknown-unknown): ages are always counted
-    // from the server's answer.
-    let now = Signal::derive(move || last_good.with(|v| v.as_ref().map(|v| v.now).unwrap_or_default()));
-    let on_move = Callback::new(move |b: String| set_bbox.set(Some(b)));
+    // The area the list shows: the view's, exactly once the map has drawn it.
+    let bbox = RwSignal::new(
+        view.get_untracked()
+            .and_then(|v| v.approx_bbox())
+            .map(|b| b.to_param()),
+    );
+    let list_query = Memo::new(move |_| {
+        let mut pairs = good_filter.get().pairs();
+        if let Some(b) = bbox.get() {
+            pairs.push(("bbox", b));
+        }
+        encode_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    });
+    let list = Resource::new(move || list_query.get(), |q| get_list(q, SIDE_LIST));
+    let refresh = RwSignal::new(0u32);
+    // Live: any report changing asks the tiles again (304 where nothing changed) and reloads the list.
+    Effect::new(move |_| {
+        crate::live::on_change(None, move || {
+            refresh.update(|n| *n += 1);
+            list.refetch();
+        })
+    });
+    let navigate = use_navigate();
+    let on_move = Callback::new(move |(v, b): (MapView, String)| {
+        bbox.set(Some(b));
+        let mut pairs = good_filter.get_untracked().pairs();
+        pairs.extend(v.pairs());
+        let url = format!("/?{}", encode_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))));
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    });
+    let keep = Signal::derive(move || view.get().map(|v| v.pairs().to_vec()).unwrap_or_default());
+    let list_link = move || {
+        let q = list_query.get();
+        if q.is_empty() {
+            "/elenco".to_owned()
+        } else {
+            format!("/elenco?{q}")
+        }
+    };
 
     view! {
         <Title text=move || {
@@ -49,15 +97,15 @@ pub fn MapPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match setup.await {
                             Ok(s) => view! {
-                                <ReportMap
+                                <ClusterMap
                                     fit=s.bbox
                                     outline=s.outline
-                                    pins=pins
-                                    now=now
                                     tile_url=s.tile_url
                                     tile_attribution=s.tile_attribution
+                                    filter=good_filter
+                                    view=view
+                                    refresh=refresh
                                     on_move=on_move
-                                    class="map-full"
                                 />
                                 <Legend />
                             }.into_any(),
@@ -67,21 +115,39 @@ pub fn MapPage() -> impl IntoView {
                 </Suspense>
             </section>
             <aside id="elenco" class="list-pane" aria-labelledby="elenco-titolo">
-                <h1 id="elenco-titolo">{locale.t(Msg::ListHeading)}</h1>
+                {move || filter.get().err().map(|e| view! { <ErrorBox error=e /> })}
+                <details class="filter-box" open=move || !good_filter.get().is_plain() || good_filter.get() != MapFilter::default()>
+                    <summary>{locale.t(BrowseMsg::Filters)}</summary>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            setup.await.ok().map(|s| view! {
+                                <FilterForm choices=s.choices filter=good_filter.get_untracked() action="/" keep=keep />
+                            })
+                        })}
+                    </Suspense>
+                </details>
+                <GoToCode />
+                <h1 id="elenco-titolo">{locale.t(BrowseMsg::NewestHere)}</h1>
                 <Transition fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                     {move || Suspend::new(async move {
-                        match reports.await {
-                            Ok(v) => view! { <ReportList viewport=v /> }.into_any(),
+                        match list.await {
+                            Ok(l) if l.items.is_empty() => view! {
+                                <p class="muted list-empty">{locale.t(Msg::ListEmpty)}</p>
+                            }.into_any(),
+                            Ok(l) => view! { <ReportRows items=l.items now=l.now /> }.into_any(),
                             Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                         }
                     })}
                 </Transition>
+                // The list is a page without WASM (lib.rs `Bundle::Static`): loaded as a new page.
+                <p><a href=list_link rel="external">{locale.t(BrowseMsg::SeeAllInList)}" ›"</a></p>
+                <ViewLinks query=list_query filter=good_filter />
             </aside>
         </main>
     }
 }
 
-/// The colours of the states.
+/// The colours of the states, and how clusters show them.
 #[component]
 fn Legend() -> impl IntoView {
     let locale = use_locale();
@@ -97,45 +163,5 @@ fn Legend() -> impl IntoView {
                     .collect_view()}
             </ul>
         </details>
-    }
-}
-
-/// The plain list of the viewport's reports.
-#[component]
-fn ReportList(viewport: Viewport) -> impl IntoView {
-    let locale = use_locale();
-    if viewport.pins.is_empty() {
-        return view! { <p class="muted list-empty">{locale.t(Msg::ListEmpty)}</p> }.into_any();
-    }
-    let shown = viewport.pins.len() as i64;
-    let summary = (viewport.total > shown).then(|| {
-        view! {
-            <p class="muted list-summary">
-                {format!("{} {shown} {} {}", locale.t(Msg::ShowingNewest), locale.t(Msg::Of), viewport.total)}
-            </p>
-        }
-    });
-    let now = viewport.now;
-    view! {
-        {summary}
-        <ol class="report-list">
-            {viewport.pins.into_iter().map(|p| view! { <ReportRow pin=p now=now /> }).collect_view()}
-        </ol>
-    }
-    .into_any()
-}
-
-#[component]
-fn ReportRow(pin: MapPin, now: chrono::DateTime<Utc>) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <li class="report-row" data-receipt=pin.receipt_code.clone()>
-            <a class="report-row-title" href=format!("/segnalazioni/{}", pin.receipt_code)>{pin.title}</a>
-            <div class="report-row-meta">
-                <StateBadge state=pin.state />
-                <span>{pin.category}</span>
-                <time datetime=pin.created_at.to_rfc3339()>{age_label(pin.created_at, now, locale)}</time>
-            </div>
-        </li>
     }
 }

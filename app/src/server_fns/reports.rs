@@ -16,6 +16,8 @@ pub struct MapSetup {
     pub outline: Vec<Vec<(f64, f64)>>,
     pub tile_url: String,
     pub tile_attribution: String,
+    /// What the filters offer.
+    pub choices: shared::map::FilterChoices,
 }
 
 /// Map settings the server is configured with, provided as context by the server.
@@ -40,7 +42,11 @@ pub async fn get_map_setup() -> Result<MapSetup, AppError> {
     let view = backend::areas::map_view(&state()?)
         .await
         .map_err(AppError::from_backend)?;
+    let choices = backend::reports::browse::choices(&state()?)
+        .await
+        .map_err(AppError::from_backend)?;
     Ok(MapSetup {
+        choices,
         municipality: view.municipality,
         bbox: view.bbox,
         outline: view.outline,
@@ -66,6 +72,21 @@ pub async fn get_viewport(bbox: Option<String>) -> Result<Viewport, AppError> {
         .transpose()
         .map_err(|e| AppError::from_backend(e.into()))?;
     backend::reports::viewport(&state()?, bbox.as_ref())
+        .await
+        .map_err(AppError::from_backend)
+}
+
+/// The newest public reports matching a query string (`bbox`, the filters of [`shared::map::MapFilter`],
+/// `dopo` for the next page), `limit` of them (at most 100).
+#[server(endpoint = "list")]
+pub async fn get_list(query: String, limit: u32) -> Result<shared::map::ReportList, AppError> {
+    let b =
+        backend::reports::browse::Browse::from_query(&query).map_err(|e| AppError::from_backend(e.into()))?;
+    let after = shared::map::parse_query(&query)
+        .into_iter()
+        .find(|(k, _)| k == "dopo")
+        .map(|(_, v)| v);
+    backend::reports::browse::list(&state()?, &b, after.as_deref(), i64::from(limit.clamp(1, 100)))
         .await
         .map_err(AppError::from_backend)
 }

@@ -5,6 +5,7 @@ mod admin;
 mod helpers;
 mod intake;
 mod mail;
+mod map;
 mod oidc;
 mod pages;
 mod reports;

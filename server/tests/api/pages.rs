@@ -19,7 +19,9 @@ async fn the_map_page_lists_reports_in_the_html() {
         "the list is server-rendered"
     );
     assert!(html.contains(&format!("/segnalazioni/{code}")));
-    assert!(html.contains("Segnalazioni in quest&#39;area") || html.contains("Segnalazioni in quest'area"));
+    assert!(
+        html.contains("Le più recenti in quest&#39;area") || html.contains("Le più recenti in quest'area")
+    );
     assert!(
         html.contains("leaflet.js"),
         "Leaflet is served by the app, not a CDN"
@@ -118,7 +120,7 @@ async fn the_language_switch_sets_a_cookie_and_the_page_speaks_english() {
     let res = app.get_with_cookie("/", "segnala_lang=en").await;
     let html = res.text().await.expect("html");
     assert!(html.contains("<html lang=\"en\""));
-    assert!(html.contains("Reports in this area"));
+    assert!(html.contains("The newest in this area"));
 
     // No open redirect.
     let res = app.get("/lingua/it?ritorno=//evil.example").await;
@@ -199,5 +201,17 @@ async fn each_page_loads_the_bundle_it_needs() {
         for other in others.iter().filter(|o| **o != wasm) {
             assert!(!html.contains(other), "{path} loads {other} too");
         }
+    }
+    // The list view is links and plain forms: no WASM, no Leaflet.
+    for path in ["/elenco", "/elenco?stato=risolte"] {
+        let html = app.get(path).await.text().await.expect("html");
+        assert!(
+            html.contains("class=\"report-list\"") || html.contains("list-empty"),
+            "{path}"
+        );
+        assert!(
+            !html.contains(".wasm") && !html.contains("type=\"module\"") && !html.contains("leaflet.js"),
+            "{path}"
+        );
     }
 }

@@ -9,6 +9,7 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("tiles", &[b"\xff\xfe\xfd"]),
     ("viewport", &[b"bbox[]=1&bbox[x]=2", b"\xff\xfe\x00\x01"]),
     ("report", &[b"", b"codice=SEG", b"\x00\xff"]),
+    ("list", &[b"query=x&limit=abc", b"limit=-1", b"\xff"]),
     ("my_page", &[b"\xff\xfe\xfd"]),
     (
         "link_status",

@@ -1141,6 +1141,14 @@ async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
         "/segnala".to_owned(),
         format!("/api/v1/reports/{}", t.code),
         "/api/v1/reports?bbox=11.0,45.0,12.5,46.0".to_owned(),
+        // Browsing without the map (issue 15): the list, exports, feeds.
+        "/elenco".to_owned(),
+        "/elenco?q=vista".to_owned(),
+        "/api/v1/export.geojson".to_owned(),
+        "/api/v1/export.csv".to_owned(),
+        "/feed/nuove.atom".to_owned(),
+        "/feed/nuove.rss".to_owned(),
+        "/feed/risolte.atom".to_owned(),
     ] {
         for who in [&app.browser(), &lucia] {
             let res = who.get(&path).await;
@@ -1151,6 +1159,7 @@ async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
         ("report", vec![("code", t.code.as_str())]),
         ("viewport", vec![("bbox", "11.0,45.0,12.5,46.0")]),
         ("map_setup", vec![]),
+        ("list", vec![("query", ""), ("limit", "100")]),
     ] {
         let res = lucia.post(&format!("/api/{name}"), &form).await;
         answers.push((format!("/api/{name}"), res.text().await.expect("body")));

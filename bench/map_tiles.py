@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The tiles a 1280 x 800 map shows at a centre and zoom, as the browser asks for them (app's cluster_map,
+shared::map::Tile::covering): one `/api/v1/map/z/x/y` path per line, or (--sql) the rows of bench_tile for
+pgbench (i, level, clo, chi, lo, hi: the cell range of the clusters and the world range of the pins).
+
+    python3 bench/map_tiles.py 45.4064 11.8768 16            # paths
+    python3 bench/map_tiles.py 45.4064 11.8768 16 --sql      # insert into bench_tile ...
+"""
+import math
+import sys
+
+BITS = 26
+
+
+def world(lat, lng):
+    x = math.floor((lng + 180.0) / 360.0 * 2**BITS)
+    lat = max(min(lat, 85.0511287798), -85.0511287798)
+    r = math.radians(lat)
+    y = math.floor((1.0 - math.log(math.tan(r) + 1.0 / math.cos(r)) / math.pi) / 2.0 * 2**BITS)
+    return x, y
+
+
+def morton(x, y):
+    q = 0
+    for b in range(BITS):
+        q |= ((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1)
+    return q
+
+
+def main():
+    lat, lng, z = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+    sql = "--sql" in sys.argv
+    wx, wy = world(lat, lng)
+    unit = 2 ** (BITS - 8 - z)  # world units per pixel
+    shift = BITS - z
+    x0, x1 = (wx - 640 * unit) >> shift, (wx + 640 * unit) >> shift
+    y0, y1 = (wy - 400 * unit) >> shift, (wy + 400 * unit) >> shift
+    i = 0
+    for y in range(y0, y1 + 1):
+        for x in range(x0, x1 + 1):
+            i += 1
+            m = morton(x, y)
+            if not sql:
+                print(f"/api/v1/map/{z}/{x}/{y}")
+                continue
+            level = min(z + 2, 17)
+            if level >= z:
+                clo, chi = m << 2 * (level - z), (m + 1) << 2 * (level - z)
+            else:
+                clo, chi = m >> 2 * (z - level), (m >> 2 * (z - level)) + 1
+            lo, hi = m << 2 * (BITS - z), (m + 1) << 2 * (BITS - z)
+            print(f"insert into bench_tile values ({i}, {level}, {clo}, {chi}, {lo}, {hi});")
+
+
+main()
