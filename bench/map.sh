@@ -42,7 +42,7 @@ python3 bench/map_tiles.py $STREET >"$WORK/street.txt"
 # shellcheck disable=SC2086
 python3 bench/map_tiles.py $REGION >"$WORK/region.txt"
 tiles_table() {  # tiles_table VIEW...: bench_tile holds the view's tiles
-  q -c "drop table if exists bench_tile" -c "create table bench_tile (i int primary key, level smallint, clo bigint, chi bigint, lo bigint, hi bigint)"
+  q -c "drop table if exists bench_tile" -c "create table bench_tile (i int primary key, level smallint, clo bigint, chi bigint, lo bigint, hi bigint, merge int)"
   # shellcheck disable=SC2068
   python3 bench/map_tiles.py $@ --sql | q >/dev/null
 }
@@ -74,13 +74,16 @@ pgbench -n -f bench/sql/map_region.sql -D tiles="$(wc -l <"$WORK/region.txt")" -
 DENSE="$(q -c "select t.i from bench_tile t join map_cell m on m.level = t.level and m.q >= t.clo and m.q < t.chi
   group by t.i order by sum(m.n) desc limit 1")"
 echo "-- the densest region tile ($(sed -n "${DENSE}p" "$WORK/region.txt")): EXPLAIN (ANALYZE, BUFFERS)"
-q -c "explain (analyze, buffers, costs off) select q, state, n, sx, sy from map_cell m, bench_tile t
-  where t.i = $DENSE and m.level = t.level and m.q >= t.clo and m.q < t.chi and n > 0 order by q" \
+read -r LV CLO CHI MERGE <<<"$(q -F ' ' -c "select level, clo, chi, merge from bench_tile where i = $DENSE")"
+q -c "explain (analyze, buffers, costs off) select q >> $MERGE, state, sum(n), sum(sx), sum(sy) from map_cell
+  where level = $LV and q >= $CLO and q < $CHI and n > 0 group by 1, 2 order by 1" \
   | grep -E 'Index|rows=|Buffers|Execution' | sed 's/^/   /'
-echo "-- the same tile filtered by category (map_cell_detail), EXPLAIN ANALYZE"
-q -c "explain (analyze, buffers, costs off) select q, state, sum(n) from map_cell_detail m, bench_tile t
-  where t.i = $DENSE and m.level = t.level and m.q >= t.clo and m.q < t.chi and n > 0 and category_id = 1
-  group by q, state" | grep -E 'Index|rows=|Execution' | sed 's/^/   /'
+echo "-- the same tile filtered by category and state (map_cell_detail), EXPLAIN (ANALYZE, BUFFERS), twice (cold, warm)"
+for _ in 1 2; do
+  q -c "explain (analyze, buffers, costs off) select q >> $MERGE, state, sum(n) from map_cell_detail
+    where level = $LV and q >= $CLO and q < $CHI and n > 0 and category_id = 1 and state = any('{submitted,in_charge}')
+    group by 1, 2" | grep -E 'Index Scan|Buffers|Execution|Rows Removed' | sed 's/^/   /'
+done
 
 echo "== payload of the street tiles"
 python3 - "$BASE" "$WORK/street.txt" <<'PY'

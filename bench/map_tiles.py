@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The tiles a 1280 x 800 map shows at a centre and zoom, as the browser asks for them (app's cluster_map,
 shared::map::Tile::covering): one `/api/v1/map/z/x/y` path per line, or (--sql) the rows of bench_tile for
-pgbench (i, level, clo, chi, lo, hi: the cell range of the clusters and the world range of the pins).
+pgbench (i, level, clo, chi, lo, hi, merge: the stored cell range of the clusters, the world range of the pins,
+the shift from stored cells to cluster cells).
 
     python3 bench/map_tiles.py 45.4064 11.8768 16            # paths
     python3 bench/map_tiles.py 45.4064 11.8768 16 --sql      # insert into bench_tile ...
@@ -43,13 +44,15 @@ def main():
             if not sql:
                 print(f"/api/v1/map/{z}/{x}/{y}")
                 continue
-            level = min(z + 2, 17)
-            if level >= z:
-                clo, chi = m << 2 * (level - z), (m + 1) << 2 * (level - z)
+            # As shared::map::Tile::cluster_cells: the cluster level, the stored level it is read from.
+            level = min(z + 2, 16)
+            stored = next(l for l in (8, 10, 12, 14, 16) if l >= level)
+            if stored >= z:
+                clo, chi = m << 2 * (stored - z), (m + 1) << 2 * (stored - z)
             else:
-                clo, chi = m >> 2 * (z - level), (m >> 2 * (z - level)) + 1
+                clo, chi = m >> 2 * (z - stored), (m >> 2 * (z - stored)) + 1
             lo, hi = m << 2 * (BITS - z), (m + 1) << 2 * (BITS - z)
-            print(f"insert into bench_tile values ({i}, {level}, {clo}, {chi}, {lo}, {hi});")
+            print(f"insert into bench_tile values ({i}, {stored}, {clo}, {chi}, {lo}, {hi}, {2 * (stored - level)});")
 
 
 main()

@@ -7,8 +7,11 @@
 -- cell key `q` interleaves the bits of x and y (a Morton / quadkey code): the cells of a tile at any finer level
 -- are one contiguous range of `q`, read with one index range scan.
 --
--- Levels 2..17 are stored: a map tile at zoom z (z <= 15) is answered with its 4 x 4 cells of level z + 2
--- (64 px clusters); from zoom 16 the map shows single reports, read from `report` itself.
+-- Levels 8, 10, 12, 14 and 16 are stored (every other level, from the size of a region down to ~600 m: each
+-- stored level costs every write one more row per table). A map tile at zoom z (z <= 15) is answered with its
+-- cells of level min(z + 2, 16) (4 x 4 cells, 64 px apart), read from the stored level at or just below
+-- (finer; four cells summed into one for the odd levels, all of a level-8 cell's for z < 6); from zoom 16 the
+-- map shows single reports, read from `report` itself.
 
 -- Integer world coordinates (2^26 per axis). Latitude clamped to Web Mercator's ±85.0511°.
 create function map_wx(lng double precision) returns integer immutable parallel safe language sql as $$
@@ -58,7 +61,7 @@ $$;
 -- position of its reports, not at the cell's corner). `version` changes whenever a report of the cell changes,
 -- even when no count does (a category changed, say): the tile answers' ETags and caches follow it.
 create table map_cell (
-    level smallint not null check (level between 2 and 17),
+    level smallint not null check (level in (8, 10, 12, 14, 16)),
     q bigint not null,
     state report_state not null,
     -- No `check (n >= 0)`: PostgreSQL checks the row an upsert proposes (a decrement, -1) before it finds the
@@ -114,7 +117,7 @@ declare
 begin
     with d as (
         select l::smallint as level, c.mq >> (52 - 2 * l) as q, c.*
-        from unnest(changes) c cross join generate_series(2, 17) l
+        from unnest(changes) c cross join unnest(array[8, 10, 12, 14, 16]) l
     ), a as (
         insert into map_cell (level, q, state, n, sx, sy, version)
         select level, q, state, sum(sign), sum(sign * mx::bigint), sum(sign * my::bigint), v
@@ -191,22 +194,23 @@ create trigger map_cells_deleted after delete on report
 create trigger map_cells_updated after update on report
     referencing old table as old_rows new table as new_rows for each statement execute function map_cells_updated();
 
--- Rebuilds both tables from `report` (after a bulk load with the triggers disabled, or to check them): level 17
--- from the reports, each coarser level from the one below.
+-- Rebuilds both tables from `report` (after a bulk load with the triggers disabled, or to check them): level 16
+-- from the reports, each coarser stored level from the one below.
 create function map_cells_rebuild() returns void language plpgsql as $$
 declare
     v bigint := nextval('map_version_seq');
+    l integer;
 begin
     truncate map_cell, map_cell_detail;
     insert into map_cell_detail (level, q, state, category_id, kind, area_id, office_id, month, n, sx, sy)
-    select 17, r.mq >> 18, r.state, r.category_id, r.kind, coalesce(r.area_id, 0), r.office_id,
+    select 16, r.mq >> 20, r.state, r.category_id, r.kind, coalesce(r.area_id, 0), r.office_id,
            map_month(r.created_at), count(*), sum(r.mx::bigint), sum(r.my::bigint)
     from report r where map_visible(r)
     group by 2, 3, 4, 5, 6, 7, 8;
-    for l in reverse 16..2 loop
+    foreach l in array array[14, 12, 10, 8] loop
         insert into map_cell_detail (level, q, state, category_id, kind, area_id, office_id, month, n, sx, sy)
-        select l, q >> 2, state, category_id, kind, area_id, office_id, month, sum(n), sum(sx), sum(sy)
-        from map_cell_detail where level = l + 1
+        select l, q >> 4, state, category_id, kind, area_id, office_id, month, sum(n), sum(sx), sum(sy)
+        from map_cell_detail where level = l + 2
         group by 2, 3, 4, 5, 6, 7, 8;
     end loop;
     insert into map_cell (level, q, state, n, sx, sy, version)

@@ -2,8 +2,9 @@
 //! current (migration 0014), encoded compactly ([`shared::map::encode_tile`]), compressed once, and kept in
 //! memory until a write touches one of its cells.
 //!
-//! - Zoom ≤ 15: the tile's 16 cells of level z + 2, as clusters with counts by state (at most 144 rows of
-//!   `map_cell` without filters; `map_cell_detail` with them). A tile with few reports shows them as pins.
+//! - Zoom ≤ 15: the tile's 16 cells of level z + 2 (4 at zoom 15), as clusters with counts by state (at most
+//!   576 rows of `map_cell` without filters — 64 stored cells for an odd level; `map_cell_detail` with them). A
+//!   tile with few reports shows them as pins.
 //! - Zoom ≥ 16: the reports themselves (a range of the partial index on `report.mq`), at most
 //!   [`PIN_CAP`](shared::map::PIN_CAP).
 //! - A text search reads the matching reports of the tile (full-text and trigram indexes) and groups them by
@@ -39,17 +40,29 @@ const SPARSE_SCAN_MAX: i64 = 20_000;
 /// Bumped when the encoding changes, so that browsers' cached copies are not reused across versions.
 const FORMAT: u32 = 1;
 
-/// One answer, ready to send in each encoding a browser may ask for.
+/// One answer, compressed once per encoding a browser asks for (on first demand, kept with the answer).
 #[derive(Debug)]
 pub struct Encoded {
     pub etag: String,
     pub json: bytes::Bytes,
-    pub gzip: bytes::Bytes,
-    pub br: bytes::Bytes,
+    gzip: std::sync::OnceLock<bytes::Bytes>,
+    br: std::sync::OnceLock<bytes::Bytes>,
     /// The matching reports in the tile, clusters and pins sent (for logs and tests).
     pub total: u32,
     pub clusters: usize,
     pub pins: usize,
+}
+
+impl Encoded {
+    /// The answer gzipped (level 6).
+    pub fn gzip(&self) -> bytes::Bytes {
+        self.gzip.get_or_init(|| gzip(&self.json).into()).clone()
+    }
+
+    /// The answer in brotli (quality 6).
+    pub fn br(&self) -> bytes::Bytes {
+        self.br.get_or_init(|| brotli(&self.json).into()).clone()
+    }
 }
 
 type Key = (Tile, String);
@@ -150,43 +163,41 @@ pub async fn tile(state: &State, tile: Tile, filter: &MapFilter) -> Result<Arc<E
     Ok(built)
 }
 
-/// Reads and encodes a tile (no cache).
+/// Reads and encodes a tile (no cache). One database round trip for the common answers (clusters without
+/// filters but the state; a street tile's pins), two or three for filtered ones.
 pub async fn build(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Encoded> {
-    let (level, lo, hi) = tile.cluster_cells();
-    let (lo, hi) = (lo as i64, hi as i64);
-    // The version of the tile: the newest change of any of its cells (whatever the filters); and how many
-    // reports it holds in all.
-    let head = sqlx::query!(
-        r#"select coalesce(max(version), 0) as "version!", coalesce(sum(n), 0)::bigint as "all!"
-           from map_cell where level = $1 and q >= $2 and q < $3"#,
-        i16::from(level),
-        lo,
-        hi
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let version = head.version;
     let mut clusters = Vec::new();
     let mut pins = Vec::new();
     let mut truncated = false;
-    let total = if tile.z <= CLUSTER_MAX_ZOOM {
-        let cells = cells(conn, tile, filter).await?;
+    let (version, total) = if tile.z <= CLUSTER_MAX_ZOOM {
+        let (version, all, cells) = if filter.is_plain() {
+            plain_cells(conn, tile, filter.state).await?
+        } else {
+            let (version, all) = head(conn, tile).await?;
+            (version, all, cells(conn, tile, filter).await?)
+        };
         let n: u32 = cells.iter().map(CellCount::count).sum();
         // Pins for a sparse answer, when finding them reads a bounded range of the index (a filter that
         // leaves a handful of reports in a region-wide tile keeps its clusters).
-        if n <= SPARSE_PINS && head.all <= SPARSE_SCAN_MAX {
-            (pins, truncated) = pin_rows(conn, tile, filter).await?;
+        if n <= SPARSE_PINS && all <= SPARSE_SCAN_MAX {
+            (_, pins, truncated) = pin_rows(conn, tile, filter).await?;
         } else {
             clusters = cells;
         }
-        n
+        (version, n)
     } else {
-        (pins, truncated) = pin_rows(conn, tile, filter).await?;
-        if truncated {
+        let version;
+        (version, pins, truncated) = pin_rows(conn, tile, filter).await?;
+        let version = match version {
+            Some(v) => v,
+            None => head(conn, tile).await?.0,
+        };
+        let total = if truncated {
             count_rows(conn, tile, filter).await?
         } else {
             pins.len() as u32
-        }
+        };
+        (version, total)
     };
     let text = encode_tile(tile, total, &clusters, &pins, truncated);
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -194,8 +205,8 @@ pub async fn build(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> R
     let etag = format!("\"m{FORMAT}-{version}-{:x}\"", h.finish() & 0xffff_ffff);
     Ok(Encoded {
         etag,
-        gzip: gzip(text.as_bytes()).into(),
-        br: brotli(text.as_bytes()).into(),
+        gzip: std::sync::OnceLock::new(),
+        br: std::sync::OnceLock::new(),
         total,
         clusters: clusters.len(),
         pins: pins.len(),
@@ -219,6 +230,71 @@ fn brotli(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The version of the tile (the newest change of any of its cells, whatever the filters) and how many reports
+/// it holds in all.
+async fn head(conn: &mut PgConnection, tile: Tile) -> Result<(i64, i64)> {
+    let (_, stored, lo, hi) = tile.cluster_cells();
+    let head = sqlx::query!(
+        r#"select coalesce(max(version), 0) as "version!", coalesce(sum(n), 0)::bigint as "all!"
+           from map_cell where level = $1 and q >= $2 and q < $3"#,
+        i16::from(stored),
+        lo as i64,
+        hi as i64
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((head.version, head.all))
+}
+
+/// Version, size and the cells of the states `states` shows, from the tile's rows of `map_cell` alone.
+async fn plain_cells(
+    conn: &mut PgConnection,
+    tile: Tile,
+    states: StateFilter,
+) -> Result<(i64, i64, Vec<CellCount>)> {
+    let (level, stored, lo, hi) = tile.cluster_cells();
+    let merge = 2 * u32::from(stored - level);
+    let rows = sqlx::query!(
+        r#"select q, state as "state: ReportState", n, sx, sy, version
+           from map_cell where level = $1 and q >= $2 and q < $3 order by q"#,
+        i16::from(stored),
+        lo as i64,
+        hi as i64
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let version = rows.iter().map(|r| r.version).max().unwrap_or(0);
+    let all = rows.iter().map(|r| i64::from(r.n)).sum();
+    let rows = rows.into_iter().map(|r| CellRow {
+        q: r.q >> merge,
+        state: r.state,
+        n: i64::from(r.n),
+        sx: r.sx,
+        sy: r.sy,
+    });
+    Ok((version, all, fold_cells(rows, states)))
+}
+
+/// Rows (sorted by cell) to cells with their counts by state, only the states `states` admits.
+fn fold_cells(rows: impl IntoIterator<Item = CellRow>, states: StateFilter) -> Vec<CellCount> {
+    let mut out: Vec<(i64, CellCount)> = Vec::new();
+    for r in rows {
+        if !states.admits(r.state) || r.n <= 0 {
+            continue;
+        }
+        if out.last().is_none_or(|(q, _)| *q != r.q) {
+            out.push((r.q, CellCount::default()));
+        }
+        if let Some((_, c)) = out.last_mut() {
+            let i = ReportState::ALL.iter().position(|s| *s == r.state).unwrap_or(0);
+            c.by_state[i] += u32::try_from(r.n).unwrap_or(u32::MAX);
+            c.sum_x += r.sx;
+            c.sum_y += r.sy;
+        }
+    }
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct CellRow {
     q: i64,
@@ -230,7 +306,9 @@ struct CellRow {
 
 /// The tile's cells with the counts of the matching reports, in key order.
 async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Vec<CellCount>> {
-    let (level, lo, hi) = tile.cluster_cells();
+    let (level, stored, lo, hi) = tile.cluster_cells();
+    // Stored keys to the cluster level's keys.
+    let merge = 2 * (i32::from(stored) - i32::from(level));
     let states = filter.state.states();
     let rows: Vec<CellRow> = if filter.text.is_some() {
         // Only the matching reports, grouped by the same cells.
@@ -243,23 +321,18 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
         push_report_filters(&mut qb, tile, filter);
         qb.push(" group by 1, 2 order by 1");
         qb.build_query_as().fetch_all(&mut *conn).await?
-    } else if filter.is_plain() {
-        let mut qb = QueryBuilder::<Postgres>::new(
-            "select q, state, n::bigint as n, sx, sy from map_cell where level = ",
-        );
-        qb.push_bind(i16::from(level))
-            .push(" and q >= ")
-            .push_bind(lo as i64)
-            .push(" and q < ")
-            .push_bind(hi as i64)
-            .push(" and n > 0 order by q");
-        qb.build_query_as().fetch_all(&mut *conn).await?
     } else {
-        let mut qb = QueryBuilder::<Postgres>::new(
-            "select q, state, sum(n)::bigint as n, sum(sx)::bigint as sx, sum(sy)::bigint as sy \
-             from map_cell_detail where level = ",
-        );
-        qb.push_bind(i16::from(level))
+        let table = if filter.is_plain() {
+            "map_cell"
+        } else {
+            "map_cell_detail"
+        };
+        let mut qb = QueryBuilder::<Postgres>::new("select q >> ");
+        qb.push_bind(merge)
+            .push(" as q, state, sum(n)::bigint as n, sum(sx)::bigint as sx, sum(sy)::bigint as sy from ")
+            .push(table)
+            .push(" where level = ")
+            .push_bind(i16::from(stored))
             .push(" and q >= ")
             .push_bind(lo as i64)
             .push(" and q < ")
@@ -286,25 +359,10 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
         if let Some(m) = filter.to {
             qb.push(" and month <= ").push_bind(m.index());
         }
-        qb.push(" group by q, state order by q");
+        qb.push(" group by 1, 2 order by 1");
         qb.build_query_as().fetch_all(&mut *conn).await?
     };
-    let mut out: Vec<(i64, CellCount)> = Vec::new();
-    for r in rows {
-        if !filter.state.admits(r.state) || r.n <= 0 {
-            continue;
-        }
-        if out.last().is_none_or(|(q, _)| *q != r.q) {
-            out.push((r.q, CellCount::default()));
-        }
-        if let Some((_, c)) = out.last_mut() {
-            let i = ReportState::ALL.iter().position(|s| *s == r.state).unwrap_or(0);
-            c.by_state[i] += u32::try_from(r.n).unwrap_or(u32::MAX);
-            c.sum_x += r.sx;
-            c.sum_y += r.sy;
-        }
-    }
-    Ok(out.into_iter().map(|(_, c)| c).collect())
+    Ok(fold_cells(rows, filter.state))
 }
 
 /// `where` conditions on `report r` for the public reports of `tile` that match `filter` (what the map shows:
@@ -362,19 +420,35 @@ pub fn push_filters(qb: &mut QueryBuilder<Postgres>, filter: &MapFilter) {
 
 #[derive(sqlx::FromRow)]
 struct PinDbRow {
+    version: i64,
     receipt_code: String,
     state: ReportState,
     mx: i32,
     my: i32,
 }
 
-async fn pin_rows(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<(Vec<PinRow>, bool)> {
-    let mut qb =
-        QueryBuilder::<Postgres>::new("select r.receipt_code, r.state, r.mx, r.my from report r where ");
+/// The tile's reports (at most [`PIN_CAP`], and whether there were more), with the tile's version when there
+/// is any report (read in the same statement).
+async fn pin_rows(
+    conn: &mut PgConnection,
+    tile: Tile,
+    filter: &MapFilter,
+) -> Result<(Option<i64>, Vec<PinRow>, bool)> {
+    let (_, stored, lo, hi) = tile.cluster_cells();
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "select (select coalesce(max(version), 0) from map_cell where level = ",
+    );
+    qb.push_bind(i16::from(stored))
+        .push(" and q >= ")
+        .push_bind(lo as i64)
+        .push(" and q < ")
+        .push_bind(hi as i64)
+        .push(") as version, r.receipt_code, r.state, r.mx, r.my from report r where ");
     push_report_filters(&mut qb, tile, filter);
     qb.push(" order by r.receipt_code limit ")
         .push_bind(PIN_CAP as i64 + 1);
     let rows: Vec<PinDbRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let version = rows.first().map(|r| r.version);
     let truncated = rows.len() > PIN_CAP;
     let pins = rows
         .into_iter()
@@ -389,7 +463,7 @@ async fn pin_rows(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Re
             })
         })
         .collect();
-    Ok((pins, truncated))
+    Ok((version, pins, truncated))
 }
 
 async fn count_rows(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<u32> {

@@ -257,7 +257,7 @@ async fn check(pool: &PgPool, tile: Tile, f: &MapFilter) -> (u32, usize) {
             tile.z <= CLUSTER_MAX_ZOOM && expected > i64::from(SPARSE_PINS),
             "{ctx}"
         );
-        let level = u32::from(tile.z) + 2;
+        let level = (u32::from(tile.z) + 2).min(16);
         let shift = 26 - level;
         let mut per_cell: Vec<(i64, Vec<i64>)> = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select map_morton(map_wx(ST_X(r.location)) >> {shift}, map_wy(ST_Y(r.location)) >> {shift}) as q, \

@@ -20,8 +20,11 @@ pub const MAX_ZOOM: u8 = 20;
 /// Up to this zoom a dense tile is answered with clusters (cells of zoom + 2: 4 × 4 per tile, 64 px apart);
 /// from the next, with single reports.
 pub const CLUSTER_MAX_ZOOM: u8 = 15;
-/// The deepest cluster level stored (migration 0014).
-pub const MAX_LEVEL: u8 = CLUSTER_MAX_ZOOM + 2;
+/// The cell levels the database keeps counts for (migration 0014): every other level, from a region's size down
+/// to ~600 m. Each costs every write one more row per table.
+pub const STORED_LEVELS: [u8; 5] = [8, 10, 12, 14, 16];
+/// The finest cluster level (cells of ~600 m; a zoom-15 tile shows 2 × 2 of them).
+pub const MAX_LEVEL: u8 = 16;
 /// A tile with at most this many matching reports shows them as pins at any zoom (no point in clustering a
 /// village's dozen reports).
 pub const SPARSE_PINS: u32 = 24;
@@ -135,15 +138,31 @@ impl Tile {
         (self.morton() << shift, (self.morton() + 1) << shift)
     }
 
-    /// The cells of the tile's clusters: level and the half-open range of their keys.
-    pub fn cluster_cells(self) -> (u8, u64, u64) {
+    /// The tile's clusters: the level of their cells (`z + 2`, at most [`MAX_LEVEL`]), the stored level they
+    /// are read from (the same or the next finer one), and the half-open range of the tile's keys at that stored
+    /// level. Cells of the cluster level are the stored keys shifted right by `2 × (stored − level)`.
+    pub fn cluster_cells(self) -> (u8, u8, u64, u64) {
         let level = (self.z + 2).min(MAX_LEVEL);
-        if level >= self.z {
-            let shift = 2 * u32::from(level - self.z);
-            (level, self.morton() << shift, (self.morton() + 1) << shift)
+        let stored = STORED_LEVELS
+            .into_iter()
+            .find(|l| *l >= level)
+            .unwrap_or(MAX_LEVEL);
+        if stored >= self.z {
+            let shift = 2 * u32::from(stored - self.z);
+            (
+                level,
+                stored,
+                self.morton() << shift,
+                (self.morton() + 1) << shift,
+            )
         } else {
-            let shift = 2 * u32::from(self.z - level);
-            (level, self.morton() >> shift, (self.morton() >> shift) + 1)
+            let shift = 2 * u32::from(self.z - stored);
+            (
+                level,
+                stored,
+                self.morton() >> shift,
+                (self.morton() >> shift) + 1,
+            )
         }
     }
 
@@ -750,9 +769,27 @@ mod tests {
         let mq = morton(padova.0, padova.1);
         let (lo, hi) = t.world_range();
         assert!((lo..hi).contains(&mq));
-        let (level, clo, chi) = t.cluster_cells();
-        assert_eq!((level, chi - clo), (14, 16));
+        let (level, stored, clo, chi) = t.cluster_cells();
+        assert_eq!((level, stored, chi - clo), (14, 14, 16));
         assert!((clo..chi).contains(&(mq >> (52 - 28))));
+        // Odd levels are read from the next finer stored one; small zooms from level 8.
+        let odd = Tile {
+            z: 11,
+            x: t.x >> 1,
+            y: t.y >> 1,
+        };
+        assert_eq!(odd.cluster_cells().0..=odd.cluster_cells().1, 13..=14);
+        let (_, _, lo, hi) = odd.cluster_cells();
+        assert_eq!(hi - lo, 64);
+        let world = Tile { z: 0, x: 0, y: 0 };
+        assert_eq!(world.cluster_cells(), (2, 8, 0, 1 << 16));
+        let z15 = Tile {
+            z: 15,
+            x: t.x << 3,
+            y: t.y << 3,
+        };
+        assert_eq!(z15.cluster_cells().0, 16);
+        assert_eq!(z15.cluster_cells().3 - z15.cluster_cells().2, 4);
         assert!(t.touches_cell16(mq >> 20));
         let deep = Tile {
             z: 18,
@@ -760,7 +797,8 @@ mod tests {
             y: padova.1 >> 8,
         };
         assert!(deep.touches_cell16(mq >> 20));
-        assert_eq!(deep.cluster_cells().0, MAX_LEVEL);
+        assert_eq!(deep.cluster_cells().1, MAX_LEVEL);
+        assert_eq!(deep.cluster_cells().3 - deep.cluster_cells().2, 1);
         let b = t.bbox();
         assert!(b.west() < 11.8768 && 11.8768 < b.east() && b.south() < 45.4064 && 45.4064 < b.north());
     }

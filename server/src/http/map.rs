@@ -84,11 +84,11 @@ async fn tile(
     let body = match coding(&headers) {
         Coding::Brotli => {
             out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-            answer.br.clone()
+            answer.br()
         }
         Coding::Gzip => {
             out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            answer.gzip.clone()
+            answer.gzip()
         }
         Coding::Identity => answer.json.clone(),
     };
