@@ -102,7 +102,7 @@ stop_server
 
 start_server 20000
 echo "== repeated cells, cache on"
-for c in 8 32; do
+for c in 4 8; do
   TILES="$WORK/street.txt" ENCODING=br wrk -t2 -c"$c" -d3s -s bench/lua/tiles.lua "$BASE" >/dev/null
   run_wrk "the street view's tiles again and again, Accept-Encoding: br" "$WORK/street.txt" "$c" br
 done
@@ -127,7 +127,7 @@ q -c "delete from report where receipt_code = 'SEG-2098-000001'" >/dev/null
 stop_server
 
 echo "== submissions with and without the map's triggers (bench/sql/submit.sql, 8 clients, ${DURATION}s each)"
-for round in 1 2; do
+for round in 1 2 3; do
   for mode in with without; do
     psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
     if [ "$mode" = without ]; then q -c "alter table report disable trigger map_cells_inserted"; fi

@@ -73,9 +73,11 @@ create table map_cell (
     primary key (level, q, state)
 );
 
--- The same counts split by every filter of the map but the text search, for filtered views.
+-- The same counts split by every filter of the map but the text search, for filtered views; at levels 8, 12
+-- and 16 only (every write adds one row per level here too: filtered views read the next finer of these and
+-- sum 4 or 16 cells into one).
 create table map_cell_detail (
-    level smallint not null,
+    level smallint not null check (level in (8, 12, 16)),
     q bigint not null,
     state report_state not null,
     category_id integer not null,
@@ -129,7 +131,8 @@ begin
     insert into map_cell_detail (level, q, state, category_id, kind, area_id, office_id, month, n, sx, sy)
     select level, q, state, category_id, kind, area_id, office_id, month,
            sum(sign), sum(sign * mx::bigint), sum(sign * my::bigint)
-    from d group by level, q, state, category_id, kind, area_id, office_id, month
+    from d where level in (8, 12, 16)
+    group by level, q, state, category_id, kind, area_id, office_id, month
     order by level, q, state, category_id, kind, area_id, office_id, month
     on conflict (level, q, state, category_id, kind, area_id, office_id, month) do update
         set n = map_cell_detail.n + excluded.n, sx = map_cell_detail.sx + excluded.sx,
@@ -207,15 +210,20 @@ begin
            map_month(r.created_at), count(*), sum(r.mx::bigint), sum(r.my::bigint)
     from report r where map_visible(r)
     group by 2, 3, 4, 5, 6, 7, 8;
-    foreach l in array array[14, 12, 10, 8] loop
+    foreach l in array array[12, 8] loop
         insert into map_cell_detail (level, q, state, category_id, kind, area_id, office_id, month, n, sx, sy)
-        select l, q >> 4, state, category_id, kind, area_id, office_id, month, sum(n), sum(sx), sum(sy)
-        from map_cell_detail where level = l + 2
+        select l, q >> 8, state, category_id, kind, area_id, office_id, month, sum(n), sum(sx), sum(sy)
+        from map_cell_detail where level = l + 4
         group by 2, 3, 4, 5, 6, 7, 8;
     end loop;
     insert into map_cell (level, q, state, n, sx, sy, version)
-    select level, q, state, sum(n), sum(sx), sum(sy), v
-    from map_cell_detail group by level, q, state;
+    select 16, q, state, sum(n), sum(sx), sum(sy), v
+    from map_cell_detail where level = 16 group by q, state;
+    foreach l in array array[14, 12, 10, 8] loop
+        insert into map_cell (level, q, state, n, sx, sy, version)
+        select l, q >> 4, state, sum(n), sum(sx), sum(sy), v
+        from map_cell where level = l + 2 group by 2, 3;
+    end loop;
     perform pg_notify('map_cells', '*');
 end
 $$;

@@ -306,7 +306,7 @@ struct CellRow {
 
 /// The tile's cells with the counts of the matching reports, in key order.
 async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Vec<CellCount>> {
-    let (level, stored, lo, hi) = tile.cluster_cells();
+    let (level, stored, lo, hi) = tile.cells_in(&shared::map::DETAIL_LEVELS);
     // Stored keys to the cluster level's keys.
     let merge = 2 * (i32::from(stored) - i32::from(level));
     let states = filter.state.states();

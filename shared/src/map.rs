@@ -23,6 +23,9 @@ pub const CLUSTER_MAX_ZOOM: u8 = 15;
 /// The cell levels the database keeps counts for (migration 0014): every other level, from a region's size down
 /// to ~600 m. Each costs every write one more row per table.
 pub const STORED_LEVELS: [u8; 5] = [8, 10, 12, 14, 16];
+/// The levels of the counts split by every filter (`map_cell_detail`): fewer, as each costs every write a row of
+/// the wider table; filtered views sum 4 or 16 of their cells into one.
+pub const DETAIL_LEVELS: [u8; 3] = [8, 12, 16];
 /// The finest cluster level (cells of ~600 m; a zoom-15 tile shows 2 × 2 of them).
 pub const MAX_LEVEL: u8 = 16;
 /// A tile with at most this many matching reports shows them as pins at any zoom (no point in clustering a
@@ -142,11 +145,13 @@ impl Tile {
     /// are read from (the same or the next finer one), and the half-open range of the tile's keys at that stored
     /// level. Cells of the cluster level are the stored keys shifted right by `2 × (stored − level)`.
     pub fn cluster_cells(self) -> (u8, u8, u64, u64) {
+        self.cells_in(&STORED_LEVELS)
+    }
+
+    /// As [`Tile::cluster_cells`], read from one of `levels` (ascending, ending at [`MAX_LEVEL`]).
+    pub fn cells_in(self, levels: &[u8]) -> (u8, u8, u64, u64) {
         let level = (self.z + 2).min(MAX_LEVEL);
-        let stored = STORED_LEVELS
-            .into_iter()
-            .find(|l| *l >= level)
-            .unwrap_or(MAX_LEVEL);
+        let stored = levels.iter().copied().find(|l| *l >= level).unwrap_or(MAX_LEVEL);
         if stored >= self.z {
             let shift = 2 * u32::from(stored - self.z);
             (
