@@ -216,11 +216,16 @@ fn LeafletClusterMap(
     // The tiles of the view, asked again when the view, the filters or the reports change.
     let layer = StoredValue::new_local(None::<leaflet::LayerGroup>);
     let generation = StoredValue::new(0u64);
+    let drawn = StoredValue::new(Vec::<(shared::map::Tile, String)>::new());
     Effect::new(move |_| {
         moved.track();
         refresh.track();
         let filter = filter.get();
         let Some(m) = map.get() else { return };
+        // Not before the first view is set (the map is created at a default zoom first).
+        if !started.get_value() {
+            return;
+        }
         let zoom = m.get_zoom().round().clamp(0.0, f64::from(shared::map::MAX_ZOOM)) as u8;
         let b = m.get_bounds();
         let (sw, ne) = (b.get_south_west(), b.get_north_east());
@@ -254,20 +259,28 @@ fn LeafletClusterMap(
                     (*t, fetch::start(&url))
                 })
                 .collect();
-            let mut answers = Vec::with_capacity(pending.len());
+            let mut texts = Vec::with_capacity(pending.len());
             let mut error = false;
             for (t, p) in pending {
-                match fetch::text(p)
-                    .await
-                    .and_then(|text| shared::map::decode_tile(t, &text))
-                {
-                    Ok(d) => answers.push((t, d)),
+                match fetch::text(p).await {
+                    Ok(text) => texts.push((t, text)),
                     Err(_) => error = true,
                 }
             }
             if generation.get_value() != generation_now {
                 return; // a newer view has been asked for
             }
+            // The same answers as drawn (a live refresh where nothing in view changed): keep the markers, and
+            // the keyboard focus on one of them.
+            if !error && drawn.with_value(|d| *d == texts) {
+                return;
+            }
+            let answers: Vec<_> = texts
+                .iter()
+                .filter_map(|(t, text)| shared::map::decode_tile(*t, text).ok().map(|d| (*t, d)))
+                .collect();
+            error |= answers.len() < texts.len();
+            drawn.set_value(texts);
             failed.set(error);
             truncated.set(answers.iter().any(|(_, d)| d.truncated));
             let group = leaflet::LayerGroup::new();
@@ -383,7 +396,7 @@ fn cluster_marker(
     o.set_class_name("cluster".into());
     o.set_icon_size(leaflet::Point::new(size, size));
     let mo = leaflet::MarkerOptions::new();
-    mo.set_icon(leaflet::DivIcon::new(&o).into());
+    mo.set_icon(div_icon(&o));
     mo.set_keyboard(true);
     let label = cluster_label(&c.by_state, locale);
     mo.set_title(label.clone());
@@ -391,10 +404,39 @@ fn cluster_marker(
     let marker = leaflet::Marker::new_with_options(&leaflet::LatLng::new(c.lat, c.lng), &mo);
     let (map, lat, lng) = (m.clone(), c.lat, c.lng);
     let next = f64::from((zoom + 2).min(shared::map::CLUSTER_MAX_ZOOM + 1));
-    marker.on_click(Box::new(move |_| {
+    let zoom_in = move || {
         map.set_view(&leaflet::LatLng::new(lat, lng), next);
-    }));
+    };
+    let on_click = zoom_in.clone();
+    marker.on_click(Box::new(move |_| on_click()));
+    // Enter or Space on the focused cluster (Leaflet's own keyboard support only focuses it).
+    let on_key = wasm_bindgen::closure::Closure::<dyn Fn(wasm_bindgen::JsValue)>::new(
+        move |e: wasm_bindgen::JsValue| {
+            let key = js_sys::Reflect::get(&e, &"originalEvent".into())
+                .and_then(|o| js_sys::Reflect::get(&o, &"key".into()))
+                .ok()
+                .and_then(|k| k.as_string());
+            if matches!(key.as_deref(), Some("Enter" | " ")) {
+                zoom_in();
+            }
+        },
+    );
+    wasm_bindgen::JsCast::unchecked_ref::<leaflet::Evented>(&marker).on("keydown", &on_key.into_js_value());
     marker
+}
+
+/// `L.divIcon(options)`. Bound here: the `leaflet` crate's `DivIcon::new` constructs an `L.Icon` (its binding
+/// names the wrong class), which throws "iconUrl not set".
+#[cfg(feature = "hydrate")]
+fn div_icon(options: &leptos_leaflet::leaflet::DivIconOptions) -> leptos_leaflet::leaflet::Icon {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
+        fn leaflet_div_icon(options: &JsValue) -> JsValue;
+    }
+    leaflet_div_icon(options.as_ref()).unchecked_into()
 }
 
 #[cfg(feature = "hydrate")]
