@@ -147,7 +147,7 @@ phase_done "constraints (checks every row)" "$(grep -c . "$WORK/constraints.sql"
 
 q -c "alter table report enable trigger map_cells_inserted" -c "alter table report enable trigger map_cells_updated"
 q -c "set work_mem = '256MB'" -c "select map_cells_rebuild()" >/dev/null
-phase_done "map cells (16 levels)" "$(q -tA -c "select count(*) from map_cell") + $(q -tA -c "select count(*) from map_cell_detail") rows"
+phase_done "map cells (5 levels, 3 filtered)" "$(q -tA -c "select count(*) from map_cell") + $(q -tA -c "select count(*) from map_cell_detail") rows"
 
 q -c "analyze"
 phase_done "analyze"

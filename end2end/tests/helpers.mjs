@@ -38,8 +38,17 @@ export async function openPage(browser, { allow = [] } = {}) {
 
 /** Waits until the WASM has hydrated and Leaflet has drawn at least one report: a pin or a cluster. */
 export async function waitForPins(page) {
-  await page.waitForSelector('path.pin, .leaflet-marker-icon.cluster', { timeout: 30_000 });
+  // A pin outside the drawn area has the empty path "M0 0": wait for one that is drawn, or a cluster.
+  await page.waitForFunction(() => document.querySelector('.leaflet-marker-icon.cluster')
+    || [...document.querySelectorAll('path.pin')].some((p) => p.getAttribute('d') !== 'M0 0'), null, { timeout: 30_000 });
   return page.locator('path.pin, .leaflet-marker-icon.cluster').count();
+}
+
+/** A pin Leaflet has drawn (inside the visible area), to click. */
+export async function visiblePin(page) {
+  await waitForPins(page);
+  const i = await page.locator('path.pin').evaluateAll((ps) => ps.findIndex((p) => p.getAttribute('d') !== 'M0 0'));
+  return page.locator('path.pin').nth(Math.max(i, 0));
 }
 
 /** The reports the map shows: pins, plus the counts of its clusters. */

@@ -4,7 +4,7 @@
 // demo town; docs/benchmarks.md records a run against the 1M synthetic data set (SEGNALA_URL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openPage, shownOnMap, waitForPins } from './helpers.mjs';
+import { BASE, launch, openPage, shownOnMap, visiblePin, waitForPins } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -48,7 +48,7 @@ test('from the region to a street, filters in the address, reload, back, and the
     await page.waitForTimeout(500);
   }
   assert.ok(zoom >= 13, `zoomed in to ${zoom}`);
-  await page.waitForSelector('path.pin', { timeout: 30_000 });
+  await visiblePin(page);
   const street = page.url();
 
   // Filters: open reports only. A plain GET form: the address is the view.

@@ -185,16 +185,21 @@ fn LeafletClusterMap(
         started.set_value(true);
         draw_outline(&m, &outline);
         following.set_value(true);
+        // Without animation: `moveend` fires now, once, and the tiles asked are those of this view only.
         match view.get_untracked() {
             Some(v) => {
-                m.set_view(&leaflet::LatLng::new(v.lat, v.lng), f64::from(v.zoom));
+                m.set_view_with_options(
+                    &leaflet::LatLng::new(v.lat, v.lng),
+                    f64::from(v.zoom),
+                    &no_animation(),
+                );
             }
             None => {
                 let bounds = leaflet::LatLngBounds::new(
                     &leaflet::LatLng::new(fit.south(), fit.west()),
                     &leaflet::LatLng::new(fit.north(), fit.east()),
                 );
-                m.fit_bounds(&bounds);
+                m.fit_bounds_with_options(&bounds, &no_animation());
             }
         }
     });
@@ -209,7 +214,11 @@ fn LeafletClusterMap(
             && m.get_zoom().round() as u8 == v.zoom;
         if !same {
             following.set_value(true);
-            m.set_view(&leaflet::LatLng::new(v.lat, v.lng), f64::from(v.zoom));
+            m.set_view_with_options(
+                &leaflet::LatLng::new(v.lat, v.lng),
+                f64::from(v.zoom),
+                &no_animation(),
+            );
         }
     });
 
@@ -311,6 +320,14 @@ fn LeafletClusterMap(
             <TileLayer url=tile_url attribution=tile_attribution max_zoom=19.0 />
         </MapContainer>
     }
+}
+
+/// `{animate: false}` for Leaflet's view changes.
+#[cfg(feature = "hydrate")]
+fn no_animation() -> wasm_bindgen::JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"animate".into(), &false.into());
+    o.into()
 }
 
 /// Reads the map's current bounds as `"west,south,east,north"`.
