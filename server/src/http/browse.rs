@@ -73,33 +73,37 @@ fn stream_rows(
         Rows(i64, bool),
         Done,
     }
-    Box::pin(futures_util::stream::unfold(Step::Head, move |step| {
-        let (state, b, head) = (state.clone(), b.clone(), head.clone());
-        async move {
-            match step {
-                Step::Head => Some((Ok(head.into()), Step::Rows(0, true))),
-                Step::Rows(after, first) => match browse::export_batch(&state.backend, &b, after).await {
-                    Ok(rows) if rows.is_empty() => Some((Ok(tail.into()), Step::Done)),
-                    Ok(rows) => {
-                        let last = rows.last().map_or(after, |r| r.report_id);
-                        let mut out = String::with_capacity(rows.len() * 300);
-                        for (i, r) in rows.iter().enumerate() {
-                            if !(first && i == 0) {
-                                out.push_str(sep);
+    // Fused: the compression layer may poll the body once more after its end (an `unfold` would panic).
+    Box::pin(futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        Step::Head,
+        move |step| {
+            let (state, b, head) = (state.clone(), b.clone(), head.clone());
+            async move {
+                match step {
+                    Step::Head => Some((Ok(head.into()), Step::Rows(0, true))),
+                    Step::Rows(after, first) => match browse::export_batch(&state.backend, &b, after).await {
+                        Ok(rows) if rows.is_empty() => Some((Ok(tail.into()), Step::Done)),
+                        Ok(rows) => {
+                            let last = rows.last().map_or(after, |r| r.report_id);
+                            let mut out = String::with_capacity(rows.len() * 300);
+                            for (i, r) in rows.iter().enumerate() {
+                                if !(first && i == 0) {
+                                    out.push_str(sep);
+                                }
+                                out.push_str(&row(&state, r));
                             }
-                            out.push_str(&row(&state, r));
+                            Some((Ok(out.into()), Step::Rows(last, false)))
                         }
-                        Some((Ok(out.into()), Step::Rows(last, false)))
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "export interrupted");
-                        Some((Err(std::io::Error::other("export interrupted")), Step::Done))
-                    }
-                },
-                Step::Done => None,
+                        Err(e) => {
+                            tracing::error!(error = %e, "export interrupted");
+                            Some((Err(std::io::Error::other("export interrupted")), Step::Done))
+                        }
+                    },
+                    Step::Done => None,
+                }
             }
-        }
-    }))
+        },
+    )))
 }
 
 fn json_str(s: &str) -> String {

@@ -338,6 +338,20 @@ async fn exports_feeds_and_the_list_show_the_same_public_reports() {
     geo_codes.sort();
     csv_codes.sort();
     assert_eq!(geo_codes, csv_codes);
+    // Compressed as browsers ask, streamed to the end (the compression layer polls the body once more after it
+    // ends: an unfused stream panicked there and cut the download).
+    for enc in ["br", "gzip"] {
+        let res = app
+            .client
+            .get(format!("{}/api/v1/export.geojson?stato=tutte", app.base))
+            .header("accept-encoding", enc)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.headers()["content-encoding"], enc);
+        let body = res.bytes().await.expect("the whole compressed export");
+        assert!(body.len() > 1_000, "{enc}: {} B", body.len());
+    }
     assert!(!geo_codes.contains(&private.to_string()));
 
     // The list: pages of 50 by keyset, all of them once, newest first; the private one nowhere.
