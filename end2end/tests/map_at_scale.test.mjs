@@ -36,6 +36,7 @@ test('from the region to a street, filters in the address, reload, back, and the
     let moved = false;
     for (let attempt = 0; attempt < 3 && !moved; attempt++) {
       const counts = await clusters.evaluateAll((cs) => cs.map((c) => parseInt(c.getAttribute('title'), 10) || 0));
+      if (counts.length === 0) break; // redrawn as single reports meanwhile
       const biggest = counts.indexOf(Math.max(...counts));
       await clusters.nth(biggest).focus();
       await page.keyboard.press('Enter');
@@ -43,6 +44,7 @@ test('from the region to a street, filters in the address, reload, back, and the
       moved = await page.waitForFunction((z) => Number(new URL(location.href).searchParams.get('z')) > z, zoom,
         { timeout: 4_000 }).then(() => true, () => false);
     }
+    if (!moved && (await clusters.count()) === 0) break;
     assert.ok(moved, `pressing a cluster at zoom ${zoom} zooms in`);
     zoom = zoomOf(page.url());
     await page.waitForTimeout(500);
