@@ -471,6 +471,18 @@ impl MapFilter {
         encode_pairs(self.pairs().iter().map(|(k, v)| (*k, v.as_str())))
     }
 
+    /// The query string (with `?`, or empty) of the feeds narrowed like this view: its district and category.
+    pub fn feed_query(&self) -> String {
+        let d = self.district.map(|d| d.to_string());
+        let c = self.category.map(|c| c.to_string());
+        let q = encode_pairs(
+            [("quartiere", d.as_deref()), ("categoria", c.as_deref())]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+        );
+        if q.is_empty() { q } else { format!("?{q}") }
+    }
+
     /// Whether only the state is filtered: the per-state counts answer it.
     pub fn is_plain(&self) -> bool {
         Self {
@@ -835,6 +847,13 @@ mod tests {
         );
         assert_eq!(MapFilter::from_query(&f.to_query()).unwrap(), f);
         assert!(!f.is_plain());
+        assert_eq!(f.feed_query(), "");
+        assert_eq!(
+            MapFilter::from_query("quartiere=3&stato=aperte&categoria=7")
+                .unwrap()
+                .feed_query(),
+            "?quartiere=3&categoria=7"
+        );
         assert!(MapFilter::from_query("stato=risolte&lat=45").unwrap().is_plain());
         assert_eq!(
             MapFilter::from_query("stato=aperte&stato=aperte")

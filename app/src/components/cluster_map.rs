@@ -150,7 +150,7 @@ fn LeafletClusterMap(
     use leptos_leaflet::leaflet;
     use leptos_leaflet::prelude::{MapContainer, MapEvents, Position, TileLayer};
 
-    use crate::components::report_map::draw_outline;
+    use crate::components::report_map::{bounds_param, draw_outline};
 
     let locale = use_locale();
     let (map, set_map) = signal_local(None::<leaflet::Map>);
@@ -328,21 +328,6 @@ fn no_animation() -> wasm_bindgen::JsValue {
     let o = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&o, &"animate".into(), &false.into());
     o.into()
-}
-
-/// Reads the map's current bounds as `"west,south,east,north"`.
-#[cfg(feature = "hydrate")]
-fn bounds_param(map: &leptos_leaflet::leaflet::Map) -> Option<String> {
-    let b = map.get_bounds();
-    let (sw, ne) = (b.get_south_west(), b.get_north_east());
-    BBox::new(
-        sw.lng().clamp(-180.0, 180.0),
-        sw.lat().clamp(-90.0, 90.0),
-        ne.lng().clamp(-180.0, 180.0),
-        ne.lat().clamp(-90.0, 90.0),
-    )
-    .ok()
-    .map(|b| b.to_param())
 }
 
 /// "1234" → "1,2k"-style labels that fit a circle.

@@ -137,19 +137,7 @@ pub fn ViewLinks(
             format!("{path}?{q}")
         }
     };
-    let feed_query = move || {
-        let f = filter.get();
-        let q = encode_pairs(
-            f.district
-                .map(|d| ("quartiere", d.to_string()))
-                .into_iter()
-                .chain(f.category.map(|c| ("categoria", c.to_string())))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(k, v)| (*k, v.as_str())),
-        );
-        if q.is_empty() { q } else { format!("?{q}") }
-    };
+    let feed_query = move || filter.get().feed_query();
     view! {
         <nav class="view-links" aria-label=locale.t(BrowseMsg::Download)>
             <p>

@@ -55,7 +55,7 @@ pub fn draw_outline(m: &leaflet::Map, rings: &[Vec<(f64, f64)>]) {
 }
 
 /// Reads the map's current bounds as `"west,south,east,north"`.
-fn bounds_param(map: &leaflet::Map) -> Option<String> {
+pub fn bounds_param(map: &leaflet::Map) -> Option<String> {
     let b = map.get_bounds();
     let (sw, ne) = (b.get_south_west(), b.get_north_east());
     // Leaflet can report longitudes beyond ±180 when the world wraps; clamp to what BBox accepts.

@@ -161,6 +161,12 @@ pub async fn choices(state: &State) -> Result<shared::map::FilterChoices> {
     })
 }
 
+/// The public columns of an export row (and of a feed entry).
+const EXPORT_COLUMNS: &str = "select r.report_id, r.receipt_code, r.title, r.description, r.kind, r.state, \
+     c.name as category, o.name as office, a.name as district, ST_Y(r.location) as lat, ST_X(r.location) as lng, \
+     r.created_at, r.updated_at from report r join category c on c.category_id = r.category_id \
+     join office o on o.office_id = r.office_id left join area a on a.area_id = r.area_id";
+
 /// One row of an export.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ExportRow {
@@ -205,13 +211,7 @@ pub async fn export_batch(state: &State, b: &Browse, after: i64) -> Result<Vec<E
 }
 
 async fn export_rows(conn: &mut PgConnection, b: &Browse, after: i64, limit: i64) -> Result<Vec<ExportRow>> {
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "select r.report_id, r.receipt_code, r.title, r.description, r.kind, r.state, c.name as category, \
-         o.name as office, a.name as district, ST_Y(r.location) as lat, ST_X(r.location) as lng, \
-         r.created_at, r.updated_at from report r \
-         join category c on c.category_id = r.category_id join office o on o.office_id = r.office_id \
-         left join area a on a.area_id = r.area_id",
-    );
+    let mut qb = QueryBuilder::<Postgres>::new(EXPORT_COLUMNS);
     push_where(&mut qb, b);
     qb.push(" and r.report_id > ")
         .push_bind(after)
@@ -281,13 +281,7 @@ pub async fn feed(
             ..MapFilter::default()
         },
     };
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "select r.report_id, r.receipt_code, r.title, r.description, r.kind, r.state, c.name as category, \
-         o.name as office, a.name as district, ST_Y(r.location) as lat, ST_X(r.location) as lng, \
-         r.created_at, r.updated_at from report r \
-         join category c on c.category_id = r.category_id join office o on o.office_id = r.office_id \
-         left join area a on a.area_id = r.area_id",
-    );
+    let mut qb = QueryBuilder::<Postgres>::new(EXPORT_COLUMNS);
     push_where(&mut qb, &b);
     qb.push(match kind {
         FeedKind::New => " order by r.created_at desc, r.report_id desc limit ",

@@ -277,20 +277,7 @@ async fn feed(
         FeedKind::New => "nuove",
         FeedKind::Resolved => "risolte",
     };
-    let params = encode_pairs(
-        f.district
-            .map(|d| ("quartiere", d.to_string()))
-            .into_iter()
-            .chain(f.category.map(|c| ("categoria", c.to_string())))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|(k, v)| (*k, v.as_str())),
-    );
-    let q = if params.is_empty() {
-        String::new()
-    } else {
-        format!("?{params}")
-    };
+    let q = f.feed_query();
     let (body, content_type) = match format {
         Syndication::Atom => (
             atom(&state, &feed, kind, locale, &format!("/feed/{name}.atom{q}"), &q),
