@@ -112,6 +112,16 @@ pub fn build_router(config: Config, pool: sqlx::PgPool) -> anyhow::Result<Router
     Ok(router(app_state(config, pool)?))
 }
 
+/// The page routes, listed once per process. Listing them runs the app with resource loading switched off by a
+/// process-wide flag (leptos_server's `SuppressResourceLoad`): a page whose resource first polls while another
+/// router is being built waits forever (leptos-rs/leptos#4773). One server builds one router, but the API tests
+/// build one per test, in parallel, in one process — an SSR page hung there about once in a hundred runs.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(app::App));
+    ROUTES.clone()
+}
+
 /// The whole router: pages, `#[server]` fns, REST, forms, files; sessions resolved and cross-site posts refused.
 pub fn router(state: AppState) -> Router {
     let context = {
@@ -122,7 +132,7 @@ pub fn router(state: AppState) -> Router {
         let assets = state.assets.clone();
         move |_: LeptosOptions| shell(assets.clone())
     };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let assets = state.assets.clone();

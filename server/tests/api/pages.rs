@@ -215,3 +215,32 @@ async fn each_page_loads_the_bundle_it_needs() {
         );
     }
 }
+
+/// Pages keep rendering while other routers are built in the same process. Listing a router's routes switches
+/// resource loading off for the whole process (leptos-rs/leptos#4773): a page whose data was first asked for then
+/// waited forever. The routes are now listed once per process; before, this test hung within a few rounds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let app = spawn_app().await;
+    let cat = app.pothole_category().await;
+    let (_, code) = app.report(cat, "Lampione spento", 45.41, 11.87).await;
+    let state = app.state.clone();
+    let builder = tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            drop(server::startup::router(state.clone()));
+        }
+    });
+    let page = format!("/segnalazioni/{code}");
+    for round in 0..100 {
+        // Far beyond any render's time: only a page that never ends reaches it.
+        let res = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let res = app.get(&page).await;
+            (res.status(), res.text().await.expect("html"))
+        })
+        .await
+        .unwrap_or_else(|_| panic!("round {round}: the page never finished"));
+        assert_eq!(res.0, 200);
+        assert!(res.1.contains("Lampione spento"), "round {round}");
+    }
+    builder.await.expect("routers built");
+}
