@@ -81,29 +81,9 @@ impl Assets {
     }
 }
 
-/// The page's Content-Security-Policy, provided by the server as context. `{nonce}` stands for this response's
-/// nonce: only scripts carrying it (the boot module and Leptos' hydration data) may run inline.
-#[derive(Debug, Clone)]
-pub struct ContentSecurityPolicy(pub String);
-
-/// Sets the page's CSP header with this response's nonce.
-fn set_csp_header() {
-    let (Some(csp), Some(nonce), Some(res)) = (
-        use_context::<ContentSecurityPolicy>(),
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&csp.0.replace("{nonce}", &nonce.to_string())) {
-        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
 /// The whole document. `Assets` comes from the server's context.
 pub fn shell(assets: Assets) -> impl IntoView {
     provide_locale();
-    set_csp_header();
     let nonce = leptos::nonce::use_nonce();
     let locale = use_locale();
     let path = use_context::<http::request::Parts>()

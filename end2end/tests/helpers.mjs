@@ -39,8 +39,21 @@ export async function openPage(browser, { allow = [] } = {}) {
 /** Waits until the WASM has hydrated and Leaflet has drawn at least one report: a pin or a cluster. */
 export async function waitForPins(page) {
   // A pin outside the drawn area has the empty path "M0 0": wait for one that is drawn, or a cluster.
-  await page.waitForFunction(() => document.querySelector('.leaflet-marker-icon.cluster')
-    || [...document.querySelectorAll('path.pin')].some((p) => p.getAttribute('d') !== 'M0 0'), null, { timeout: 30_000 });
+  try {
+    await page.waitForFunction(() => document.querySelector('.leaflet-marker-icon.cluster')
+      || [...document.querySelectorAll('path.pin')].some((p) => p.getAttribute('d') !== 'M0 0'), null, { timeout: 30_000 });
+  } catch (e) {
+    // Say what the page showed instead: its maps, their size, the pins' paths.
+    const seen = await page.evaluate(() => ({
+      url: location.href,
+      maps: [...document.querySelectorAll('.report-map')].map((m) => ({
+        class: m.className, size: [m.clientWidth, m.clientHeight], leaflet: m.classList.contains('leaflet-container'),
+      })),
+      pins: [...document.querySelectorAll('path.pin')].map((p) => p.getAttribute('d')).slice(0, 5),
+      main: document.querySelector('main')?.innerText.slice(0, 160),
+    })).catch((err) => String(err));
+    throw new Error(`no pin or cluster drawn within 30 s: ${JSON.stringify(seen)}`, { cause: e });
+  }
   return page.locator('path.pin, .leaflet-marker-icon.cluster').count();
 }
 

@@ -120,3 +120,26 @@ test('an unknown receipt code gives a 404 page that says what to check', async (
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('every page load carries its own nonce in its policy, so its scripts run (20 loads from the map)', async () => {
+  // Leptos' ResponseOptions once lost the page's policy in about one load in twenty under the browser's
+  // concurrent requests: the page kept the script-less policy, its scripts were blocked, nothing hydrated.
+  const { context, page, errors } = await openPage(browser);
+  await page.goto(BASE + '/');
+  const href = await page.locator('.report-row-title').first().getAttribute('href');
+  for (let i = 0; i < 20; i++) {
+    await page.goto(BASE + '/');
+    await page.locator('.report-row-title').first().waitFor();
+    for (const path of ['/', href]) {
+      const res = await page.goto(BASE + path);
+      const csp = await res.headerValue('content-security-policy');
+      const html = await res.text();
+      const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
+      assert.ok(nonce, `load ${i} of ${path}: inline scripts carry a nonce`);
+      assert.ok(csp.includes(`'nonce-${nonce}'`), `load ${i} of ${path}: the policy allows this page's nonce: ${csp}`);
+    }
+  }
+  await waitForPins(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

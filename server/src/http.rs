@@ -16,8 +16,13 @@ pub mod session;
 pub mod static_files;
 pub mod work;
 
+use std::sync::Arc;
+
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -57,16 +62,36 @@ fn policy(config: &Config, script_src: &str) -> String {
     )
 }
 
-/// The pages' policy: inline scripts only with this response's nonce (Leaflet's inline styles stay allowed).
-pub fn page_csp(config: &Config) -> app::shell::ContentSecurityPolicy {
-    app::shell::ContentSecurityPolicy(policy(config, "'self' 'nonce-{nonce}'"))
+/// The nonce of one response: made for every request by the `page_nonce` layer, given to Leptos as the page's
+/// `Nonce` (the page context) and written into the same response's Content-Security-Policy by that layer. The
+/// header is set here, at the HTTP layer, not through Leptos' `ResponseOptions`: those lost it in about one page
+/// load in twenty under a browser's concurrent requests (the page then ran no script: no hydration, no map).
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Middleware: a fresh nonce in the request's extensions; an HTML answer gets the pages' policy with it (inline
+/// scripts only with this nonce), anything else keeps the script-less policy.
+async fn page_nonce(template: Arc<str>, mut req: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html && let Ok(value) = HeaderValue::from_str(&template.replace("{nonce}", &nonce)) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    res
 }
 
 /// Layers for every response.
 pub fn layers(router: Router, state: &AppState) -> Router {
-    // Pages replace this with their own policy carrying a per-response nonce (`page_csp`); everything else
-    // (JSON, files) runs no scripts at all.
+    // Pages get their own policy carrying the response's nonce (`page_nonce`); everything else (JSON, files)
+    // runs no scripts at all.
     let csp = policy(&state.config, "'self'");
+    let pages: Arc<str> = policy(&state.config, "'self' 'nonce-{nonce}'").into();
     let set = |name: HeaderName, value: &str| {
         SetResponseHeaderLayer::if_not_present(
             name,
@@ -74,6 +99,9 @@ pub fn layers(router: Router, state: &AppState) -> Router {
         )
     };
     router
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            page_nonce(pages.clone(), req, next)
+        }))
         .layer(set(header::CONTENT_SECURITY_POLICY, &csp))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"))

@@ -81,13 +81,17 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> anyhow::Result<AppState>
         oidc_label: config.settings.oidc.as_ref().map(|o| o.label.clone()),
     };
     let smtp = SmtpConfigured(config.smtp.is_some());
-    let csp = http::page_csp(&config);
     let page_context: PageContext = {
         let backend = backend.clone();
         Arc::new(move || {
             provide_context(backend.clone());
             provide_context(tiles.clone());
-            provide_context(csp.clone());
+            // The nonce the `page_nonce` layer wrote into this response's policy (replacing the one Leptos made).
+            if let Some(n) = leptos::prelude::use_context::<axum::http::request::Parts>()
+                .and_then(|p| p.extensions.get::<http::PageNonce>().cloned())
+            {
+                provide_context(leptos::nonce::Nonce::from_value(n.0));
+            }
             provide_context(auth_options.clone());
             provide_context(smtp);
         })
