@@ -8,9 +8,12 @@
 #   3. payload: bytes per pin of the street tiles, raw and gzipped;
 #   4. repeated cells with the cache on, brotli as browsers ask; then a report written into a cached tile and
 #      the time until the tile answers with it;
-#   5. the cost of keeping the counts current: submissions (bench/sql/submit.sql) with and without the triggers.
+#   5. the cost of keeping the counts current: submissions (bench/sql/submit.sql) with and without the triggers,
+#      and without the search indexes either.
 #
 #   bench/load_synthetic.sh 1m && bench/map.sh segnala_bench_1m
+#   STREET="45.37 11.87 17" bench/map.sh segnala_bench_1m    # the view of ~1,000 reports of docs/benchmarks.md
+#   SKIP_SUBMIT=1 / SUBMIT_ONLY=1                           # leave out / run only part 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -27,15 +30,51 @@ start_server() {  # start_server CACHE_ENTRIES
   for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
 }
-stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
+stop_server() { [ -n "${SERVER:-}" ] || return 0; kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
 cleanup() {
   stop_server
   q -c "drop table if exists bench_tile" -c "delete from report where receipt_code = 'SEG-2098-000001'" \
     -c "alter table report enable trigger map_cells_inserted" -c "alter table report enable trigger map_cells_deleted" \
+    -c "create index if not exists report_search_gin on report using gin (report_search_text(title, description))" \
+    -c "create index if not exists report_receipt_code_trgm on report using gin (receipt_code gin_trgm_ops)" \
+    -c "create index if not exists report_title_trgm on report using gin (lower(title) gin_trgm_ops)" \
     >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# Submissions (bench/sql/submit.sql, 8 clients) with the map's triggers, without them, and without them nor the
+# search indexes of migration 0014 (full text, trigrams): what keeping the counts current costs, and what search costs.
+submissions() {
+  local tps mode round
+  echo "== submissions: with the map's triggers, without, and without the search indexes either (8 clients, ${DURATION}s each)"
+  for round in 1 2 3; do
+    # Each round in another order: no mode always runs first after the reset.
+    for mode in $(echo "with without bare with without" | cut -d' ' -f"$round-$((round + 2))"); do
+      psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
+      if [ "$mode" != with ]; then q -c "alter table report disable trigger map_cells_inserted"; fi
+      if [ "$mode" = bare ]; then
+        q -c "drop index report_search_gin" -c "drop index report_receipt_code_trgm" -c "drop index report_title_trgm"
+      fi
+      tps="$(pgbench -n -f bench/sql/submit.sql -c 8 -j 2 -T "$DURATION" "$DB_URL" 2>/dev/null | awk '/^tps/ {print $3}')"
+      if [ "$mode" != with ]; then
+        # The reports made without the trigger were never counted: removed without the trigger too.
+        q -c "alter table report disable trigger map_cells_deleted"
+        psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
+        q -c "alter table report enable trigger map_cells_deleted"
+      fi
+      if [ "$mode" = bare ]; then
+        q -c "create index report_search_gin on report using gin (report_search_text(title, description))" \
+          -c "create index report_receipt_code_trgm on report using gin (receipt_code gin_trgm_ops)" \
+          -c "create index report_title_trgm on report using gin (lower(title) gin_trgm_ops)"
+      fi
+      q -c "alter table report enable trigger map_cells_inserted"
+      echo "   round $round, $mode: $tps tps"
+    done
+  done
+  psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
+}
+if [ -n "${SUBMIT_ONLY:-}" ]; then submissions; exit 0; fi
 
 # shellcheck disable=SC2086
 python3 bench/map_tiles.py $STREET >"$WORK/street.txt"
@@ -128,20 +167,4 @@ q -c "delete from report where receipt_code = 'SEG-2098-000001'" >/dev/null
 stop_server
 
 if [ -n "${SKIP_SUBMIT:-}" ]; then exit 0; fi
-echo "== submissions with and without the map's triggers (bench/sql/submit.sql, 8 clients, ${DURATION}s each)"
-for round in 1 2 3; do
-  for mode in with without; do
-    psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
-    if [ "$mode" = without ]; then q -c "alter table report disable trigger map_cells_inserted"; fi
-    TPS="$(pgbench -n -f bench/sql/submit.sql -c 8 -j 2 -T "$DURATION" "$DB_URL" 2>/dev/null | awk '/^tps/ {print $3}')"
-    if [ "$mode" = without ]; then
-      # The reports made without the trigger were never counted: removed without the trigger too.
-      q -c "alter table report disable trigger map_cells_deleted"
-      psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
-      q -c "alter table report enable trigger map_cells_deleted"
-    fi
-    q -c "alter table report enable trigger map_cells_inserted"
-    echo "   round $round, $mode triggers: $TPS tps"
-  done
-done
-psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -f bench/sql/submit_reset.sql >/dev/null 2>&1
+submissions

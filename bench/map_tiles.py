@@ -32,10 +32,10 @@ def main():
     lat, lng, z = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
     sql = "--sql" in sys.argv
     wx, wy = world(lat, lng)
-    unit = 2 ** (BITS - 8 - z)  # world units per pixel
-    shift = BITS - z
-    x0, x1 = (wx - 640 * unit) >> shift, (wx + 640 * unit) >> shift
-    y0, y1 = (wy - 400 * unit) >> shift, (wy + 400 * unit) >> shift
+    unit = 2.0 ** (BITS - 8 - z)  # world units per pixel (a fraction past zoom 18)
+    size = 2 ** (BITS - z)  # world units per tile
+    x0, x1 = math.floor((wx - 640 * unit) / size), math.floor((wx + 640 * unit) / size)
+    y0, y1 = math.floor((wy - 400 * unit) / size), math.floor((wy + 400 * unit) / size)
     i = 0
     for y in range(y0, y1 + 1):
         for x in range(x0, x1 + 1):
