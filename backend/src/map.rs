@@ -304,7 +304,8 @@ struct CellRow {
     sy: i64,
 }
 
-/// The tile's cells with the counts of the matching reports, in key order.
+/// The tile's cells with the counts of the reports matching a filter beyond the state (plain tiles read
+/// `map_cell` in [`plain_cells`]), in key order.
 async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Vec<CellCount>> {
     let (level, stored, lo, hi) = tile.cells_in(&shared::map::DETAIL_LEVELS);
     // Stored keys to the cluster level's keys.
@@ -322,16 +323,12 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
         qb.push(" group by 1, 2 order by 1");
         qb.build_query_as().fetch_all(&mut *conn).await?
     } else {
-        let table = if filter.is_plain() {
-            "map_cell"
-        } else {
-            "map_cell_detail"
-        };
         let mut qb = QueryBuilder::<Postgres>::new("select q >> ");
         qb.push_bind(merge)
-            .push(" as q, state, sum(n)::bigint as n, sum(sx)::bigint as sx, sum(sy)::bigint as sy from ")
-            .push(table)
-            .push(" where level = ")
+            .push(
+                " as q, state, sum(n)::bigint as n, sum(sx)::bigint as sx, sum(sy)::bigint as sy \
+                 from map_cell_detail where level = ",
+            )
             .push_bind(i16::from(stored))
             .push(" and q >= ")
             .push_bind(lo as i64)
