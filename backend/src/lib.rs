@@ -15,6 +15,8 @@ pub mod reports;
 pub mod secrets;
 pub mod seed;
 pub mod settings;
+pub mod stats;
+pub mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -279,6 +279,36 @@ pub async fn load_demo(
     .await
     .context("inserting demo timelines")?;
 
+    // Contacts come by every channel: most through the site, the others by phone, email, the counter, the API.
+    sqlx::query!(
+        "update report set channel = (array['web', 'web', 'web', 'web', 'phone', 'email', 'counter', 'api', 'web',
+             'letter'])[1 + report_id % 10]::report_channel"
+    )
+    .execute(&mut *tx)
+    .await?;
+    // A third of the resolved reports' reporters answered the satisfaction questionnaire, three days or more
+    // after resolution; most are content, some not.
+    sqlx::query!(
+        r#"
+        insert into survey (report_id, resolved_at, token_hash, email, locale, sent_at, expires_at, answered_at,
+                            timeliness, quality, not_solved)
+        select r.report_id, u.at, sha256(convert_to('segnala-demo-survey-' || r.report_id, 'UTF8')),
+               'cittadino.demo@example.org', 'it', u.at + interval '3 days', u.at + interval '33 days',
+               u.at + interval '3 days' + (r.report_id % 72) * interval '1 hour',
+               (array[5, 4, 4, 3, 5, 2, 4, 5, 1, 4])[1 + r.report_id % 10],
+               (array[4, 5, 4, 4, 3, 5, 2, 4, 5, 3])[1 + (r.report_id / 3) % 10],
+               false
+        from report r
+        join lateral (select max(created_at) as at from report_update
+                      where report_id = r.report_id and to_state = 'resolved') u on u.at is not null
+        where r.state in ('resolved', 'closed') and r.report_id % 3 = 0
+          and u.at + interval '3 days' + (r.report_id % 72) * interval '1 hour' < now()
+        "#
+    )
+    .execute(&mut *tx)
+    .await
+    .context("inserting demo satisfaction answers")?;
+
     // Receipt counters continue after the demo's numbers.
     sqlx::query!(
         r#"

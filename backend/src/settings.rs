@@ -17,6 +17,8 @@ pub struct Settings {
     /// Sign-in through an OpenID Connect provider, when configured.
     pub oidc: Option<OidcSettings>,
     pub reports: ReportSettings,
+    /// Transparency statistics, satisfaction questionnaires and periodic reports.
+    pub stats: crate::stats::StatsSettings,
     /// Where photos are kept: a folder, or `s3://bucket/prefix` (built with the `s3` feature).
     pub photos_url: String,
     /// Encoded map tiles kept in memory (a few KB each); 0 turns the cache off (benchmarks of the database path).
@@ -34,6 +36,7 @@ impl Default for Settings {
             mail: MailSettings::default(),
             oidc: None,
             reports: ReportSettings::default(),
+            stats: crate::stats::StatsSettings::default(),
             photos_url: "data/photos".into(),
             map_cache_entries: 20_000,
         }

@@ -90,8 +90,10 @@ macro_rules! messages {
 }
 
 mod browse;
+mod stats;
 mod work;
 pub use browse::BrowseMsg;
+pub use stats::StatsMsg;
 pub use work::WorkMsg;
 
 messages! {
@@ -154,6 +156,8 @@ messages! {
     DevMailbox => "Posta in uscita", "Outgoing mail";
     Administration => "Amministrazione", "Administration";
     Moderation => "Moderazione", "Moderation";
+    Transparency => "Trasparenza", "Transparency";
+    Dashboard => "Cruscotto", "Dashboard";
 }}
 
 messages! {
@@ -220,6 +224,10 @@ messages! {
     ReceiptIntro => "Grazie. Conserva il codice ricevuta: ti serve per seguire la segnalazione o per contattare il Comune.", "Thank you. Keep the receipt code: you need it to follow the report or to contact the municipality.";
     RoutedTo => "Affidata a", "Routed to";
     ExpectedBy => "Risposta attesa entro", "Answer expected by";
+    TakenInChargeIn => "Presa in carico in", "Taken in charge in";
+    ResolvedIn => "Risolta in", "Resolved in";
+    CategoryMedian => "mediana della categoria", "category median";
+    MedianTooFew => "mediana della categoria non indicata: troppe poche segnalazioni", "category median not shown: too few reports";
     AwaitingConfirmation => "Ti abbiamo scritto un'email: apri il collegamento per confermare. Fino alla conferma la segnalazione non è pubblica; senza conferma viene cancellata dopo qualche giorno.", "We have sent you an email: open its link to confirm. Until then the report is not public; without confirmation it is deleted after a few days.";
     ReceiptMailed => "Ti abbiamo inviato la ricevuta per email. La trovi anche su «La mia pagina».", "We have emailed you the receipt. You also find it on “My page”.";
     PrivateNote => "È privata: la vedono solo l'ufficio e tu.", "It is private: only the office and you see it.";

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod map;
 pub mod permission;
 pub mod report;
+pub mod stats;
 pub mod user;
 pub mod validation;
 

@@ -108,10 +108,16 @@ pub enum MailKind {
     ReportAssigned,
     /// A new comment on a report one sent, follows, or is working on.
     ReportComment,
+    /// Some days after resolution: how did it go? (a one-use link to the questionnaire).
+    SatisfactionSurvey,
+    /// The reporter said a resolved report is not solved: it was reopened (to its office).
+    ReportReopened,
+    /// A monthly or annual report was written (to the administration's recipients).
+    PeriodReport,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 14] = [
         Self::ConfirmAccount,
         Self::AlreadyRegistered,
         Self::PasswordReset,
@@ -123,6 +129,9 @@ impl MailKind {
         Self::ReportUpdate,
         Self::ReportAssigned,
         Self::ReportComment,
+        Self::SatisfactionSurvey,
+        Self::ReportReopened,
+        Self::PeriodReport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -138,6 +147,9 @@ impl MailKind {
             Self::ReportUpdate => "report_update",
             Self::ReportAssigned => "report_assigned",
             Self::ReportComment => "report_comment",
+            Self::SatisfactionSurvey => "satisfaction_survey",
+            Self::ReportReopened => "report_reopened",
+            Self::PeriodReport => "period_report",
         }
     }
 
@@ -149,6 +161,8 @@ impl MailKind {
             Self::ReportUpdate => Some(NotificationKind::FollowedReports),
             Self::ReportAssigned => Some(NotificationKind::Assignments),
             Self::ReportComment => Some(NotificationKind::Comments),
+            Self::SatisfactionSurvey => Some(NotificationKind::Satisfaction),
+            Self::PeriodReport => Some(NotificationKind::PeriodicReports),
             _ => None,
         }
     }

@@ -423,6 +423,20 @@ pub struct ReportDetail {
     /// Whether the page's viewer may comment, follows it, and is a member of staff who may work on it.
     pub viewer: ViewerOnReport,
     pub now: DateTime<Utc>,
+    /// Its response times beside its category's medians.
+    #[serde(default)]
+    pub pace: Pace,
+}
+
+/// How fast a report was answered, beside its category's medians over the statistics' window (`None` when the
+/// step has not happened, or the median is on too few reports to be shown).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Pace {
+    pub take_s: Option<f64>,
+    pub take_median_s: Option<f64>,
+    pub resolve_s: Option<f64>,
+    pub resolve_median_s: Option<f64>,
+    pub min_reports: i64,
 }
 
 impl ReportDetail {

@@ -69,6 +69,12 @@ pub enum Field {
     Search,
     /// How many rows an export may have.
     Limit,
+    /// What statistics are about (an office, a category or a district: one at a time).
+    Scope,
+    /// A satisfaction rating of the answer's timeliness (1-5).
+    Timeliness,
+    /// A satisfaction rating of the answer's quality (1-5).
+    Quality,
 }
 
 impl Field {
@@ -120,6 +126,9 @@ impl Field {
             Field::Tile => "tile",
             Field::Search => "q",
             Field::Limit => "limit",
+            Field::Scope => "scope",
+            Field::Timeliness => "timeliness",
+            Field::Quality => "quality",
         }
     }
 
@@ -216,6 +225,12 @@ impl Field {
             (Field::Search, Locale::En) => "search text",
             (Field::Limit, Locale::It) => "numero di righe",
             (Field::Limit, Locale::En) => "number of rows",
+            (Field::Scope, Locale::It) => "ambito (ufficio, categoria o quartiere)",
+            (Field::Scope, Locale::En) => "scope (office, category or district)",
+            (Field::Timeliness, Locale::It) => "tempestività",
+            (Field::Timeliness, Locale::En) => "timeliness",
+            (Field::Quality, Locale::It) => "qualità",
+            (Field::Quality, Locale::En) => "quality",
         }
     }
 }
@@ -285,6 +300,8 @@ pub enum Rule {
     Repeated,
     /// A range whose start comes after its end.
     Inverted,
+    /// A period that has not ended yet (a periodic report of the current month).
+    NotEnded,
     /// More rows than an answer may have.
     TooManyRows { max: u64 },
 }
@@ -459,6 +476,8 @@ impl ValidationError {
             }
             (Rule::Inverted, Locale::It) => format!("Il campo «{field}» ha l'inizio dopo la fine."),
             (Rule::Inverted, Locale::En) => format!("The field “{field}” starts after it ends."),
+            (Rule::NotEnded, Locale::It) => format!("Il {field} indicato non è ancora finito."),
+            (Rule::NotEnded, Locale::En) => format!("The {field} given has not ended yet."),
             (Rule::TooManyRows { max }, Locale::It) => format!(
                 "La richiesta supera il massimo di {max} righe ({field}): restringi i filtri o l'area."
             ),

@@ -73,6 +73,29 @@ pub enum Message {
         excerpt: String,
         link: String,
     },
+    /// How did it go? `days`: how long the link works.
+    SatisfactionSurvey {
+        code: String,
+        title: String,
+        link: String,
+        days: u32,
+    },
+    /// To the office: the reporter says it is not solved.
+    ReportReopened {
+        code: String,
+        title: String,
+        office: String,
+        comment: Option<String>,
+        link: String,
+    },
+    /// A periodic report was written.
+    PeriodReport {
+        label: String,
+        yearly: bool,
+        received: i64,
+        resolved: i64,
+        link: String,
+    },
 }
 
 impl Message {
@@ -97,6 +120,9 @@ impl Message {
             Message::ReportUpdate { .. } => MailKind::ReportUpdate,
             Message::ReportAssigned { .. } => MailKind::ReportAssigned,
             Message::ReportComment { .. } => MailKind::ReportComment,
+            Message::SatisfactionSurvey { .. } => MailKind::SatisfactionSurvey,
+            Message::ReportReopened { .. } => MailKind::ReportReopened,
+            Message::PeriodReport { .. } => MailKind::PeriodReport,
         }
     }
 }
@@ -350,6 +376,65 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
             action: Some((s("Leggi e rispondi", "Read and reply"), link.clone())),
             after: vec![],
         },
+        Message::SatisfactionSurvey { code, title, link, days } => Content {
+            subject: match locale {
+                It => format!("Com'è andata? Segnalazione {code}"),
+                En => format!("How did it go? Report {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![match locale {
+                It => format!("la tua segnalazione «{title}» ({code}) è stata risolta. Ci dici com'è andata? Bastano un minuto e due voti da 1 a 5, sulla rapidità e sulla qualità della risposta."),
+                En => format!("your report “{title}” ({code}) was resolved. Will you tell us how it went? It takes a minute: two marks from 1 to 5, for the speed and the quality of the answer."),
+            }, s(
+                "Se il problema non è stato risolto davvero, puoi dirlo dallo stesso modulo: la segnalazione sarà riaperta e l'ufficio avvisato.",
+                "If the problem was not really solved, you can say so on the same form: the report will be reopened and its office told.",
+            )],
+            action: Some((s("Rispondi al questionario", "Answer the questionnaire"), link.clone())),
+            after: vec![match locale {
+                It => format!("Il collegamento vale {days} giorni e si usa una volta sola. Le risposte sono pubblicate solo in forma aggregata."),
+                En => format!("The link works for {days} days, once. Answers are published only in aggregate."),
+            }],
+        },
+        Message::ReportReopened { code, title, office, comment, link } => Content {
+            subject: match locale {
+                It => format!("Segnalazione riaperta dal segnalante: {code}"),
+                En => format!("Report reopened by its reporter: {code}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: {
+                let mut p = vec![match locale {
+                    It => format!("il segnalante di «{title}» ({code}) dice che il problema non è risolto. La segnalazione è stata riaperta ed è di nuovo tra quelle dell'ufficio {office}."),
+                    En => format!("the reporter of “{title}” ({code}) says the problem is not solved. The report was reopened and is back with the office {office}."),
+                }];
+                if let Some(c) = comment {
+                    p.push(match locale {
+                        It => format!("Il suo commento: {c}"),
+                        En => format!("Their comment: {c}"),
+                    });
+                }
+                p
+            },
+            action: Some((s("Apri la segnalazione", "Open the report"), link.clone())),
+            after: vec![],
+        },
+        Message::PeriodReport { label, yearly, received, resolved, link } => Content {
+            subject: match (locale, yearly) {
+                (It, false) => format!("Resoconto mensile di Segnala: {label}"),
+                (It, true) => format!("Resoconto annuale di Segnala: {label}"),
+                (En, false) => format!("Segnala monthly report: {label}"),
+                (En, true) => format!("Segnala annual report: {label}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![match locale {
+                It => format!("è pronto il resoconto del periodo {label}: {received} segnalazioni ricevute, {resolved} risolte. Il resoconto completo, con tempi di risposta, uffici, temi e soddisfazione, è pubblico:"),
+                En => format!("the report for {label} is ready: {received} reports received, {resolved} resolved. The full report, with response times, offices, topics and satisfaction, is public:"),
+            }],
+            action: Some((s("Leggi il resoconto", "Read the report"), link.clone())),
+            after: vec![s(
+                "Lo trovi anche in formato CSV e stampabile dalla pagina Trasparenza.",
+                "It is also on the Transparency page, printable and as CSV.",
+            )],
+        },
     }
 }
 
@@ -501,6 +586,26 @@ pub fn samples() -> Vec<Message> {
                 excerpt: "<script>alert(1)</script> ancora lì".into(),
                 link: "https://segnala.example/segnalazioni/SEG-2026-000123".into(),
             },
+            MailKind::SatisfactionSurvey => Message::SatisfactionSurvey {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                link: "https://segnala.example/soddisfazione/abc".into(),
+                days: 30,
+            },
+            MailKind::ReportReopened => Message::ReportReopened {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                office: "Lavori pubblici".into(),
+                comment: Some("<script>alert(1)</script> la buca è ancora lì".into()),
+                link: "https://segnala.example/ufficio/segnalazioni/SEG-2026-000123".into(),
+            },
+            MailKind::PeriodReport => Message::PeriodReport {
+                label: "2026-10".into(),
+                yearly: false,
+                received: 120,
+                resolved: 98,
+                link: "https://segnala.example/trasparenza/resoconti/2026-10".into(),
+            },
         })
         .collect();
     all
@@ -551,7 +656,10 @@ mod tests {
                 | Message::ReportReceipt { link, .. }
                 | Message::ReportUpdate { link, .. }
                 | Message::ReportAssigned { link, .. }
-                | Message::ReportComment { link, .. } = m
+                | Message::ReportComment { link, .. }
+                | Message::SatisfactionSurvey { link, .. }
+                | Message::ReportReopened { link, .. }
+                | Message::PeriodReport { link, .. } = m
                 {
                     assert!(
                         r.text.contains(link.as_str()) && r.html.contains(link.as_str()),

@@ -77,6 +77,7 @@ pub async fn get_by_code(state: &State, viewer: Option<&Viewer>, code: &str) -> 
     report.photos = store::public_photos(&mut tx, f.id).await?;
     (report.supporters, report.reporter) = store::supporters_and_reporter(&mut tx, f.id).await?;
     report.comments = super::conversation::comments(&mut tx, f.id, false).await?;
+    report.pace = store::pace(&mut tx, f.id, state.settings.stats.min_reports).await?;
     report.viewer = ViewerOnReport {
         signed_in: viewer.is_some(),
         may_comment: open_to_all

@@ -181,6 +181,34 @@ pub async fn detail(conn: &mut PgConnection, id: ReportId) -> Result<ReportDetai
         comments: Vec::new(),
         viewer: Default::default(),
         now: DateTime::<Utc>::UNIX_EPOCH,
+        pace: Default::default(),
+    })
+}
+
+/// The report's times to take in charge and to resolve (from its signed timeline), beside its category's
+/// medians over the statistics' window, shown only on at least `min` reports.
+pub async fn pace(conn: &mut PgConnection, id: ReportId, min: i64) -> Result<shared::report::Pace> {
+    let r = sqlx::query!(
+        r#"select extract(epoch from (select min(u.created_at) from report_update u
+                                      where u.report_id = r.report_id and u.to_state = 'in_charge') - r.created_at)::float8 as take_s,
+                  case when r.state in ('resolved', 'closed') then
+                      extract(epoch from (select max(u.created_at) from report_update u
+                                          where u.report_id = r.report_id and u.to_state = 'resolved') - r.created_at)::float8
+                  end as resolve_s,
+                  w.take_median_s, coalesce(w.taken_in_charge, 0) as "taken!", w.resolve_median_s,
+                  coalesce(w.resolved, 0) as "resolved!"
+           from report r left join stats_window w on w.scope = 'category' and w.scope_id = r.category_id
+           where r.report_id = $1"#,
+        id as ReportId
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(shared::report::Pace {
+        take_s: r.take_s,
+        take_median_s: r.take_median_s.filter(|_| i64::from(r.taken) >= min),
+        resolve_s: r.resolve_s,
+        resolve_median_s: r.resolve_median_s.filter(|_| i64::from(r.resolved) >= min),
+        min_reports: min,
     })
 }
 

@@ -1,0 +1,298 @@
+//! Periodic reports (resoconti): at the end of each month and year, a report of what was done in it — reports
+//! received and processed, topics, offices involved, response times, satisfaction, comments received —
+//! archived, listed publicly (HTML and CSV), and emailed through the outbox to the configured recipients.
+//!
+//! Exactly once per period, however many instances run the job: the generation takes a transaction-scoped
+//! advisory lock, looks for the period's row, and writes the row, its content and its emails in the same
+//! transaction. A job interrupted half-way commits nothing, so the next run does the whole period again; a
+//! second instance waits for the lock, then finds the row and does nothing.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use shared::map::Month;
+use shared::permission::{Action, Target, can};
+use shared::stats::{Figures, PeriodKind, PeriodReport, PeriodSummary, period_label};
+use shared::{Locale, Viewer};
+use sqlx::PgConnection;
+
+use super::compute::{Acc, Period, Timing};
+use super::{load, month_of, month_start, months_back};
+use crate::mail::templates::Message;
+use crate::mail::{Recipient, enqueue};
+use crate::{Error, Result, State};
+
+const PERIOD_LOCK: i64 = 0x5e67_0002;
+
+/// The period `[start, end)` of `kind` starting at `first`.
+pub fn bounds(kind: PeriodKind, first: Month) -> Period {
+    let end = match kind {
+        PeriodKind::Month => first.next(),
+        PeriodKind::Year => Month {
+            year: first.year + 1,
+            month: 1,
+        },
+    };
+    Period {
+        start: month_start(first),
+        end: month_start(end),
+    }
+}
+
+/// The periods that have ended by `now` and are written automatically: the last complete month and year.
+pub fn due_periods(now: DateTime<Utc>) -> [(PeriodKind, Month); 2] {
+    let last_month = months_back(month_of(now), 1);
+    let last_year = Month {
+        year: month_of(now).year - 1,
+        month: 1,
+    };
+    [(PeriodKind::Month, last_month), (PeriodKind::Year, last_year)]
+}
+
+/// Writes the reports of the periods just ended, if not written yet. Returns how many it wrote.
+pub async fn generate_due(state: &State, now: DateTime<Utc>) -> Result<usize> {
+    let mut n = 0;
+    for (kind, first) in due_periods(now) {
+        if generate(state, kind, first, None).await? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Writes the report of the period unless it exists (`regenerate_by`: an administrator's regeneration, which
+/// replaces it). True when it wrote one.
+pub async fn generate(
+    state: &State,
+    kind: PeriodKind,
+    first: Month,
+    regenerate_by: Option<&Viewer>,
+) -> Result<bool> {
+    let mut tx = state.pool.begin().await?;
+    let wrote = generate_in(&mut tx, state, kind, first, regenerate_by).await?;
+    tx.commit().await?;
+    Ok(wrote)
+}
+
+/// [`generate`] inside the caller's transaction: nothing is visible until it commits (tests drop it half-way).
+pub async fn generate_in(
+    conn: &mut PgConnection,
+    state: &State,
+    kind: PeriodKind,
+    first: Month,
+    regenerate_by: Option<&Viewer>,
+) -> Result<bool> {
+    let period = bounds(kind, first);
+    if period.end > Utc::now() {
+        return Err(crate::error::invalid(
+            shared::Field::DateRange,
+            shared::Rule::NotEnded,
+        ));
+    }
+    sqlx::query_scalar!("select pg_advisory_xact_lock($1)", PERIOD_LOCK)
+        .fetch_one(&mut *conn)
+        .await?;
+    let existing: Option<i32> = sqlx::query_scalar!(
+        "select generation from period_report where kind = $1 and period_start = $2",
+        kind as PeriodKind,
+        period.start.date_naive()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if existing.is_some() && regenerate_by.is_none() {
+        return Ok(false);
+    }
+    // The milestones must be current: the queue's reports first.
+    let ids: Vec<i64> = sqlx::query_scalar!("select report_id from stats_queue")
+        .fetch_all(&mut *conn)
+        .await?;
+    if !ids.is_empty() {
+        sqlx::query_scalar!("select report_timing_refresh($1)", &ids)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    let generation = existing.map_or(1, |g| g + 1);
+    let report = compute(conn, state, kind, first, period, generation).await?;
+    let data = serde_json::to_value(&report).map_err(|e| Error::Internal(e.into()))?;
+    let by = regenerate_by.map(|v| v.id.0);
+    sqlx::query!(
+        "insert into period_report (kind, period_start, period_end, data, generation, generated_by)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (kind, period_start) do update set data = excluded.data, generation = excluded.generation,
+             generated_at = now(), generated_by = excluded.generated_by",
+        kind as PeriodKind,
+        period.start.date_naive(),
+        period.end.date_naive(),
+        data,
+        generation,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(v) = regenerate_by {
+        crate::audit::record(
+            conn,
+            v,
+            "regenerate_period_report",
+            None,
+            &json!({ "period": report.label, "generation": generation }),
+        )
+        .await?;
+    }
+    let link = state.link(&format!("/trasparenza/resoconti/{}", report.label));
+    for to in &state.settings.stats.report_recipients {
+        let Ok(email) = shared::user::Email::parse(to) else {
+            tracing::warn!(recipient = %to, "periodic reports: not an email address, skipped");
+            continue;
+        };
+        enqueue(
+            conn,
+            state,
+            &Recipient::address(&email, Locale::It),
+            &Message::PeriodReport {
+                label: report.label.clone(),
+                yearly: kind == PeriodKind::Year,
+                received: report.total.received,
+                resolved: report.total.resolved,
+                link: link.clone(),
+            },
+        )
+        .await?;
+    }
+    tracing::info!(period = %report.label, generation, "periodic report written");
+    Ok(true)
+}
+
+/// The numbers of a period, from the milestones.
+async fn compute(
+    conn: &mut PgConnection,
+    state: &State,
+    kind: PeriodKind,
+    first: Month,
+    period: Period,
+    generation: i32,
+) -> Result<PeriodReport> {
+    let rows = load(conn, period.start, Some(period.end), None).await?;
+    let offices = named_groups(conn, &rows, period, "office", |t| Some(t.office_id)).await?;
+    let categories = named_groups(conn, &rows, period, "category", |t| Some(t.category_id)).await?;
+    let districts = named_groups(conn, &rows, period, "area", |t| t.area_id).await?;
+    let comments: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from report_comment where created_at >= $1 and created_at < $2 and hidden_at is null"#,
+        period.start,
+        period.end
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(PeriodReport {
+        kind,
+        label: period_label(kind, first),
+        start: period.start.date_naive(),
+        end: period.end.date_naive(),
+        generated_at: Utc::now(),
+        generation,
+        total: super::compute::figures(rows.iter(), period),
+        offices,
+        categories,
+        districts,
+        comments,
+        min_reports: state.settings.stats.min_reports,
+    })
+}
+
+/// The figures per office, category or district (by `key`), named, sorted by name; groups with nothing in the
+/// period left out.
+async fn named_groups(
+    conn: &mut PgConnection,
+    rows: &[Timing],
+    period: Period,
+    table: &str,
+    key: impl Fn(&Timing) -> Option<i32>,
+) -> Result<Vec<(String, Figures)>> {
+    let mut accs: std::collections::BTreeMap<i32, Acc> = std::collections::BTreeMap::new();
+    for r in rows {
+        if let Some(k) = key(r) {
+            accs.entry(k).or_default().add(r, period);
+        }
+    }
+    let names: std::collections::HashMap<i32, String> = match table {
+        "office" => sqlx::query!("select office_id as id, name from office")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+        "category" => sqlx::query!("select category_id as id, name from category")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+        _ => sqlx::query!("select area_id as id, name from area")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+    };
+    let mut out: Vec<(String, Figures)> = accs
+        .into_iter()
+        .map(|(id, acc)| {
+            (
+                names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+                acc.finish(),
+            )
+        })
+        .filter(|(_, f)| *f != Figures::default())
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Every periodic report written, newest period first (months and years together).
+pub async fn list(state: &State) -> Result<Vec<PeriodSummary>> {
+    let rows = sqlx::query!(
+        r#"select kind as "kind: PeriodKind", period_start, generated_at, generation,
+                  (data->'total'->>'received')::bigint as "received!", (data->'total'->>'resolved')::bigint as "resolved!"
+           from period_report order by period_start desc, kind desc"#
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PeriodSummary {
+            kind: r.kind,
+            label: period_label(
+                r.kind,
+                month_of(r.period_start.and_time(chrono::NaiveTime::MIN).and_utc()),
+            ),
+            received: r.received,
+            resolved: r.resolved,
+            generated_at: r.generated_at,
+            generation: r.generation,
+        })
+        .collect())
+}
+
+/// The periodic report `label` (`2026-03` or `2026`); `NotFound` when none was written.
+pub async fn get(state: &State, label: &str) -> Result<PeriodReport> {
+    let (kind, first) = shared::stats::parse_period(label)?;
+    let data: Option<serde_json::Value> = sqlx::query_scalar!(
+        "select data from period_report where kind = $1 and period_start = $2",
+        kind as PeriodKind,
+        month_start(first).date_naive()
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    let data = data.ok_or(Error::NotFound)?;
+    serde_json::from_value(data).map_err(|e| Error::Internal(e.into()))
+}
+
+/// An administrator's regeneration of the report `label` (which must have ended).
+pub async fn regenerate(state: &State, viewer: Option<&Viewer>, label: &str) -> Result<()> {
+    let v = viewer.ok_or(Error::Unauthenticated)?;
+    if !can(Some(v), Action::RegeneratePeriodicReports, Target::Municipality) {
+        return Err(Error::Forbidden);
+    }
+    let (kind, first) = shared::stats::parse_period(label)?;
+    generate(state, kind, first, Some(v)).await?;
+    Ok(())
+}

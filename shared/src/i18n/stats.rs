@@ -1,0 +1,104 @@
+//! The strings of the transparency pages, the staff dashboard, the periodic reports and the satisfaction
+//! questionnaire. These pages are rendered on the server only (no browser bundle carries them).
+
+use super::{Locale, Text};
+
+messages! {
+    /// Strings of the statistics pages.
+    StatsMsg {
+    Title => "Trasparenza", "Transparency";
+    Intro => "Quanto e come risponde il Comune alle segnalazioni: tempi, esiti e soddisfazione, per ufficio, categoria, quartiere e mese. Ogni grafico porta alle segnalazioni che conta, sulla mappa.", "How much and how well the municipality answers reports: times, outcomes and satisfaction, by office, category, district and month. Every chart leads to the reports it counts, on the map.";
+    Window => "Periodo considerato", "Period covered";
+    Refreshed => "Dati aggiornati il", "Figures updated on";
+    NotYet => "Le statistiche non sono ancora state calcolate.", "The statistics have not been computed yet.";
+    MinRule => "Mediane, percentuali e medie non sono mostrate se poggiano su meno di", "Medians, percentages and averages are not shown when they rest on fewer than";
+    Reports => "segnalazioni", "reports";
+    TooFew => "non indicato: meno di", "not shown: fewer than";
+    Scope => "Mostra", "Show";
+    Whole => "Tutto il Comune", "The whole municipality";
+    Office => "Ufficio", "Office";
+    Category => "Categoria", "Category";
+    District => "Quartiere", "District";
+    FromMonth => "Dal mese", "From month";
+    ToMonth => "Al mese", "To month";
+    Apply => "Aggiorna", "Update";
+    Received => "Ricevute", "Received";
+    TakenInCharge => "Prese in carico", "Taken in charge";
+    Resolved => "Risolte", "Resolved";
+    Rejected => "Respinte", "Rejected";
+    TakeMedian => "Tempo mediano di presa in carico", "Median time to take in charge";
+    TakeP90 => "Presa in carico: 9 su 10 entro", "Taken in charge: 9 in 10 within";
+    ResolveMedian => "Tempo mediano di risoluzione", "Median time to resolve";
+    ResolveP90 => "Risoluzione: 9 su 10 entro", "Resolved: 9 in 10 within";
+    WithinSla => "Risolte entro i tempi promessi", "Resolved within the promised time";
+    OpenNow => "Aperte ora", "Open now";
+    OverdueNow => "Aperte e in ritardo ora", "Open and overdue now";
+    Satisfaction => "Soddisfazione", "Satisfaction";
+    Timeliness => "Rapidità (1–5)", "Timeliness (1–5)";
+    Quality => "Qualità (1–5)", "Quality (1–5)";
+    Ratings => "Valutazioni", "Ratings";
+    NotSolved => "«Non risolto»", "“Not solved”";
+    Compliments => "Complimenti ricevuti", "Compliments received";
+    NoCompliments => "Nessun complimento nel periodo.", "No compliments in the period.";
+    TrendTitle => "Mese per mese: ricevute e risolte", "Month by month: received and resolved";
+    OfficesTitle => "Tempo mediano di risoluzione per ufficio", "Median time to resolve by office";
+    DistrictsTitle => "Tempo mediano di risoluzione per quartiere", "Median time to resolve by district";
+    CategoriesTitle => "Le categorie più segnalate", "The most reported categories";
+    Month => "Mese", "Month";
+    Name => "Nome", "Name";
+    DataTable => "I dati del grafico", "The chart's data";
+    Csv => "Scarica in CSV", "Download as CSV";
+    SeeOnMap => "Vedi sulla mappa", "See on the map";
+    Legend => "Legenda", "Legend";
+    NoData => "nessun dato", "no data";
+    Faster => "più rapido", "faster";
+    Slower => "più lento", "slower";
+    PeriodReports => "Resoconti mensili e annuali", "Monthly and annual reports";
+    PeriodReportsIntro => "A fine mese e a fine anno il Comune pubblica il resoconto di quanto fatto: segnalazioni ricevute e lavorate, temi, uffici coinvolti, tempi di risposta, soddisfazione, commenti ricevuti.", "At the end of each month and year the municipality publishes a report of what was done: reports received and processed, topics, offices involved, response times, satisfaction, comments received.";
+    NoPeriodReports => "Nessun resoconto ancora.", "No reports yet.";
+    Period => "Periodo", "Period";
+    Monthly => "Mensile", "Monthly";
+    Yearly => "Annuale", "Annual";
+    Generated => "Scritto il", "Written on";
+    Generation => "Versione", "Version";
+    Regenerate => "Rigenera il resoconto", "Regenerate the report";
+    Regenerated => "Resoconto rigenerato.", "Report regenerated.";
+    Print => "Stampa", "Print";
+    PeriodReportTitle => "Resoconto", "Report";
+    CommentsReceived => "Commenti ricevuti dai cittadini", "Comments received from citizens";
+    Totals => "In sintesi", "Summary";
+    ByOffice => "Per ufficio", "By office";
+    ByCategory => "Per categoria (temi)", "By category (topics)";
+    ByDistrict => "Per quartiere", "By district";
+    Channels => "Contatti per canale", "Contacts by channel";
+    Channel => "Canale", "Channel";
+    InternalReports => "Segnalazioni interne", "Internal reports";
+    DashboardTitle => "Cruscotto", "Dashboard";
+    DashboardIntro => "Le cifre della pagina Trasparenza, più il carico di lavoro, le scadenze in arrivo, i canali e le segnalazioni interne.", "The Transparency page's figures, plus workload, coming deadlines, channels and internal reports.";
+    Workload => "Carico di lavoro per persona", "Workload per person";
+    ContractorWorkload => "Carico di lavoro per ditta esterna", "Workload per contractor";
+    Person => "Persona", "Person";
+    Contractor => "Ditta", "Contractor";
+    Open => "Aperte", "Open";
+    Overdue => "In ritardo", "Overdue";
+    Breaches => "Scadenze nei prossimi 7 giorni (e già scadute)", "Due within 7 days (and already overdue)";
+    NoBreaches => "Nessuna scadenza vicina.", "No deadlines near.";
+    Due => "Scadenza", "Due";
+    Code => "Codice", "Code";
+    Report => "Segnalazione", "Report";
+    Nobody => "Nessuno.", "Nobody.";
+    SurveyTitle => "Com'è andata?", "How did it go?";
+    SurveyIntro => "La tua segnalazione risulta risolta. Dacci due voti da 1 (pessimo) a 5 (ottimo): servono al Comune per migliorare, e sono pubblicati solo in forma aggregata.", "Your report is marked resolved. Give us two marks from 1 (very poor) to 5 (excellent): they help the municipality improve, and are published only in aggregate.";
+    SurveyTimeliness => "Rapidità della risposta", "Speed of the answer";
+    SurveyQuality => "Qualità della risposta", "Quality of the answer";
+    SurveyComment => "Un commento (facoltativo)", "A comment (optional)";
+    SurveyNotSolved => "Il problema non è stato risolto: riaprite la segnalazione", "The problem was not solved: reopen the report";
+    SurveyNotSolvedHint => "La segnalazione sarà riaperta e l'ufficio avvisato. I voti sono facoltativi in questo caso.", "The report will be reopened and its office told. Marks are optional in that case.";
+    SurveySend => "Invia", "Send";
+    SurveyThanks => "Grazie: la tua risposta è stata registrata.", "Thank you: your answer was recorded.";
+    SurveyReopened => "La segnalazione è stata riaperta e l'ufficio avvisato.", "The report was reopened and its office told.";
+    SurveyLinkWorksUntil => "Il collegamento vale fino al", "The link works until";
+    Mark1 => "1 – pessimo", "1 – very poor";
+    Mark5 => "5 – ottimo", "5 – excellent";
+    }
+}
