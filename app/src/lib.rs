@@ -52,7 +52,7 @@ pub enum Bundle {
 /// The bundle for a path: the public pages (and unknown paths, which show the public 404 page) get the small
 /// one. Keep in step with the routes below.
 pub fn bundle_for(path: &str) -> Bundle {
-    const STATIC: [&str; 1] = ["/elenco"];
+    const STATIC: [&str; 4] = ["/elenco", "/trasparenza", "/soddisfazione/", "/ufficio/cruscotto"];
     const REPORTING: [&str; 3] = ["/segnala", "/ricevuta/", "/conferma/"];
     const FULL: [&str; 9] = [
         "/accedi",
@@ -109,6 +109,9 @@ fn AppRoutes() -> impl IntoView {
     use crate::pages::new_report::NewReportPage;
     use crate::pages::office::{InboxView, ModerationPage, StaffNewReportPage, WorkPage};
     use crate::pages::receipt::{ConfirmActionPage, ReceiptPage};
+    use crate::pages::transparency::{
+        DashboardPage, PeriodListPage, PeriodPage, SurveyPage, TransparencyPage,
+    };
     view! {
         <Routes fallback=|| view! { <NotFound /> }>
             // Async: the whole page (list included) arrives in the first response, so it is useful before
@@ -136,6 +139,11 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/ufficio/nuova") view=StaffNewReportPage ssr=SsrMode::Async />
             <Route path=path!("/ufficio/moderazione") view=ModerationPage ssr=SsrMode::Async />
             <Route path=path!("/ufficio/segnalazioni/:code") view=WorkPage ssr=SsrMode::Async />
+            <Route path=path!("/ufficio/cruscotto") view=DashboardPage ssr=SsrMode::Async />
+            <Route path=path!("/trasparenza") view=TransparencyPage ssr=SsrMode::Async />
+            <Route path=path!("/trasparenza/resoconti") view=PeriodListPage ssr=SsrMode::Async />
+            <Route path=path!("/trasparenza/resoconti/:period") view=PeriodPage ssr=SsrMode::Async />
+            <Route path=path!("/soddisfazione/:token") view=SurveyPage ssr=SsrMode::Async />
         </Routes>
     }
 }

@@ -14,3 +14,5 @@ pub mod not_found;
 pub mod office;
 pub mod receipt;
 pub mod report;
+#[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod transparency;

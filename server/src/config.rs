@@ -210,6 +210,31 @@ impl Config {
         if let Some(h) = number("SEGNALA_UNCONFIRMED_REPORT_HOURS", 49, 24 * 365)? {
             settings.reports.unconfirmed_ttl = std::time::Duration::from_secs(h * 3600);
         }
+        if let Some(n) = number("SEGNALA_STATS_WINDOW_MONTHS", 1, 120)? {
+            settings.stats.window_months = n as u32;
+        }
+        if let Some(n) = number("SEGNALA_STATS_MIN_REPORTS", 1, 1_000_000)? {
+            settings.stats.min_reports = n as i64;
+        }
+        if let Some(n) = number("SEGNALA_STATS_REFRESH_SECONDS", 1, 86_400)? {
+            settings.stats.refresh_every = std::time::Duration::from_secs(n);
+        }
+        if let Some(n) = number("SEGNALA_SURVEY_AFTER_DAYS", 0, 365)? {
+            settings.stats.survey_after_days = n as u32;
+        }
+        if let Some(n) = number("SEGNALA_SURVEY_LINK_DAYS", 1, 365)? {
+            settings.stats.survey_link_days = n as u32;
+        }
+        if let Some(list) = get("SEGNALA_REPORT_RECIPIENTS") {
+            let mut out = Vec::new();
+            for a in list.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                shared::user::Email::parse(a).map_err(|_| {
+                    anyhow::anyhow!("SEGNALA_REPORT_RECIPIENTS: {a:?} is not an email address")
+                })?;
+                out.push(a.to_lowercase());
+            }
+            settings.stats.report_recipients = out;
+        }
         if let Some(dir) = get("SEGNALA_PHOTOS").filter(|s| !s.trim().is_empty()) {
             settings.photos_url = dir;
         }

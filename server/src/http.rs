@@ -14,6 +14,7 @@ pub mod origin;
 pub mod reports;
 pub mod session;
 pub mod static_files;
+pub mod stats;
 pub mod work;
 
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub fn people_router() -> Router<AppState> {
         .merge(intake::router())
         .merge(work::router())
         .merge(admin::router())
+        .merge(stats::router())
 }
 
 /// The Content-Security-Policy with the given `script-src` sources.

@@ -37,10 +37,28 @@ enum Command {
     /// submissions in flight), and reports never confirmed by email past their time. The server does both for
     /// recent days every ten minutes; this is for operators, after a restore or a crash long ago.
     SweepPhotos,
+    /// Transparency statistics and periodic reports.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
     /// Manage accounts.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Recompute the statistics from every report's timeline (after a bulk load or a restore).
+    Rebuild,
+    /// Apply the changes queued since the last refresh (the server does it every SEGNALA_STATS_REFRESH_SECONDS).
+    Refresh,
+    /// Write the periodic report of a month (`2026-03`) or a year (`2026`) unless it is written.
+    Report {
+        /// The period: `YYYY-MM` or `YYYY`.
+        period: String,
     },
 }
 
@@ -153,6 +171,45 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{purged} unconfirmed reports purged; {removed} orphan photo files removed");
             Ok(())
         }
+        Command::Stats { command } => {
+            let pool = connect(&config).await?;
+            backend::db::migrate(&pool).await?;
+            let state = backend::State::new(pool, config.settings.clone())?;
+            let started = std::time::Instant::now();
+            match command {
+                StatsCommand::Rebuild => {
+                    let r = backend::stats::rebuild(&state).await?;
+                    println!(
+                        "statistics rebuilt: {} scopes from {} rows in {:.1} s",
+                        r.scopes,
+                        r.rows_read,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                StatsCommand::Refresh => {
+                    let r = backend::stats::refresh(&state).await?;
+                    println!(
+                        "statistics refreshed: {} reports, {} scopes, {} rows in {:.3} s",
+                        r.reports,
+                        r.scopes,
+                        r.rows_read,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                StatsCommand::Report { period } => {
+                    let (kind, first) = shared::stats::parse_period(&period)
+                        .map_err(|e| anyhow::anyhow!("{}", e.message(shared::Locale::En)))?;
+                    backend::stats::refresh(&state).await?;
+                    let existed = !backend::stats::period::generate(&state, kind, first, None).await?;
+                    if existed {
+                        println!("the report of {period} exists: regenerate it from the administration page");
+                    } else {
+                        println!("report of {period} written");
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Admin { command } => {
             let pool = connect(&config).await?;
             backend::db::migrate(&pool).await?;
@@ -193,6 +250,16 @@ async fn seed_demo(config: &Config, reports: usize) -> anyhow::Result<()> {
         );
     } else {
         println!("demo municipality already present: nothing to do");
+    }
+    if summary.created {
+        // The figures and the reports of the periods just ended, at once rather than at the server's first tick.
+        let state = backend::State::new(pool.clone(), config.settings.clone())?;
+        let r = backend::stats::rebuild(&state).await?;
+        let n = backend::stats::period::generate_due(&state, chrono::Utc::now()).await?;
+        println!(
+            "statistics computed ({} scopes); {n} periodic reports written",
+            r.scopes
+        );
     }
     let accounts = backend::seed::accounts::present(&mut conn).await?;
     if accounts.is_empty() {

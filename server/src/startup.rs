@@ -227,6 +227,10 @@ impl Application {
             ),
         }
         background.push(tokio::spawn(housekeeping(self.state.clone(), stop.clone())));
+        background.push(tokio::spawn(backend::stats::run(
+            self.state.backend.clone(),
+            stop.clone(),
+        )));
         background.push(tokio::spawn(backend::live::run(
             self.state.backend.clone(),
             stop.clone(),

@@ -59,6 +59,9 @@ pub fn Header() -> impl IntoView {
                 {(!matches!(me.role, Role::Citizen | Role::Moderator)).then(|| view! {
                     <a href="/ufficio" rel="external">{locale.t(Msg::Office)}</a>
                 })}
+                {matches!(me.role, Role::Administrator | Role::UrpOperator | Role::OfficeManager | Role::OfficeStaff | Role::Observer).then(|| view! {
+                    <a href="/ufficio/cruscotto" rel="external">{locale.t(Msg::Dashboard)}</a>
+                })}
                 {matches!(me.role, Role::Moderator | Role::UrpOperator | Role::Administrator).then(|| view! {
                     <a href="/ufficio/moderazione" rel="external">{locale.t(Msg::Moderation)}</a>
                 })}
@@ -92,6 +95,7 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-name">{locale.t(Msg::AppName)}</span>
                 <span class="brand-tagline">{locale.t(Msg::Tagline)}</span>
             </a>
+            <a class="transparency-link" href="/trasparenza" rel="external">{locale.t(Msg::Transparency)}</a>
             <a class="button new-report-link" href="/segnala" rel="external">{locale.t(shared::i18n::ReportMsg::NewReport)}</a>
             {account}
             <nav class="lang-switch" aria-label=locale.t(Msg::Language)>

@@ -16,6 +16,20 @@ use crate::i18n::use_locale;
 use crate::pages::not_found::{ErrorBox, set_not_found_status};
 use crate::server_fns::reports::{get_report, get_tiles};
 
+/// "3,2 giorni (mediana della categoria: 5 giorni)", or that the median is on too few reports.
+fn pace_label(took: f64, median: Option<f64>, locale: Locale) -> String {
+    let it = locale == Locale::It;
+    let took = shared::stats::human_duration(took, it);
+    match median {
+        Some(m) => format!(
+            "{took} ({}: {})",
+            locale.t(R::CategoryMedian),
+            shared::stats::human_duration(m, it)
+        ),
+        None => format!("{took} ({})", locale.t(R::MedianTooFew)),
+    }
+}
+
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let locale = use_locale();
@@ -99,6 +113,14 @@ fn ReportView(report: ReportDetail, tile_url: String, tile_attribution: String) 
                 <dt>{locale.t(R::ExpectedBy)}</dt>
                 <dd class="sla"><time datetime=r.sla_due_at.to_rfc3339()>{date_label(r.sla_due_at, locale)}</time>
                     {r.overdue().then(|| view! { " " <strong class="tag tag-overdue">{locale.t(R::Overdue)}</strong> })}</dd>
+                {r.pace.take_s.map(|s| view! {
+                    <dt>{locale.t(R::TakenInChargeIn)}</dt>
+                    <dd class="pace">{pace_label(s, r.pace.take_median_s, locale)}</dd>
+                })}
+                {r.pace.resolve_s.map(|s| view! {
+                    <dt>{locale.t(R::ResolvedIn)}</dt>
+                    <dd class="pace">{pace_label(s, r.pace.resolve_median_s, locale)}</dd>
+                })}
                 <dt>{locale.t(Msg::LastUpdate)}</dt>
                 <dd><time datetime=r.updated_at.to_rfc3339()>{date_label(r.updated_at, locale)}</time></dd>
             </dl>

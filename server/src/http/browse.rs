@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use backend::reports::browse::{self, Browse, ExportRow, Feed, FeedKind};
+use backend::stats::csv::field as csv_field;
 use chrono::SecondsFormat;
 #[cfg(test)]
 use shared::Rule;
@@ -130,21 +131,6 @@ fn feature(state: &AppState, r: &ExportRow) -> String {
         updated = r.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         url = json_str(&state.backend.link(&format!("/segnalazioni/{}", r.receipt_code))),
     )
-}
-
-/// A CSV field (RFC 4180), defused for spreadsheets: a value starting with `=`, `+`, `-`, `@` gets a leading
-/// apostrophe so that it is never run as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 const CSV_HEADER: &str = "receipt_code,title,description,kind,state,category,office,district,latitude,longitude,created_at,updated_at,url\r\n";
@@ -420,15 +406,6 @@ async fn go_to_code(RawQuery(query): RawQuery) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("Buca"), "Buca");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("dice \"ciao\""), "\"dice \"\"ciao\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
 
     #[test]
     fn xml_is_escaped() {

@@ -12,4 +12,5 @@ mod reports;
 mod resilience;
 mod second_factor;
 mod server_fns;
+mod stats;
 mod work;

@@ -1,0 +1,162 @@
+//! The transparency doors beside the server-rendered pages (`app::pages::transparency`):
+//!
+//! - `GET /trasparenza/dati.csv?tabella=mesi|uffici|categorie|quartieri&…` — the Trasparenza page's tables.
+//! - `GET /ufficio/cruscotto/dati.csv?tabella=…` — the dashboard's, plus `persone`, `ditte`, `scadenze`,
+//!   `canali` (staff who may export data).
+//! - `GET /trasparenza/resoconti/{period}/resoconto.csv` — a periodic report.
+//! - `POST /trasparenza/resoconti/{period}/rigenera` — an administrator regenerates one.
+//! - `POST /soddisfazione/{token}` — a reporter's answer to the satisfaction questionnaire.
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use backend::stats::{csv, period, view};
+use backend::survey::AnswerForm;
+use shared::map::parse_query;
+use shared::permission::{Action, Target, can};
+use shared::stats::StatsQuery;
+use shared::{Field, Rule, ValidationError};
+
+use super::accounts::{FormPost, see_other};
+use super::error::ApiError;
+use super::reports::ApiLocale;
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/trasparenza/dati.csv", get(public_csv))
+        .route("/ufficio/cruscotto/dati.csv", get(dashboard_csv))
+        .route("/trasparenza/resoconti/{period}/resoconto.csv", get(period_csv))
+        .route("/trasparenza/resoconti/{period}/rigenera", post(regenerate))
+        .route("/soddisfazione/{token}", post(answer))
+}
+
+fn query_of(raw: Option<&str>) -> Result<(StatsQuery, String), ValidationError> {
+    let pairs = parse_query(raw.unwrap_or_default());
+    let q = StatsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let table = pairs
+        .iter()
+        .find(|(k, _)| k == "tabella")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    Ok((q, table))
+}
+
+fn csv_response(body: String, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn unknown_table() -> backend::Error {
+    backend::Error::Invalid(ValidationError::new(Field::Limit, Rule::UnknownValue))
+}
+
+/// The common tables of the page and the dashboard.
+fn common_table(v: &shared::stats::StatsView, table: &str) -> Option<String> {
+    let min = v.min_reports;
+    Some(match table {
+        "mesi" => csv::months(&v.months, min),
+        "uffici" => csv::scopes(&v.offices, min),
+        "categorie" => csv::scopes(&v.categories, min),
+        "quartieri" => csv::scopes(&v.areas, min),
+        _ => return None,
+    })
+}
+
+async fn public_csv(
+    State(state): State<AppState>,
+    ApiLocale(locale): ApiLocale,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let fail = |e: backend::Error| ApiError::new(e, locale);
+    let (q, table) = query_of(raw.as_deref()).map_err(|e| fail(e.into()))?;
+    let v = view::stats_view(&state.backend, &q).await.map_err(fail)?;
+    let body = common_table(&v, &table).ok_or_else(|| fail(unknown_table()))?;
+    Ok(csv_response(body, &format!("trasparenza-{table}.csv")))
+}
+
+async fn dashboard_csv(State(state): State<AppState>, post: FormPost) -> Result<Response, ApiError> {
+    let locale = post.locale;
+    let fail = |e: backend::Error| ApiError::new(e, locale);
+    let viewer = post.viewer();
+    if viewer.is_some() && !can(viewer, Action::ExportData, Target::Municipality) {
+        return Err(fail(backend::Error::Forbidden));
+    }
+    let (q, table) = query_of(post.parts.uri.query()).map_err(|e| fail(e.into()))?;
+    let d = view::dashboard(&state.backend, viewer, &q).await.map_err(fail)?;
+    let body = match table.as_str() {
+        "persone" => csv::workload(&d.people),
+        "ditte" => csv::workload(&d.contractors),
+        "scadenze" => csv::breaches(&d.breaches),
+        "canali" => csv::channels(&d.stats.scope.figures),
+        t => common_table(&d.stats, t).ok_or_else(|| fail(unknown_table()))?,
+    };
+    Ok(csv_response(body, &format!("cruscotto-{table}.csv")))
+}
+
+async fn period_csv(
+    State(state): State<AppState>,
+    ApiLocale(locale): ApiLocale,
+    Path(label): Path<String>,
+) -> Result<Response, ApiError> {
+    let r = period::get(&state.backend, &label)
+        .await
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok(csv_response(
+        csv::period(&r),
+        &format!("resoconto-{}.csv", r.label),
+    ))
+}
+
+async fn regenerate(State(state): State<AppState>, Path(label): Path<String>, post: FormPost) -> Response {
+    match period::regenerate(&state.backend, post.viewer(), &label).await {
+        Ok(()) => see_other(&format!("/trasparenza/resoconti/{label}?rigenerato=1")),
+        Err(e) => ApiError::new(e, post.locale).into_response(),
+    }
+}
+
+async fn answer(State(state): State<AppState>, Path(token): Path<String>, post: FormPost) -> Response {
+    let form = AnswerForm {
+        timeliness: Some(post.get("timeliness")),
+        quality: Some(post.get("quality")),
+        comment: Some(post.get("comment")),
+        not_solved: Some(post.get("not_solved")),
+    };
+    match backend::survey::answer(&state.backend, &token, &form).await {
+        Ok(code) => {
+            let reopened = if form.check().is_ok_and(|a| a.not_solved) {
+                "&riaperta=1"
+            } else {
+                ""
+            };
+            see_other(&format!("/soddisfazione/{token}?fatto=1&codice={code}{reopened}"))
+        }
+        Err(e @ backend::Error::Invalid(_)) => {
+            post.fail("survey", e, &["timeliness", "quality", "comment", "not_solved"])
+                .await
+        }
+        // A used, expired or unknown link: the page says which (it renders the same error).
+        Err(e) => {
+            let status = StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let mut res = post.fail("survey", e, &[]).await;
+            *res.status_mut() = status;
+            res
+        }
+    }
+}
