@@ -94,7 +94,8 @@ function decodePart(headers, body) {
 
 /** RFC 2047 encoded words (`=?utf-8?b?…?=`) in a header. */
 function decodeHeader(v) {
-  return v.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, kind, data) =>
+  // Whitespace between two encoded words is dropped; between an encoded word and plain text it is kept.
+  return v.replace(/(\?=)\s+(?==\?utf-8\?)/gi, '$1').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, kind, data) =>
     kind.toLowerCase() === 'b'
       ? Buffer.from(data, 'base64').toString('utf8')
       : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));

@@ -81,7 +81,7 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
 
     let page = expect_page(app.get("/trasparenza").await, 200, "Tempo mediano di risoluzione").await;
     assert!(
-        page.contains("<svg") && page.contains("role=\"img\""),
+        page.contains("<svg") && page.contains("role=\"group\""),
         "server-drawn charts"
     );
     assert!(page.contains("<table"), "each chart has its data table");

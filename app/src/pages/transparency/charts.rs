@@ -1,6 +1,7 @@
 //! Charts as SVG, written on the server: they show without WASM and cost the browser bundles nothing. Each is
-//! an `<svg role="img">` with a title and a description for screen readers; the pages put a table of the same
-//! data beside it. Every bar, column and district is a link to the reports behind it on the map.
+//! an `<svg role="group">` (not `img`: its bars are links) with a title and a description for screen readers;
+//! the pages put a table of the same data beside it. Every bar, column and district links to the reports behind
+//! it on the map.
 
 use shared::html::escape_html as esc;
 
@@ -168,7 +169,7 @@ pub fn choropleth(
     );
     let height = (WIDTH * 0.75).round();
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" \
          viewBox=\"{view}\" width=\"100%\" height=\"{height}\" preserveAspectRatio=\"xMidYMid meet\" class=\"chart chart-map\">\
          <title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">{desc}</desc>",
         id = slug(title),
@@ -208,7 +209,7 @@ pub fn choropleth(
 
 fn svg_open(title: &str, desc: &str, w: f64, h: f64) -> String {
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" \
          viewBox=\"0 0 {w} {h}\" width=\"100%\" class=\"chart\"><title id=\"{id}-t\">{title}</title>\
          <desc id=\"{id}-d\">{desc}</desc>",
         id = slug(title),
@@ -267,7 +268,7 @@ mod tests {
             ],
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("role=\"img\"") && svg.contains("<title id="));
+        assert!(svg.contains("role=\"group\"") && svg.contains("<title id="));
         assert!(svg.contains("Lavori &lt;pubblici&gt;"));
         assert!(svg.contains("href=\"/?ufficio=1&amp;stato=risolte\""));
         assert!(
