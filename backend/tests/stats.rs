@@ -44,7 +44,7 @@ async fn town(pool: &PgPool) -> Town {
         .bind(c2)
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
     create_district(pool, "Ovest", 11.80, 45.35, 11.85, 45.45).await;
     create_district(pool, "Est", 11.85, 45.35, 11.95, 45.45).await;
     Town {
@@ -123,7 +123,7 @@ async fn random_report(
         .bind(state)
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
     if matches!(state, "resolved" | "closed") && rng.chance(0.5) {
         let answered = t + Duration::hours(rng.below(24 * 20) as i64 + 1);
         if answered < now {
@@ -151,7 +151,7 @@ async fn random_report(
             .bind(not_solved)
             .execute(pool)
             .await
-            .unwrap();
+            .expect("database");
         }
     }
     id
@@ -261,7 +261,7 @@ async fn stored(pool: &PgPool, scope: Scope, id: i32, month: Option<chrono::Naiv
         .bind(m)
         .fetch_optional(pool)
         .await
-        .unwrap(),
+        .expect("database"),
         None => sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {cols} from stats_window where scope = $1 and scope_id = $2"
         )))
@@ -269,7 +269,7 @@ async fn stored(pool: &PgPool, scope: Scope, id: i32, month: Option<chrono::Naiv
         .bind(id)
         .fetch_optional(pool)
         .await
-        .unwrap(),
+        .expect("database"),
     };
     match row {
         Some(r) => (0..14).map(|i| r.get::<Option<f64>, _>(i)).collect(),
@@ -310,7 +310,11 @@ async fn check_all(pool: &PgPool, settings: &stats::StatsSettings, now: DateTime
         (Scope::Category, "select category_id from category"),
         (Scope::Area, "select area_id from area where kind = 'district'"),
     ] {
-        for id in sqlx::query_scalar::<_, i32>(sql).fetch_all(pool).await.unwrap() {
+        for id in sqlx::query_scalar::<_, i32>(sql)
+            .fetch_all(pool)
+            .await
+            .expect("database")
+        {
             scopes.push((s, id));
         }
     }
@@ -360,7 +364,7 @@ async fn table_dump(pool: &PgPool) -> Vec<String> {
     )
     .fetch_all(pool)
     .await
-    .unwrap()
+    .expect("database")
 }
 
 #[tokio::test]
@@ -389,7 +393,7 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
             .bind(id)
             .fetch_one(pool)
             .await
-            .unwrap();
+            .expect("database");
         let next = match st.as_str() {
             "submitted" => "in_charge",
             "in_charge" | "assigned" | "in_progress" | "reopened" => "resolved",
@@ -409,7 +413,7 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
             .bind(next)
             .execute(pool)
             .await
-            .unwrap();
+            .expect("database");
     }
     let (c, o) = town.categories[2];
     sqlx::query("update report set category_id = $1, office_id = $2 where report_id = $3")
@@ -418,27 +422,27 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
         .bind(ids[0])
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
     sqlx::query("delete from report where report_id = $1")
         .bind(ids[1])
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
     let queued: i64 = sqlx::query_scalar("select count(*) from stats_queue")
         .fetch_one(pool)
         .await
-        .unwrap();
+        .expect("database");
     assert!(queued > 30, "changes are queued by the triggers ({queued})");
     let r = stats::refresh(&state).await.expect("refresh");
     assert_eq!(r.reports as i64, queued);
     let empty: i64 = sqlx::query_scalar("select count(*) from stats_queue")
         .fetch_one(pool)
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(empty, 0);
     check_all(pool, &state.settings.stats, Utc::now()).await;
     let incremental = table_dump(pool).await;
-    stats::rebuild(&state).await.unwrap();
+    stats::rebuild(&state).await.expect("database");
     assert_eq!(
         incremental,
         table_dump(pool).await,
@@ -449,11 +453,11 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
     sqlx::query("update report set version = version + 1")
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
     let queued: i64 = sqlx::query_scalar("select count(*) from stats_queue")
         .fetch_one(pool)
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(queued, 0);
 }
 
@@ -469,23 +473,23 @@ async fn a_periodic_report_is_written_once_and_never_half() {
         let at = now - Duration::minutes(rng.below(60 * 24 * 90) as i64 + 60);
         random_report(pool, &mut rng, &town, n, at, now).await;
     }
-    stats::rebuild(&state).await.unwrap();
+    stats::rebuild(&state).await.expect("database");
     let last = stats::months_back(stats::month_of(now), 1);
 
     // Interrupted half-way: the transaction is dropped after the row and its content were written.
     {
-        let mut tx = pool.begin().await.unwrap();
+        let mut tx = pool.begin().await.expect("database");
         assert!(
             period::generate_in(&mut tx, &state, PeriodKind::Month, last, None)
                 .await
-                .unwrap()
+                .expect("database")
         );
         drop(tx);
     }
     let rows: i64 = sqlx::query_scalar("select count(*) from period_report")
         .fetch_one(pool)
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(rows, 0, "nothing of an interrupted generation is published");
 
     // Four instances at once: one writes it, the others find it.
@@ -498,7 +502,7 @@ async fn a_periodic_report_is_written_once_and_never_half() {
     );
     assert!(wrote.iter().all(|r| r.is_ok()));
     let label = last.to_string();
-    let report = period::get(&state, &label).await.unwrap();
+    let report = period::get(&state, &label).await.expect("database");
     assert_eq!(report.generation, 1);
 
     // Its numbers are the direct counts of the month.
@@ -512,18 +516,18 @@ async fn a_periodic_report_is_written_once_and_never_half() {
     assert_eq!(offices, report.total.received, "the offices add up to the total");
 
     // The scheduled job finds it written; the current month cannot be written yet.
-    let n = period::generate_due(&state, now).await.unwrap();
+    let n = period::generate_due(&state, now).await.expect("database");
     assert!(n <= 1, "at most the year's report is new ({n})");
     assert!(
         !period::generate(&state, PeriodKind::Month, last, None)
             .await
-            .unwrap()
+            .expect("database")
     );
     let e = period::generate(&state, PeriodKind::Month, stats::month_of(now), None)
         .await
-        .unwrap_err();
+        .expect_err("an error");
     assert!(matches!(e, backend::Error::Invalid(v) if v.rule == shared::Rule::NotEnded));
-    let listed = period::list(&state).await.unwrap();
+    let listed = period::list(&state).await.expect("database");
     assert!(
         listed
             .iter()

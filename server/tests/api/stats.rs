@@ -20,7 +20,7 @@ async fn walk(pool: &PgPool, code: &str, states: &[&str], hours: i64) {
             .bind(code)
             .fetch_one(pool)
             .await
-            .unwrap();
+            .expect("database");
     let mut from = "submitted";
     let mut at = created;
     for to in states {
@@ -35,7 +35,7 @@ async fn walk(pool: &PgPool, code: &str, states: &[&str], hours: i64) {
         .bind(at)
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
         from = to;
     }
     sqlx::query("update report set state = $2::report_state where report_id = $1")
@@ -43,7 +43,7 @@ async fn walk(pool: &PgPool, code: &str, states: &[&str], hours: i64) {
         .bind(from)
         .execute(pool)
         .await
-        .unwrap();
+        .expect("database");
 }
 
 /// `n` reports of `category` received `days_ago`, each resolved after `hours` + `hours`.
@@ -76,7 +76,7 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
     let trees = create_category(&app.db.pool, parks, "Alberi").await;
     resolved(&app, potholes, 12, 20, 24).await;
     resolved(&app, trees, 3, 10, 5).await;
-    let r = stats::refresh(&app.state.backend).await.unwrap();
+    let r = stats::refresh(&app.state.backend).await.expect("database");
     assert_eq!(r.reports, 15);
 
     let page = expect_page(app.get("/trasparenza").await, 200, "Tempo mediano di risoluzione").await;
@@ -123,7 +123,7 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
     ] {
         let res = app.get(&format!("/trasparenza?{query}")).await;
         let status = res.status().as_u16();
-        let body = res.text().await.unwrap();
+        let body = res.text().await.expect("database");
         assert_eq!(status, 400, "{query}");
         assert!(body.contains(needle), "{query}: should say {needle}");
     }
@@ -133,30 +133,36 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
     assert!(
         csv.headers()["content-type"]
             .to_str()
-            .unwrap()
+            .expect("present")
             .starts_with("text/csv")
     );
-    let body = csv.text().await.unwrap();
+    let body = csv.text().await.expect("database");
     let mut lines = body.lines();
     assert!(
         lines
             .next()
-            .unwrap()
+            .expect("present")
             .starts_with("id,name,received,taken_in_charge,take_median_hours")
     );
-    let roads_row = body.lines().find(|l| l.contains("Lavori pubblici")).unwrap();
+    let roads_row = body
+        .lines()
+        .find(|l| l.contains("Lavori pubblici"))
+        .expect("present");
     assert!(
         roads_row.starts_with(&format!("{},Lavori pubblici,12,12,24.0,", roads.0)),
         "{roads_row}"
     );
-    let parks_row = body.lines().find(|l| l.contains("Verde pubblico")).unwrap();
+    let parks_row = body
+        .lines()
+        .find(|l| l.contains("Verde pubblico"))
+        .expect("present");
     assert!(
         parks_row.starts_with(&format!("{},Verde pubblico,3,3,,,3,,", parks.0)),
         "too few: blank: {parks_row}"
     );
     let res = app.get("/trasparenza/dati.csv?tabella=tutto").await;
     assert_eq!(res.status(), 400);
-    let e: serde_json::Value = res.json().await.unwrap();
+    let e: serde_json::Value = res.json().await.expect("database");
     assert_eq!(e["code"], "invalid_input");
 
     // The report page: its times beside the category's medians.
@@ -164,7 +170,7 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
         .bind(potholes.0)
         .fetch_one(&app.db.pool)
         .await
-        .unwrap();
+        .expect("database");
     let page = expect_page(app.get(&format!("/segnalazioni/{code}")).await, 200, "Risolta in").await;
     assert!(
         page.contains("2,0 giorni (mediana della categoria: 2,0 giorni)"),
@@ -181,7 +187,11 @@ async fn survey_link(app: &TestApp, to: &str) -> String {
     .await
     .expect("a questionnaire in the outbox");
     let start = body.find("/soddisfazione/").expect("a link");
-    body[start..].split_whitespace().next().unwrap().to_owned()
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("present")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -192,7 +202,7 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
         .bind(roads.0)
         .execute(&app.db.pool)
         .await
-        .unwrap();
+        .expect("database");
     let potholes = create_category(&app.db.pool, roads, "Buche stradali").await;
     let codes = resolved(&app, potholes, 1, 6, 12).await;
     let code = &codes[0];
@@ -200,13 +210,20 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
         .bind(code)
         .execute(&app.db.pool)
         .await
-        .unwrap();
-    stats::refresh(&app.state.backend).await.unwrap();
+        .expect("database");
+    stats::refresh(&app.state.backend).await.expect("database");
 
     // Resolved 5 days ago (default: asked after 3 days): one questionnaire, once.
-    assert_eq!(backend::survey::send_due(&app.state.backend).await.unwrap(), 1);
     assert_eq!(
-        backend::survey::send_due(&app.state.backend).await.unwrap(),
+        backend::survey::send_due(&app.state.backend)
+            .await
+            .expect("database"),
+        1
+    );
+    assert_eq!(
+        backend::survey::send_due(&app.state.backend)
+            .await
+            .expect("database"),
         0,
         "asked once per resolution"
     );
@@ -224,7 +241,7 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
     ] {
         let res = b.post(&link, &form).await;
         assert_eq!(res.status(), 400, "{form:?}");
-        let body = res.text().await.unwrap();
+        let body = res.text().await.expect("database");
         assert!(body.contains(needle), "{form:?} should name {needle}");
     }
     assert_eq!(app.count("survey where answered_at is not null").await, 0);
@@ -242,14 +259,14 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
         )
         .await;
     assert_eq!(res.status(), 303);
-    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let to = res.headers()["location"].to_str().expect("present").to_owned();
     assert!(to.contains("fatto=1") && to.contains("riaperta=1"), "{to}");
     expect_page(app.get(&to).await, 200, "la tua risposta è stata registrata").await;
     let state: String = sqlx::query_scalar("select state::text from report where receipt_code = $1")
         .bind(code)
         .fetch_one(&app.db.pool)
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(state, "reopened");
     assert_eq!(
         app.count(
@@ -272,17 +289,17 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
     // Used: refused, nothing changes.
     let res = b.post(&link, &[("timeliness", "5"), ("quality", "5")]).await;
     assert_eq!(res.status(), 410);
-    assert!(res.text().await.unwrap().contains("già stato usato"));
+    assert!(res.text().await.expect("database").contains("già stato usato"));
     assert_eq!(app.get(&link).await.status(), 410);
     assert_eq!(app.count("survey where timeliness = 5").await, 0);
 
     // The answer counts in the statistics after the refresh.
-    stats::refresh(&app.state.backend).await.unwrap();
+    stats::refresh(&app.state.backend).await.expect("database");
     let (ratings, not_solved): (i32, i32) =
         sqlx::query_as("select ratings, not_solved from stats_window where scope = 'all'")
             .fetch_one(&app.db.pool)
             .await
-            .unwrap();
+            .expect("database");
     assert_eq!((ratings, not_solved), (1, 1));
 
     // Expired and unknown links.
@@ -296,10 +313,10 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
     .bind(code)
     .execute(&app.db.pool)
     .await
-    .unwrap();
+    .expect("database");
     let res = app.get(&format!("/soddisfazione/{token}")).await;
     assert_eq!(res.status(), 410);
-    assert!(res.text().await.unwrap().contains("scaduto"));
+    assert!(res.text().await.expect("database").contains("scaduto"));
     assert_eq!(app.get("/soddisfazione/non-esiste").await.status(), 404);
 }
 
@@ -328,12 +345,12 @@ async fn the_dashboard_is_for_staff_with_workload_breaches_and_csv() {
         .bind(staff.0)
         .execute(&app.db.pool)
         .await
-        .unwrap();
+        .expect("database");
     app.account("cittadina@example.org", PASSWORD, Role::Citizen)
         .await;
     app.account("admin@comune.example", PASSWORD, Role::Administrator)
         .await;
-    stats::refresh(&app.state.backend).await.unwrap();
+    stats::refresh(&app.state.backend).await.expect("database");
 
     assert_eq!(app.get("/ufficio/cruscotto").await.status(), 401);
     assert_eq!(
@@ -360,7 +377,7 @@ async fn the_dashboard_is_for_staff_with_workload_breaches_and_csv() {
     let csv = admin.get("/ufficio/cruscotto/dati.csv?tabella=persone").await;
     assert_eq!(csv.status(), 200);
     assert_eq!(
-        csv.text().await.unwrap(),
+        csv.text().await.expect("database"),
         "name,open,overdue\r\nMaria Rossi,1,0\r\n"
     );
     let csv = admin
@@ -368,7 +385,7 @@ async fn the_dashboard_is_for_staff_with_workload_breaches_and_csv() {
         .await
         .text()
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     let res = admin
         .get("/ufficio/cruscotto/dati.csv?tabella=canali&dal=2026-09&al=2026-01")
@@ -407,10 +424,10 @@ async fn periodic_reports_are_listed_printable_as_csv_and_regenerated_only_by_ad
         .await;
         walk(&app.db.pool, &code.to_string(), &["in_charge", "resolved"], 6).await;
     }
-    stats::refresh(&app.state.backend).await.unwrap();
+    stats::refresh(&app.state.backend).await.expect("database");
     let written = stats::period::generate_due(&app.state.backend, Utc::now())
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(written, 2, "last month's and last year's");
     let label = last.to_string();
 
@@ -428,7 +445,7 @@ async fn periodic_reports_are_listed_printable_as_csv_and_regenerated_only_by_ad
         .await
         .text()
         .await
-        .unwrap();
+        .expect("database");
     assert!(csv.starts_with("period,section,name,received"));
     assert!(csv.contains(&format!("{label},total,,4,4,")), "{csv}");
     assert!(csv.contains(&format!("{label},office,Lavori pubblici,4,")));
@@ -454,7 +471,7 @@ async fn periodic_reports_are_listed_printable_as_csv_and_regenerated_only_by_ad
     let generation: i32 = sqlx::query_scalar("select generation from period_report where kind = 'month'")
         .fetch_one(&app.db.pool)
         .await
-        .unwrap();
+        .expect("database");
     assert_eq!(generation, 2);
     assert_eq!(
         app.count("audit_log where action = 'regenerate_period_report'")
