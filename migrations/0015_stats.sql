@@ -123,6 +123,19 @@ begin
 end
 $$;
 
+-- The newest compliments of a scope (the Trasparenza page shows five): an index-only scan over the compliments
+-- alone, whatever the scope, instead of walking every report newest first.
+create index report_compliment_idx on report (created_at desc)
+    include (report_id, office_id, category_id, area_id, is_public, confirmed_at) where kind = 'compliment';
+
+-- The staff dashboard: open reports due soonest, and open work per person and per company (index-only).
+create index report_open_due_idx on report (sla_due_at)
+    where state not in ('resolved', 'closed', 'rejected', 'duplicate');
+create index report_open_assignee_idx on report (assigned_user_id) include (sla_due_at, office_id)
+    where assigned_user_id is not null and state not in ('resolved', 'closed', 'rejected', 'duplicate');
+create index report_open_contractor_idx on report (assigned_contractor_id) include (sla_due_at, office_id)
+    where assigned_contractor_id is not null and state not in ('resolved', 'closed', 'rejected', 'duplicate');
+
 -- What a scope is: the whole municipality, or one office, category or district (area).
 create type stats_scope as enum ('all', 'office', 'category', 'area');
 

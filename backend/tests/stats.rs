@@ -464,7 +464,9 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
 #[tokio::test]
 async fn a_periodic_report_is_written_once_and_never_half() {
     let db = TestDb::new().await;
-    let state = db.state();
+    let mut settings = backend::testing::test_settings();
+    settings.stats.report_recipients = vec!["giunta@comune.example".into()];
+    let state = backend::State::new(db.pool.clone(), settings).expect("state");
     let pool = &db.pool;
     let town = town(pool).await;
     let now = Utc::now();
@@ -502,6 +504,15 @@ async fn a_periodic_report_is_written_once_and_never_half() {
     );
     assert!(wrote.iter().all(|r| r.is_ok()));
     let label = last.to_string();
+    let mails: i64 = sqlx::query_scalar(
+        "select count(*) from outbox_mail where kind = 'period_report' and recipient = 'giunta@comune.example'
+         and subject like '%' || $1",
+    )
+    .bind(&label)
+    .fetch_one(pool)
+    .await
+    .expect("database");
+    assert_eq!(mails, 1, "emailed once to the administration, through the outbox");
     let report = period::get(&state, &label).await.expect("database");
     assert_eq!(report.generation, 1);
 

@@ -173,7 +173,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Stats { command } => {
             let pool = connect(&config).await?;
-            backend::db::migrate(&pool).await?;
+            if config.migrate_on_start {
+                backend::db::migrate(&pool).await?;
+            }
             let state = backend::State::new(pool, config.settings.clone())?;
             let started = std::time::Instant::now();
             match command {
@@ -212,7 +214,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { command } => {
             let pool = connect(&config).await?;
-            backend::db::migrate(&pool).await?;
+            if config.migrate_on_start {
+                backend::db::migrate(&pool).await?;
+            }
             let state = backend::State::new(pool, config.settings.clone())?;
             match command {
                 AdminCommand::Create(args) => create_account(&state, args).await,

@@ -176,11 +176,14 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
         m = m.next();
     }
     let compliments = sqlx::query!(
-        r#"select receipt_code, title, created_at from report
-           where kind = 'compliment' and is_public and confirmed_at is not null
-             and ($1::int is null or office_id = $1) and ($2::int is null or category_id = $2)
-             and ($3::int is null or area_id = $3)
-           order by created_at desc limit 5"#,
+        r#"select r.receipt_code, r.title, r.created_at from report r
+           where r.report_id in (
+               select c.report_id from report c
+               where c.kind = 'compliment' and c.is_public and c.confirmed_at is not null
+                 and ($1::int is null or c.office_id = $1) and ($2::int is null or c.category_id = $2)
+                 and ($3::int is null or c.area_id = $3)
+               order by c.created_at desc limit 5)
+           order by r.created_at desc"#,
         q.office,
         q.category,
         q.district
@@ -282,7 +285,8 @@ pub struct Dashboard {
     pub stats: StatsView,
     pub people: Vec<Workload>,
     pub contractors: Vec<Workload>,
-    /// Open reports due within the next seven days (or already late), soonest first, at most 50.
+    /// Open reports due within the next seven days, soonest first, at most 50 (those already late are counted
+    /// in the figures and listed first in the inbox).
     pub breaches: Vec<Breach>,
     /// Whether the viewer may export tables.
     pub may_export: bool,
@@ -347,7 +351,7 @@ pub async fn dashboard(state: &State, viewer: Option<&Viewer>, q: &StatsQuery) -
         r#"select r.receipt_code, r.title, o.name as office, r.sla_due_at
            from report r join office o on o.office_id = r.office_id
            where r.state not in ('resolved', 'closed', 'rejected', 'duplicate') and r.confirmed_at is not null
-             and r.sla_due_at < $1::timestamptz + interval '7 days' and r.sla_due_at >= $1::timestamptz - interval '30 days'
+             and r.sla_due_at >= $1 and r.sla_due_at < $1::timestamptz + interval '7 days'
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
            order by r.sla_due_at limit 50"#,
         now,

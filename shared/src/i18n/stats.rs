@@ -81,7 +81,7 @@ messages! {
     Contractor => "Ditta", "Contractor";
     Open => "Aperte", "Open";
     Overdue => "In ritardo", "Overdue";
-    Breaches => "Scadenze nei prossimi 7 giorni (e già scadute)", "Due within 7 days (and already overdue)";
+    Breaches => "In scadenza nei prossimi 7 giorni", "Due within the next 7 days";
     NoBreaches => "Nessuna scadenza vicina.", "No deadlines near.";
     Due => "Scadenza", "Due";
     Code => "Codice", "Code";

@@ -101,7 +101,6 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             {if d.breaches.is_empty() {
                 view! { <p class="muted">{locale.t(S::NoBreaches)}</p> }.into_any()
             } else {
-                let now = chrono::Utc::now();
                 view! {
                     <div class="table-wrap"><table class="stats-table breaches">
                         <caption>{locale.t(S::Breaches)}{csv("scadenze").map(|c| view! { " · "<a href=c rel="external" download="">{locale.t(S::Csv)}</a> })}</caption>
@@ -111,9 +110,8 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                             <th scope="col">{locale.t(S::Report)}</th>
                             <th scope="col">{locale.t(S::Office)}</th>
                         </tr></thead>
-                        <tbody>{d.breaches.into_iter().map(|b| view! { <tr class:overdue=(b.due < now)>
-                            <td><time datetime=b.due.to_rfc3339()>{date_label(b.due, locale)}</time>
-                                {(b.due < now).then(|| view! { " "<strong class="tag tag-overdue">{locale.t(S::Overdue)}</strong> })}</td>
+                        <tbody>{d.breaches.into_iter().map(|b| view! { <tr>
+                            <td><time datetime=b.due.to_rfc3339()>{date_label(b.due, locale)}</time></td>
                             <td><a href=format!("/ufficio/segnalazioni/{}", b.code) rel="external">{b.code.clone()}</a></td>
                             <td>{b.title}</td>
                             <td>{b.office}</td>
