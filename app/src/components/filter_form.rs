@@ -151,6 +151,8 @@ pub fn ViewLinks(
                 <a rel="external" href=move || format!("/feed/risolte.atom{}", feed_query())>{locale.t(BrowseMsg::FeedResolved)}</a>
                 " (Atom; "<a rel="external" href=move || format!("/feed/nuove.rss{}", feed_query())>"RSS"</a>")"
             </p>
+            // On phones the header has no room for it.
+            <p><a rel="external" href="/trasparenza">{locale.t(shared::i18n::Msg::Transparency)}</a></p>
         </nav>
     }
 }

@@ -237,6 +237,8 @@ pub struct DistrictShape {
     pub path: String,
     /// The outline's bounds in the same coordinates: (min x, min y, width, height).
     pub bounds: (f64, f64, f64, f64),
+    /// Where its label goes: a point inside it.
+    pub label_at: (f64, f64),
 }
 
 /// Every district's outline, for the map coloured by median resolution time.
@@ -245,7 +247,9 @@ pub async fn district_shapes(state: &State) -> Result<Vec<DistrictShape>> {
         r#"select a.area_id, a.name,
                   ST_AsSVG(ST_SimplifyPreserveTopology(ST_Transform(a.boundary, 3857), 20), 0, 0) as "path!",
                   ST_XMin(ST_Transform(a.boundary, 3857)) as "x0!", ST_YMax(ST_Transform(a.boundary, 3857)) as "y1!",
-                  ST_XMax(ST_Transform(a.boundary, 3857)) as "x1!", ST_YMin(ST_Transform(a.boundary, 3857)) as "y0!"
+                  ST_XMax(ST_Transform(a.boundary, 3857)) as "x1!", ST_YMin(ST_Transform(a.boundary, 3857)) as "y0!",
+                  ST_X(ST_PointOnSurface(ST_Transform(a.boundary, 3857))) as "lx!",
+                  ST_Y(ST_PointOnSurface(ST_Transform(a.boundary, 3857))) as "ly!"
            from area a where a.kind = 'district' order by a.name"#
     )
     .fetch_all(&state.pool)
@@ -258,6 +262,7 @@ pub async fn district_shapes(state: &State) -> Result<Vec<DistrictShape>> {
             path: r.path,
             // ST_AsSVG writes -y: the top edge is -ymax.
             bounds: (r.x0, -r.y1, r.x1 - r.x0, r.y1 - r.y0),
+            label_at: (r.lx, -r.ly),
         })
         .collect())
 }

@@ -3,7 +3,8 @@
 //! - `GET /trasparenza/dati.csv?tabella=mesi|uffici|categorie|quartieri&…` — the Trasparenza page's tables.
 //! - `GET /ufficio/cruscotto/dati.csv?tabella=…` — the dashboard's, plus `persone`, `ditte`, `scadenze`,
 //!   `canali` (staff who may export data).
-//! - `GET /trasparenza/resoconti/{period}/resoconto.csv` — a periodic report.
+//! - `GET /trasparenza/resoconti/{period}/resoconto.csv` — a periodic report; `…/resoconto.pdf` as PDF (feature
+//!   `pdf`; 404 without it).
 //! - `POST /trasparenza/resoconti/{period}/rigenera` — an administrator regenerates one.
 //! - `POST /soddisfazione/{token}` — a reporter's answer to the satisfaction questionnaire.
 
@@ -28,7 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/trasparenza/dati.csv", get(public_csv))
         .route("/ufficio/cruscotto/dati.csv", get(dashboard_csv))
-        .route("/trasparenza/resoconti/{period}/resoconto.csv", get(period_csv))
+        .route("/trasparenza/resoconti/{period}/{file}", get(period_file))
         .route("/trasparenza/resoconti/{period}/rigenera", post(regenerate))
         .route("/soddisfazione/{token}", post(answer))
 }
@@ -110,18 +111,51 @@ async fn dashboard_csv(State(state): State<AppState>, post: FormPost) -> Result<
     Ok(csv_response(body, &format!("cruscotto-{table}.csv")))
 }
 
-async fn period_csv(
+/// `resoconto.csv`, or `resoconto.pdf` in the visitor's language (built with the `pdf` feature; otherwise 404).
+async fn period_file(
     State(state): State<AppState>,
     ApiLocale(locale): ApiLocale,
-    Path(label): Path<String>,
+    Path((label, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    if file != "resoconto.csv" && file != "resoconto.pdf" {
+        return Err(ApiError::new(backend::Error::NotFound, locale));
+    }
     let r = period::get(&state.backend, &label)
         .await
         .map_err(|e| ApiError::new(e, locale))?;
+    if file == "resoconto.pdf" {
+        return pdf_response(r, locale).await;
+    }
     Ok(csv_response(
         csv::period(&r),
         &format!("resoconto-{}.csv", r.label),
     ))
+}
+
+#[cfg(feature = "pdf")]
+async fn pdf_response(r: shared::stats::PeriodReport, locale: shared::Locale) -> Result<Response, ApiError> {
+    let name = format!("resoconto-{}.pdf", r.label);
+    let bytes = tokio::task::spawn_blocking(move || backend::stats::pdf::render(&r, locale))
+        .await
+        .map_err(|e| ApiError::new(backend::Error::Internal(e.into()), locale))?
+        .map_err(|e| ApiError::new(e, locale))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{name}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("inline")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(not(feature = "pdf"))]
+async fn pdf_response(_: shared::stats::PeriodReport, locale: shared::Locale) -> Result<Response, ApiError> {
+    Err(ApiError::new(backend::Error::NotFound, locale))
 }
 
 async fn regenerate(State(state): State<AppState>, Path(label): Path<String>, post: FormPost) -> Response {

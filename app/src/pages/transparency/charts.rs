@@ -141,6 +141,8 @@ pub fn trend(title: &str, desc: &str, legend: (&str, &str), months: &[MonthColum
 pub struct Area {
     pub name: String,
     pub path: String,
+    /// A point inside it, for its label.
+    pub label_at: (f64, f64),
     pub value: Option<f64>,
     pub text: String,
     pub href: String,
@@ -192,6 +194,17 @@ pub fn choropleth(
              <title>{name}: {text}</title></path></a>",
             href = esc(&a.href),
             d = esc(&a.path),
+            name = esc(&a.name),
+            text = esc(&a.text),
+        ));
+    }
+    // Names and values on top, in a size that reads at the map's width.
+    let size = (w.max(h) / 42.0).max(1.0);
+    for a in areas {
+        let (lx, ly) = a.label_at;
+        out.push_str(&format!(
+            "<text x=\"{lx:.0}\" y=\"{ly:.0}\" font-size=\"{size:.0}\" text-anchor=\"middle\" class=\"map-label\">\
+             {name}<tspan x=\"{lx:.0}\" dy=\"1.2em\">{text}</tspan></text>",
             name = esc(&a.name),
             text = esc(&a.text),
         ));

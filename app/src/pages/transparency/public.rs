@@ -232,7 +232,11 @@ pub(super) fn Trend(view: StatsView, csv: String) -> impl IntoView {
         .collect();
     let svg = charts::trend(
         locale.t(S::TrendTitle),
-        &format!("{} — {}", view.scope.name, locale.t(S::DataTable)),
+        &format!(
+            "{} — {}",
+            scope_title(&view.scope, locale),
+            locale.t(S::DataTable)
+        ),
         (locale.t(S::Received), locale.t(S::Resolved)),
         &columns,
     );
@@ -265,6 +269,14 @@ pub(super) fn Trend(view: StatsView, csv: String) -> impl IntoView {
             </table></div>
             </details>
         </section>
+    }
+}
+
+/// The heading of a scope: its name, or "the whole municipality".
+pub(super) fn scope_title(s: &ScopeFigures, locale: Locale) -> String {
+    match s.scope {
+        Scope::All => locale.t(S::Whole).to_owned(),
+        _ => s.name.clone(),
     }
 }
 
@@ -336,6 +348,7 @@ fn StatsBody(data: TransparencyData) -> impl IntoView {
                 Area {
                     name: d.name.clone(),
                     path: d.path.clone(),
+                    label_at: d.label_at,
                     value: shown.and_then(|s| s.value()),
                     text: shown.map_or_else(
                         || locale.t(S::NoData).to_owned(),
@@ -361,7 +374,7 @@ fn StatsBody(data: TransparencyData) -> impl IntoView {
     view! {
         <StatsNote view=v.clone() />
         <ScopeForm view=v.clone() action="/trasparenza" />
-        <h2>{s.name.clone()}</h2>
+        <h2>{scope_title(s, locale)}</h2>
         <KeyFigures figures=s.figures.clone() open=open min=min map=scope_map />
         <Trend view=v.clone() csv=csv("mesi") />
         <section class="chart-section">
@@ -550,6 +563,9 @@ fn PeriodBody(report: PeriodReport, admin: bool) -> impl IntoView {
         </p>
         <p class="no-print">
             <a href=format!("/trasparenza/resoconti/{label}/resoconto.csv") rel="external" download="">{locale.t(S::Csv)}</a>
+            {backend::stats::PDF.then(|| view! {
+                " · "<a href=format!("/trasparenza/resoconti/{label}/resoconto.pdf") rel="external">"PDF"</a>
+            })}
         </p>
         <h2>{locale.t(S::Totals)}</h2>
         <KeyFigures figures=r.total.clone() open=None min=min map=map_href(Scope::All, 0, None, Some((month_of_date(r.start), month_of_date(end_day)))) />

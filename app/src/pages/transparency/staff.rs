@@ -94,7 +94,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
     view! {
         <StatsNote view=v.clone() />
         <ScopeForm view=v.clone() action="/ufficio/cruscotto" />
-        <h2>{s.name.clone()}</h2>
+        <h2>{super::public::scope_title(&s, locale)}</h2>
         <KeyFigures figures=f.clone() open=Some((s.open_now, s.overdue_now)) min=min map=super::public::map_href(s.scope, s.id, Some("aperte"), None) />
         <section>
             <h2>{locale.t(S::Breaches)}</h2>
