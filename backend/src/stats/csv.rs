@@ -186,7 +186,7 @@ mod tests {
             csv.lines()
                 .nth(1)
                 .unwrap()
-                .starts_with("2026-03,0,0,,,3,2.0,2.0,0.0,")
+                .starts_with("2026-03,0,0,,,3,2.0,,0.0,")
         );
     }
 }
