@@ -167,46 +167,18 @@ struct Found {
     answered: bool,
 }
 
-async fn find(conn: &mut PgConnection, token: &str, lock: bool) -> Result<Found> {
-    let hash = token_hash(token);
-    let r = if lock {
-        sqlx::query!(
-            r#"select v.survey_id, v.report_id, r.receipt_code, r.title, v.resolved_at, v.expires_at,
-                      v.answered_at is not null as "answered!"
-               from survey v join report r using (report_id) where v.token_hash = $1 for update of v"#,
-            hash
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| Found {
-            survey_id: r.survey_id,
-            report_id: r.report_id,
-            code: r.receipt_code,
-            title: r.title,
-            resolved_at: r.resolved_at,
-            expires_at: r.expires_at,
-            answered: r.answered,
-        })
-    } else {
-        sqlx::query!(
-            r#"select v.survey_id, v.report_id, r.receipt_code, r.title, v.resolved_at, v.expires_at,
-                      v.answered_at is not null as "answered!"
-               from survey v join report r using (report_id) where v.token_hash = $1"#,
-            hash
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| Found {
-            survey_id: r.survey_id,
-            report_id: r.report_id,
-            code: r.receipt_code,
-            title: r.title,
-            resolved_at: r.resolved_at,
-            expires_at: r.expires_at,
-            answered: r.answered,
-        })
-    };
-    let f = r.ok_or(Error::NotFound)?;
+/// The questionnaire behind `token`, if it may still be answered.
+async fn find(conn: &mut PgConnection, token: &str) -> Result<Found> {
+    let f = sqlx::query_as!(
+        Found,
+        r#"select v.survey_id, v.report_id, r.receipt_code as code, r.title, v.resolved_at, v.expires_at,
+                  v.answered_at is not null as "answered!"
+           from survey v join report r using (report_id) where v.token_hash = $1"#,
+        token_hash(token)
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound)?;
     if f.answered {
         return Err(Error::LinkUsed);
     }
@@ -220,7 +192,7 @@ async fn find(conn: &mut PgConnection, token: &str, lock: bool) -> Result<Found>
 /// there is no such link.
 pub async fn open(state: &State, token: &str) -> Result<SurveyView> {
     let mut conn = state.pool.acquire().await?;
-    let f = find(&mut conn, token, false).await?;
+    let f = find(&mut conn, token).await?;
     Ok(SurveyView {
         code: f.code,
         title: f.title,
@@ -235,10 +207,11 @@ pub async fn open(state: &State, token: &str) -> Result<SurveyView> {
 pub async fn answer(state: &State, token: &str, form: &AnswerForm) -> Result<String> {
     let a = form.check()?;
     let mut tx = state.pool.begin().await?;
-    let f = find(&mut tx, token, true).await?;
-    sqlx::query!(
+    let f = find(&mut tx, token).await?;
+    // Once: of two answers at the same moment, the second finds it answered.
+    let recorded = sqlx::query!(
         "update survey set answered_at = now(), timeliness = $2, quality = $3, comment = $4, not_solved = $5
-         where survey_id = $1",
+         where survey_id = $1 and answered_at is null",
         f.survey_id,
         a.timeliness,
         a.quality,
@@ -246,7 +219,11 @@ pub async fn answer(state: &State, token: &str, form: &AnswerForm) -> Result<Str
         a.not_solved
     )
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if recorded == 0 {
+        return Err(Error::LinkUsed);
+    }
     sqlx::query!(
         "insert into stats_queue (report_id) values ($1) on conflict do nothing",
         f.report_id

@@ -316,6 +316,30 @@ async fn a_satisfaction_link_records_one_answer_and_not_solved_reopens_the_repor
     .expect("database");
     let res = app.get(&format!("/soddisfazione/{token}")).await;
     assert_eq!(res.status(), 410);
+
+    // Two answers to one link at the same moment: one is recorded, the other told it is used.
+    let fresh = backend::secrets::new_token();
+    sqlx::query(
+        "insert into survey (report_id, resolved_at, token_hash, email, locale, sent_at, expires_at)
+         select report_id, now() - interval '1 day', $1, 'maria@esempio.it', 'it', now(), now() + interval '1 day'
+         from report where receipt_code = $2",
+    )
+    .bind(backend::secrets::token_hash(&fresh))
+    .bind(code)
+    .execute(&app.db.pool)
+    .await
+    .expect("database");
+    let form = backend::survey::AnswerForm {
+        timeliness: Some("4".into()),
+        quality: Some("4".into()),
+        ..Default::default()
+    };
+    let (a, b) = tokio::join!(
+        backend::survey::answer(&app.state.backend, &fresh, &form),
+        backend::survey::answer(&app.state.backend, &fresh, &form)
+    );
+    assert!(a.is_ok() != b.is_ok(), "exactly one recorded: {a:?} {b:?}");
+    assert!(matches!(a.err().or(b.err()), Some(backend::Error::LinkUsed)));
     assert!(res.text().await.expect("database").contains("scaduto"));
     assert_eq!(app.get("/soddisfazione/non-esiste").await.status(), 404);
 }
