@@ -2,9 +2,51 @@
 //! names), for the Trasparenza page, the staff dashboard and the periodic reports. Durations in hours, shares
 //! in percent, blank where the figure is not shown (fewer than the minimum of reports).
 
-use shared::stats::{Figures, MonthFigures, ScopeFigures, Shown};
+use shared::permission::{Action, Target, can};
+use shared::stats::{Figures, MonthFigures, ScopeFigures, Shown, StatsQuery, StatsView};
+use shared::{Field, Rule, Viewer};
 
-use super::view::{Breach, Workload};
+use super::view::{self, Breach, Workload};
+use crate::error::invalid;
+use crate::{Error, Result, State};
+
+/// The Trasparenza page's table `table` (`mesi`, `uffici`, `categorie`, `quartieri`) as CSV.
+pub async fn public_table(state: &State, q: &StatsQuery, table: &str) -> Result<String> {
+    let v = view::stats_view(state, q).await?;
+    common(&v, table)
+}
+
+/// The dashboard's table `table` as CSV: the public ones, and `persone`, `ditte`, `scadenze`, `canali`, for
+/// staff who may export data.
+pub async fn dashboard_table(
+    state: &State,
+    viewer: Option<&Viewer>,
+    q: &StatsQuery,
+    table: &str,
+) -> Result<String> {
+    if viewer.is_some() && !can(viewer, Action::ExportData, Target::Municipality) {
+        return Err(Error::Forbidden);
+    }
+    let d = view::dashboard(state, viewer, q).await?;
+    Ok(match table {
+        "persone" => workload(&d.people),
+        "ditte" => workload(&d.contractors),
+        "scadenze" => breaches(&d.breaches),
+        "canali" => channels(&d.stats.scope.figures),
+        t => common(&d.stats, t)?,
+    })
+}
+
+fn common(v: &StatsView, table: &str) -> Result<String> {
+    let min = v.min_reports;
+    Ok(match table {
+        "mesi" => months(&v.months, min),
+        "uffici" => scopes(&v.offices, min),
+        "categorie" => scopes(&v.categories, min),
+        "quartieri" => scopes(&v.areas, min),
+        _ => return Err(invalid(Field::Limit, Rule::UnknownValue)),
+    })
+}
 
 /// A CSV field, defused for spreadsheets: a value starting with `=`, `+`, `-`, `@` gets a leading apostrophe
 /// so that it is never run as a formula.

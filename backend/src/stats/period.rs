@@ -7,11 +7,13 @@
 //! transaction. A job interrupted half-way commits nothing, so the next run does the whole period again; a
 //! second instance waits for the lock, then finds the row and does nothing.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use shared::map::Month;
 use shared::permission::{Action, Target, can};
-use shared::stats::{Figures, PeriodKind, PeriodReport, PeriodSummary, period_label};
+use shared::stats::{Figures, PeriodKind, PeriodReport, PeriodSummary, Scope, period_label};
 use shared::{Locale, Viewer};
 use sqlx::PgConnection;
 
@@ -172,9 +174,19 @@ async fn compute(
     generation: i32,
 ) -> Result<PeriodReport> {
     let rows = load(conn, period.start, Some(period.end), None).await?;
-    let offices = named_groups(conn, &rows, period, "office", |t| Some(t.office_id)).await?;
-    let categories = named_groups(conn, &rows, period, "category", |t| Some(t.category_id)).await?;
-    let districts = named_groups(conn, &rows, period, "area", |t| t.area_id).await?;
+    let names: HashMap<(Scope, i32), String> = sqlx::query!(
+        r#"select 'office'::stats_scope as "scope!: Scope", office_id as "id!", name as "name!" from office
+           union all select 'category', category_id, name from category
+           union all select 'area', area_id, name from area where kind = 'district'"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| ((r.scope, r.id), r.name))
+    .collect();
+    let offices = named_groups(&rows, period, &names, Scope::Office, |t| Some(t.office_id));
+    let categories = named_groups(&rows, period, &names, Scope::Category, |t| Some(t.category_id));
+    let districts = named_groups(&rows, period, &names, Scope::Area, |t| t.area_id);
     let comments: i64 = sqlx::query_scalar!(
         r#"select count(*) as "n!" from report_comment where created_at >= $1 and created_at < $2 and hidden_at is null"#,
         period.start,
@@ -200,51 +212,32 @@ async fn compute(
 
 /// The figures per office, category or district (by `key`), named, sorted by name; groups with nothing in the
 /// period left out.
-async fn named_groups(
-    conn: &mut PgConnection,
+fn named_groups(
     rows: &[Timing],
     period: Period,
-    table: &str,
+    names: &HashMap<(Scope, i32), String>,
+    scope: Scope,
     key: impl Fn(&Timing) -> Option<i32>,
-) -> Result<Vec<(String, Figures)>> {
-    let mut accs: std::collections::BTreeMap<i32, Acc> = std::collections::BTreeMap::new();
+) -> Vec<(String, Figures)> {
+    let mut accs: BTreeMap<i32, Acc> = BTreeMap::new();
     for r in rows {
         if let Some(k) = key(r) {
             accs.entry(k).or_default().add(r, period);
         }
     }
-    let names: std::collections::HashMap<i32, String> = match table {
-        "office" => sqlx::query!("select office_id as id, name from office")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect(),
-        "category" => sqlx::query!("select category_id as id, name from category")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect(),
-        _ => sqlx::query!("select area_id as id, name from area")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect(),
-    };
     let mut out: Vec<(String, Figures)> = accs
         .into_iter()
         .map(|(id, acc)| {
-            (
-                names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-                acc.finish(),
-            )
+            let name = names
+                .get(&(scope, id))
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}"));
+            (name, acc.finish())
         })
         .filter(|(_, f)| *f != Figures::default())
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    out
 }
 
 /// Every periodic report written, newest period first (months and years together).

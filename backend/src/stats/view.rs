@@ -65,45 +65,6 @@ async fn scopes(conn: &mut PgConnection, organisation: &str) -> Result<Vec<Scope
         .collect())
 }
 
-/// Checks that the scope asked for exists (an unknown office, category or district is a named error).
-async fn check_scope(conn: &mut PgConnection, scope: Scope, id: i32) -> Result<()> {
-    let (exists, field) = match scope {
-        Scope::All => return Ok(()),
-        Scope::Office => (
-            sqlx::query_scalar!(
-                r#"select exists(select 1 from office where office_id = $1) as "x!""#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await?,
-            Field::Office,
-        ),
-        Scope::Category => (
-            sqlx::query_scalar!(
-                r#"select exists(select 1 from category where category_id = $1) as "x!""#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await?,
-            Field::Category,
-        ),
-        Scope::Area => (
-            sqlx::query_scalar!(
-                r#"select exists(select 1 from area where area_id = $1) as "x!""#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await?,
-            Field::District,
-        ),
-    };
-    if exists {
-        Ok(())
-    } else {
-        Err(invalid(field, Rule::UnknownValue))
-    }
-}
-
 /// The statistics for the Trasparenza page (and the dashboard's common part).
 pub async fn stats_view(state: &State, q: &StatsQuery) -> Result<StatsView> {
     stats_view_at(state, q, Utc::now()).await
@@ -113,7 +74,15 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
     let settings = &state.settings.stats;
     let mut conn = state.pool.acquire().await?;
     let (scope, id) = q.scope();
-    check_scope(&mut conn, scope, id).await?;
+    // An unknown office, category or district is a named error.
+    let name = scope_name(&mut conn, scope, id).await?;
+    let unknown = |field| Err(invalid(field, Rule::UnknownValue));
+    match (scope, &name) {
+        (Scope::Office, None) => return unknown(Field::Office),
+        (Scope::Category, None) => return unknown(Field::Category),
+        (Scope::Area, None) => return unknown(Field::District),
+        _ => {}
+    }
     let start = window_start(settings, now);
     let current = month_of(now);
     let from = q.from.unwrap_or(start).max(start);
@@ -132,23 +101,18 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
         .fetch_one(&mut *conn)
         .await?;
     let all = scopes(&mut conn, &state.settings.organisation).await?;
-    let empty = |scope: Scope, id: i32, name: String| ScopeFigures {
-        scope,
-        id,
-        name,
-        figures: Figures::default(),
-        open_now: 0,
-        overdue_now: 0,
-    };
-    let mut chosen = all.iter().find(|s| s.scope == scope && s.id == id).cloned();
-    if chosen.is_none() {
-        let name = scope_name(&mut conn, scope, id).await?;
-        chosen = Some(empty(
+    let chosen = all
+        .iter()
+        .find(|s| s.scope == scope && s.id == id)
+        .cloned()
+        .unwrap_or_else(|| ScopeFigures {
             scope,
             id,
-            name.unwrap_or_else(|| state.settings.organisation.clone()),
-        ));
-    }
+            name: name.unwrap_or_else(|| state.settings.organisation.clone()),
+            figures: Figures::default(),
+            open_now: 0,
+            overdue_now: 0,
+        });
     let month_rows = sqlx::query!(
         r#"select month, received, compliments, internal_received, by_channel, taken_in_charge, take_median_s,
                   take_p90_s, resolved, resolve_median_s, resolve_p90_s, resolved_within_sla, rejected, ratings,
@@ -199,7 +163,7 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
         window: (start, current),
         months_shown: (from, to),
         refreshed_at,
-        scope: chosen.expect("set above"),
+        scope: chosen,
         months,
         offices: pick(Scope::Office),
         categories: pick(Scope::Category),
@@ -314,44 +278,41 @@ pub async fn dashboard(state: &State, viewer: Option<&Viewer>, q: &StatsQuery) -
     let office = q.office;
     let now = Utc::now();
     let mut conn = state.pool.acquire().await?;
-    let people = sqlx::query!(
-        r#"select u.display_name as name, count(*) as "open!", count(*) filter (where r.sla_due_at < $1) as "late!"
+    // Open work per person and per company in one pass (index-only over the open assigned reports).
+    let mut people = Vec::new();
+    let mut contractors = Vec::new();
+    let rows = sqlx::query!(
+        r#"select true as "person!", u.display_name as "name!", count(*) as "open!",
+                  count(*) filter (where r.sla_due_at < $1) as "late!"
            from report r join app_user u on u.user_id = r.assigned_user_id
            where r.assigned_user_id is not null and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
-           group by u.display_name order by 2 desc, 1 limit 100"#,
-        now,
-        offices.as_deref(),
-        office
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| Workload {
-        name: r.name,
-        open: r.open,
-        overdue: r.late,
-    })
-    .collect();
-    let contractors = sqlx::query!(
-        r#"select c.name, count(*) as "open!", count(*) filter (where r.sla_due_at < $1) as "late!"
+           group by u.display_name
+           union all
+           select false, c.name, count(*), count(*) filter (where r.sla_due_at < $1)
            from report r join contractor c on c.contractor_id = r.assigned_contractor_id
            where r.assigned_contractor_id is not null and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
-           group by c.name order by 2 desc, 1 limit 100"#,
+           group by c.name
+           order by 3 desc, 2"#,
         now,
         offices.as_deref(),
         office
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| Workload {
-        name: r.name,
-        open: r.open,
-        overdue: r.late,
-    })
-    .collect();
+    .await?;
+    for r in rows {
+        let w = Workload {
+            name: r.name,
+            open: r.open,
+            overdue: r.late,
+        };
+        if r.person {
+            people.push(w);
+        } else {
+            contractors.push(w);
+        }
+    }
     let breaches = sqlx::query!(
         r#"select r.receipt_code, r.title, o.name as office, r.sla_due_at
            from report r join office o on o.office_id = r.office_id

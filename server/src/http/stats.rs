@@ -13,12 +13,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use backend::stats::{csv, period, view};
+use backend::stats::{csv, period};
 use backend::survey::AnswerForm;
+use shared::ValidationError;
 use shared::map::parse_query;
-use shared::permission::{Action, Target, can};
 use shared::stats::StatsQuery;
-use shared::{Field, Rule, ValidationError};
 
 use super::accounts::{FormPost, see_other};
 use super::error::ApiError;
@@ -64,22 +63,6 @@ fn csv_response(body: String, name: &str) -> Response {
         .into_response()
 }
 
-fn unknown_table() -> backend::Error {
-    backend::Error::Invalid(ValidationError::new(Field::Limit, Rule::UnknownValue))
-}
-
-/// The common tables of the page and the dashboard.
-fn common_table(v: &shared::stats::StatsView, table: &str) -> Option<String> {
-    let min = v.min_reports;
-    Some(match table {
-        "mesi" => csv::months(&v.months, min),
-        "uffici" => csv::scopes(&v.offices, min),
-        "categorie" => csv::scopes(&v.categories, min),
-        "quartieri" => csv::scopes(&v.areas, min),
-        _ => return None,
-    })
-}
-
 async fn public_csv(
     State(state): State<AppState>,
     ApiLocale(locale): ApiLocale,
@@ -87,27 +70,18 @@ async fn public_csv(
 ) -> Result<Response, ApiError> {
     let fail = |e: backend::Error| ApiError::new(e, locale);
     let (q, table) = query_of(raw.as_deref()).map_err(|e| fail(e.into()))?;
-    let v = view::stats_view(&state.backend, &q).await.map_err(fail)?;
-    let body = common_table(&v, &table).ok_or_else(|| fail(unknown_table()))?;
+    let body = csv::public_table(&state.backend, &q, &table)
+        .await
+        .map_err(fail)?;
     Ok(csv_response(body, &format!("trasparenza-{table}.csv")))
 }
 
 async fn dashboard_csv(State(state): State<AppState>, post: FormPost) -> Result<Response, ApiError> {
-    let locale = post.locale;
-    let fail = |e: backend::Error| ApiError::new(e, locale);
-    let viewer = post.viewer();
-    if viewer.is_some() && !can(viewer, Action::ExportData, Target::Municipality) {
-        return Err(fail(backend::Error::Forbidden));
-    }
+    let fail = |e: backend::Error| ApiError::new(e, post.locale);
     let (q, table) = query_of(post.parts.uri.query()).map_err(|e| fail(e.into()))?;
-    let d = view::dashboard(&state.backend, viewer, &q).await.map_err(fail)?;
-    let body = match table.as_str() {
-        "persone" => csv::workload(&d.people),
-        "ditte" => csv::workload(&d.contractors),
-        "scadenze" => csv::breaches(&d.breaches),
-        "canali" => csv::channels(&d.stats.scope.figures),
-        t => common_table(&d.stats, t).ok_or_else(|| fail(unknown_table()))?,
-    };
+    let body = csv::dashboard_table(&state.backend, post.viewer(), &q, &table)
+        .await
+        .map_err(fail)?;
     Ok(csv_response(body, &format!("cruscotto-{table}.csv")))
 }
 
