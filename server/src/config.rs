@@ -327,6 +327,49 @@ mod tests {
     }
 
     #[test]
+    fn statistics_settings_are_read_and_checked() {
+        let c = cfg(&[
+            ("DATABASE_URL", "postgres://x/db"),
+            ("SEGNALA_STATS_WINDOW_MONTHS", "24"),
+            ("SEGNALA_STATS_MIN_REPORTS", "5"),
+            ("SEGNALA_SURVEY_AFTER_DAYS", "0"),
+            (
+                "SEGNALA_REPORT_RECIPIENTS",
+                " Giunta@Comune.example , urp@comune.example,",
+            ),
+        ])
+        .expect("valid");
+        assert_eq!(
+            (c.settings.stats.window_months, c.settings.stats.min_reports),
+            (24, 5)
+        );
+        assert_eq!(c.settings.stats.survey_after_days, 0);
+        assert_eq!(
+            c.settings.stats.report_recipients,
+            vec!["giunta@comune.example", "urp@comune.example"]
+        );
+        let d = cfg(&[("DATABASE_URL", "postgres://x/db")]).expect("valid");
+        assert_eq!(
+            (d.settings.stats.window_months, d.settings.stats.min_reports),
+            (12, 10)
+        );
+        let e = cfg(&[
+            ("DATABASE_URL", "postgres://x/db"),
+            ("SEGNALA_REPORT_RECIPIENTS", "giunta"),
+        ])
+        .expect_err("not an address")
+        .to_string();
+        assert!(e.contains("SEGNALA_REPORT_RECIPIENTS"), "{e}");
+        assert!(
+            cfg(&[
+                ("DATABASE_URL", "postgres://x/db"),
+                ("SEGNALA_STATS_WINDOW_MONTHS", "0")
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
     fn mail_and_public_url() {
         let c = cfg(&[
             ("DATABASE_URL", "x"),
