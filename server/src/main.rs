@@ -202,7 +202,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     let (kind, first) = shared::stats::parse_period(&period)
                         .map_err(|e| anyhow::anyhow!("{}", e.message(shared::Locale::En)))?;
                     backend::stats::refresh(&state).await?;
-                    let existed = !backend::stats::period::generate(&state, kind, first, None).await?;
+                    let existed = !backend::stats::period::generate(&state, kind, first, None)
+                        .await
+                        .map_err(|e| match e {
+                            // Said as the pages say it: "The period given has not ended yet."
+                            backend::Error::Invalid(v) => {
+                                anyhow::anyhow!("{}", v.message(shared::Locale::En))
+                            }
+                            other => other.into(),
+                        })?;
                     if existed {
                         println!("the report of {period} exists: regenerate it from the administration page");
                     } else {

@@ -1,4 +1,5 @@
-//! The `segnala` binary's commands: `--help`, and `admin create` for the first administrator.
+//! The `segnala` binary's commands: `--help`, `admin create` for the first administrator, `sweep-photos`, and
+//! `stats refresh | rebuild | report`.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -219,4 +220,138 @@ async fn sweep_photos_removes_old_files_without_a_report() {
         text(&out)
     );
     assert_eq!(state.photos.count().await.expect("count"), 0);
+}
+
+/// `segnala stats refresh | rebuild | report PERIOD`: the figures an operator refreshes or rebuilds by hand, and a
+/// period's report written once (a second run says it exists; a bad or unfinished period is refused by name).
+#[tokio::test]
+async fn stats_commands_refresh_rebuild_and_write_a_period_once() {
+    use chrono::{Datelike, Duration, TimeZone, Utc};
+
+    let db = TestDb::new().await;
+    let (roads, _, _) = backend::testing::reporting_town(&db.pool).await;
+    // Three reports in the middle of last month.
+    let now = Utc::now();
+    let this_month = Utc
+        .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
+        .single()
+        .expect("first of the month");
+    let at = this_month - Duration::days(15);
+    let label = at.format("%Y-%m").to_string();
+    for i in 0..3 {
+        backend::testing::create_report_at(
+            &db.pool,
+            shared::CategoryId(roads),
+            &format!("Buca numero {i}"),
+            45.40,
+            11.86,
+            at,
+            true,
+        )
+        .await;
+    }
+    let received = || async {
+        sqlx::query_scalar::<_, i32>("select received from stats_window where scope = 'all'")
+            .fetch_optional(&db.pool)
+            .await
+            .expect("window row")
+    };
+
+    let out = segnala(&db, &["stats", "refresh"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("statistics refreshed: 3 reports"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(received().await, Some(3));
+    let out = segnala(&db, &["stats", "refresh"], None);
+    assert!(
+        text(&out).contains("statistics refreshed: 0 reports"),
+        "{}",
+        text(&out)
+    );
+
+    // A rebuild from nothing gives the same figures.
+    sqlx::query("delete from stats_window")
+        .execute(&db.pool)
+        .await
+        .expect("empty the window");
+    let out = segnala(&db, &["stats", "rebuild"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("statistics rebuilt"), "{}", text(&out));
+    assert_eq!(received().await, Some(3));
+
+    // Last month's report, once.
+    let out = segnala(&db, &["stats", "report", &label], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("report of {label} written")),
+        "{}",
+        text(&out)
+    );
+    let out = segnala(&db, &["stats", "report", &label], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("exists"), "{}", text(&out));
+    let (count, generation, total): (i64, i32, i64) = sqlx::query_as(
+        "select count(*), max(generation), max((data->'total'->>'received')::bigint) from period_report
+         where kind = 'month' and period_start = $1",
+    )
+    .bind(at.date_naive().with_day(1).expect("first day"))
+    .fetch_one(&db.pool)
+    .await
+    .expect("period report");
+    assert_eq!((count, generation, total), (1, 1, 3));
+
+    // A month that does not exist, and one that has not ended: refused, nothing written.
+    let out = segnala(&db, &["stats", "report", "2026-13"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("2026-03"),
+        "the expected form is named: {}",
+        text(&out)
+    );
+    let current = now.format("%Y-%m").to_string();
+    let out = segnala(&db, &["stats", "report", &current], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not ended"), "{}", text(&out));
+    let reports: i64 = sqlx::query_scalar("select count(*) from period_report")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(reports, 1);
+}
+
+/// `SEGNALA_MIGRATE=false` keeps the `stats` and `admin` commands from migrating (a read-only replica, or a
+/// schema managed by hand): with the migrations' record gone, they still run; without the setting they try to
+/// migrate and fail on the tables that exist.
+#[tokio::test]
+async fn stats_and_admin_commands_honour_segnala_migrate_false() {
+    let db = TestDb::new().await;
+    sqlx::query("drop table _sqlx_migrations")
+        .execute(&db.pool)
+        .await
+        .expect("forget the migrations");
+    let run = |args: &[&str], migrate: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_segnala"));
+        c.args(args).env("DATABASE_URL", &db.url);
+        if !migrate {
+            c.env("SEGNALA_MIGRATE", "false");
+        }
+        c.output().expect("run segnala")
+    };
+    for args in [&["stats", "refresh"][..], &["admin", "list"][..]] {
+        let out = run(args, false);
+        assert!(
+            out.status.success(),
+            "{args:?} with SEGNALA_MIGRATE=false: {}",
+            text(&out)
+        );
+        let out = run(args, true);
+        assert!(
+            !out.status.success(),
+            "{args:?} migrated over existing tables: {}",
+            text(&out)
+        );
+    }
 }
