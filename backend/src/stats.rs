@@ -213,7 +213,7 @@ pub async fn refresh_at(state: &State, now: DateTime<Utc>) -> Result<Refreshed> 
         }
         out.scopes = groups.len();
     }
-    backlog(&mut tx, now).await?;
+    backlog(&mut tx, window, now).await?;
     sqlx::query!(
         "update stats_state set window_start = $1, refreshed_at = $2",
         naive(window),
@@ -451,8 +451,10 @@ async fn write_window(
 }
 
 /// The backlog now, per scope: open reports (confirmed, public-facing, not compliments) and those past their
-/// SLA. A grouped count over the open reports' partial index, written into every scope's window row.
-async fn backlog(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<()> {
+/// SLA. A grouped count over the open reports' partial index, written into every scope's window row — and into
+/// a new row for a scope whose open reports are all older than the window (an office that has not moved for a
+/// year still shows what waits on it).
+async fn backlog(conn: &mut PgConnection, window: Month, now: DateTime<Utc>) -> Result<()> {
     sqlx::query!(
         r#"with open as (
                select office_id, category_id, area_id, count(*) as n, count(*) filter (where sla_due_at < $1) as late
@@ -464,11 +466,17 @@ async fn backlog(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<()> {
                select 'all'::stats_scope as scope, 0 as id, sum(n) as n, sum(late) as late from open
                union all select 'office', office_id, sum(n), sum(late) from open group by office_id
                union all select 'category', category_id, sum(n), sum(late) from open group by category_id
-               union all select 'area', area_id, sum(n), sum(late) from open where area_id is not null group by area_id)
-           update stats_window w set open_now = coalesce(p.n, 0), overdue_now = coalesce(p.late, 0)
-           from stats_window w2 left join per p on p.scope = w2.scope and p.id = w2.scope_id
-           where w.scope = w2.scope and w.scope_id = w2.scope_id"#,
-        now
+               union all select 'area', area_id, sum(n), sum(late) from open where area_id is not null group by area_id),
+           counted as (
+               insert into stats_window (scope, scope_id, window_start, open_now, overdue_now)
+               select scope, id, $2, coalesce(n, 0)::int, coalesce(late, 0)::int from per
+               on conflict (scope, scope_id) do update
+                   set open_now = excluded.open_now, overdue_now = excluded.overdue_now)
+           update stats_window w set open_now = 0, overdue_now = 0
+           where (w.open_now <> 0 or w.overdue_now <> 0)
+             and not exists (select 1 from per p where p.scope = w.scope and p.id = w.scope_id)"#,
+        now,
+        naive(window)
     )
     .execute(&mut *conn)
     .await?;

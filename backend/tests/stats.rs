@@ -545,3 +545,99 @@ async fn a_periodic_report_is_written_once_and_never_half() {
             .any(|p| p.label == label && p.kind == PeriodKind::Month)
     );
 }
+
+/// After a stop across several month ends, the job writes every missing month since the newest report, oldest
+/// first, each once.
+#[tokio::test]
+async fn the_job_writes_the_months_missed_while_stopped() {
+    let db = TestDb::new().await;
+    let state = backend::State::new(db.pool.clone(), backend::testing::test_settings()).expect("state");
+    let now = Utc::now();
+    let current = stats::month_of(now);
+    // Written before the stop: the report of four months ago, and last year's.
+    let before = stats::months_back(current, 4);
+    let last_year = shared::map::Month {
+        year: current.year - 1,
+        month: 1,
+    };
+    for (kind, first) in [(PeriodKind::Month, before), (PeriodKind::Year, last_year)] {
+        assert!(
+            period::generate(&state, kind, first, None)
+                .await
+                .expect("database")
+        );
+    }
+    let written = period::generate_due(&state, now).await.expect("database");
+    assert_eq!(written, 3, "the three months since");
+    let months: Vec<String> = sqlx::query_scalar(
+        "select to_char(period_start, 'YYYY-MM') from period_report where kind = 'month' order by generated_at, period_start",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("database");
+    let want: Vec<String> = (1..=4)
+        .rev()
+        .map(|n| stats::months_back(current, n).to_string())
+        .collect();
+    assert_eq!(months, want);
+    assert_eq!(
+        period::generate_due(&state, now).await.expect("database"),
+        0,
+        "once"
+    );
+}
+
+/// An office whose open reports are all older than the window, and that did nothing in it, still shows its
+/// backlog; closing the report clears it.
+#[tokio::test]
+async fn the_backlog_of_a_scope_without_recent_activity_is_shown() {
+    let db = TestDb::new().await;
+    let state = backend::State::new(db.pool.clone(), backend::testing::test_settings()).expect("state");
+    let (roads, _, _) = backend::testing::reporting_town(&db.pool).await;
+    let old = Utc::now() - Duration::days(500);
+    let (id, _) = backend::testing::create_report_at(
+        &db.pool,
+        shared::CategoryId(roads),
+        "Buca dimenticata",
+        45.40,
+        11.86,
+        old,
+        true,
+    )
+    .await;
+    stats::rebuild(&state).await.expect("database");
+    let office: i32 = sqlx::query_scalar("select office_id from report where report_id = $1")
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await
+        .expect("database");
+    let row = |scope: &'static str, scope_id: i32| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i32, i32, i32)>(
+                "select received, open_now, overdue_now from stats_window where scope = $1::stats_scope and scope_id = $2",
+            )
+            .bind(scope)
+            .bind(scope_id)
+            .fetch_optional(&pool)
+            .await
+            .expect("database")
+        }
+    };
+    assert_eq!(
+        row("office", office).await,
+        Some((0, 1, 1)),
+        "open and past its SLA, received before the window"
+    );
+    assert_eq!(row("category", roads).await, Some((0, 1, 1)));
+    assert_eq!(row("all", 0).await, Some((0, 1, 1)));
+
+    sqlx::query("update report set state = 'rejected' where report_id = $1")
+        .bind(id.0)
+        .execute(&db.pool)
+        .await
+        .expect("database");
+    stats::refresh(&state).await.expect("database");
+    assert_eq!(row("office", office).await, Some((0, 0, 0)));
+    assert_eq!(row("all", 0).await, Some((0, 0, 0)));
+}

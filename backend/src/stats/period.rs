@@ -40,20 +40,55 @@ pub fn bounds(kind: PeriodKind, first: Month) -> Period {
     }
 }
 
-/// The periods that have ended by `now` and are written automatically: the last complete month and year.
-pub fn due_periods(now: DateTime<Utc>) -> [(PeriodKind, Month); 2] {
-    let last_month = months_back(month_of(now), 1);
-    let last_year = Month {
-        year: month_of(now).year - 1,
-        month: 1,
+/// How far back the job goes after a stop across several month ends: the missing months of the last year, the
+/// missing years of the last two.
+const CATCH_UP_MONTHS: u32 = 12;
+const CATCH_UP_YEARS: u16 = 2;
+
+/// The periods that have ended by `now` and are written automatically, oldest first: the last complete month and
+/// year and, when the newest report written (`newest_month`, `newest_year`: their first months) is older — the
+/// server was stopped across month ends — every period since it, within [`CATCH_UP_MONTHS`] and
+/// [`CATCH_UP_YEARS`]. A new installation (nothing written) starts with the last month and year only.
+pub fn due_periods(
+    now: DateTime<Utc>,
+    newest_month: Option<Month>,
+    newest_year: Option<Month>,
+) -> Vec<(PeriodKind, Month)> {
+    let current = month_of(now);
+    let last_month = months_back(current, 1);
+    let mut m = match newest_month {
+        Some(n) if n < last_month => n.next().max(months_back(current, CATCH_UP_MONTHS)),
+        _ => last_month,
     };
-    [(PeriodKind::Month, last_month), (PeriodKind::Year, last_year)]
+    let mut out = Vec::new();
+    while m <= last_month {
+        out.push((PeriodKind::Month, m));
+        m = m.next();
+    }
+    let last_year = current.year - 1;
+    let first_year = match newest_year {
+        Some(n) if n.year < last_year => (n.year + 1).max(last_year + 1 - CATCH_UP_YEARS),
+        _ => last_year,
+    };
+    for year in first_year..=last_year {
+        out.push((PeriodKind::Year, Month { year, month: 1 }));
+    }
+    out
 }
 
-/// Writes the reports of the periods just ended, if not written yet. Returns how many it wrote.
+/// Writes the reports of the periods ended and not written yet (see [`due_periods`]). Returns how many it wrote.
 pub async fn generate_due(state: &State, now: DateTime<Utc>) -> Result<usize> {
+    let newest = sqlx::query!(
+        r#"select max(period_start) filter (where kind = 'month') as month,
+                  max(period_start) filter (where kind = 'year') as year
+           from period_report"#
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    let first_month =
+        |d: Option<chrono::NaiveDate>| d.map(|d| month_of(d.and_time(chrono::NaiveTime::MIN).and_utc()));
     let mut n = 0;
-    for (kind, first) in due_periods(now) {
+    for (kind, first) in due_periods(now, first_month(newest.month), first_month(newest.year)) {
         if generate(state, kind, first, None).await? {
             n += 1;
         }
@@ -288,4 +323,38 @@ pub async fn regenerate(state: &State, viewer: Option<&Viewer>, label: &str) -> 
     let (kind, first) = shared::stats::parse_period(label)?;
     generate(state, kind, first, Some(v)).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn month(year: u16, month: u8) -> Month {
+        Month { year, month }
+    }
+
+    #[test]
+    fn due_periods_catch_up_after_a_stop_within_a_year() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 5, 10, 0, 0).single().expect("date");
+        let y = |year| (PeriodKind::Year, month(year, 1));
+        let m = |year, mm| (PeriodKind::Month, month(year, mm));
+        // A new installation: the last month and the last year.
+        assert_eq!(due_periods(now, None, None), vec![m(2026, 2), y(2025)]);
+        // Running every day: the same two (both found written).
+        assert_eq!(
+            due_periods(now, Some(month(2026, 2)), Some(month(2025, 1))),
+            vec![m(2026, 2), y(2025)]
+        );
+        // Stopped since November's report: December, January and February, oldest first.
+        assert_eq!(
+            due_periods(now, Some(month(2025, 11)), Some(month(2024, 1))),
+            vec![m(2025, 12), m(2026, 1), m(2026, 2), y(2025)]
+        );
+        // Stopped for years: at most the last twelve months and the last two years.
+        let long = due_periods(now, Some(month(2020, 5)), Some(month(2019, 1)));
+        assert_eq!(long.first(), Some(&m(2025, 3)));
+        assert_eq!(long.iter().filter(|(k, _)| *k == PeriodKind::Month).count(), 12);
+        assert_eq!(&long[12..], &[y(2024), y(2025)]);
+    }
 }
