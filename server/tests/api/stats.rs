@@ -476,6 +476,38 @@ async fn periodic_reports_are_listed_printable_as_csv_and_regenerated_only_by_ad
     assert_eq!(app.get("/trasparenza/resoconti/2090-01").await.status(), 404);
     assert_eq!(app.get("/trasparenza/resoconti/gennaio").await.status(), 400);
 
+    // As PDF: with the `pdf` feature (scripts/test runs this test with it too) a real PDF named after the period,
+    // in the visitor's language; without the feature the address does not exist.
+    let res = app
+        .get(&format!("/trasparenza/resoconti/{label}/resoconto.pdf"))
+        .await;
+    if cfg!(feature = "pdf") {
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/pdf")
+        );
+        let disposition = res
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            disposition.contains(&format!("resoconto-{label}.pdf")),
+            "{disposition}"
+        );
+        let body = res.bytes().await.expect("body");
+        assert!(body.starts_with(b"%PDF-"), "a PDF");
+        assert!(
+            body.len() > 5_000,
+            "with its text and fonts: {} bytes",
+            body.len()
+        );
+    } else {
+        assert_eq!(res.status(), 404);
+    }
+
     app.account("bianchi@comune.example", PASSWORD, Role::OfficeManager)
         .await;
     let b = app.browser();
