@@ -1,7 +1,8 @@
 // Transparency in a real browser against the seeded demo: resolving a report changes the public figures after
 // the statistics job's refresh (every 2 s in scripts/test); the satisfaction link that reaches the SMTP sink
 // records a rating once and "not solved" reopens the report and tells its office; the monthly report of the
-// last complete month exists, is listed, and its numbers equal a direct SQL count of the database.
+// last complete month exists, is listed, and its numbers equal a direct SQL count of the database; the page is
+// linked from the header on a desktop and from the view links on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -196,6 +197,29 @@ test('the monthly report of the last complete month is listed and its numbers eq
     assert.deepEqual(await audit(), [], 'periodic report page');
     await page.goto(`${BASE}/trasparenza`);
     assert.deepEqual(await audit(), [], 'Trasparenza page');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Trasparenza is one tap away: in the header on a desktop, in the view links on a phone', async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await page.goto(`${BASE}/elenco`);
+    const header = page.locator('header a.transparency-link');
+    assert.ok(await header.isVisible(), 'the header links it at 1280 px');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/trasparenza'), header.click()]);
+    assert.ok(await page.locator('dl.figures .figure').count() > 0, 'the figures are shown');
+
+    // On a phone the header has no room for it: hidden there, offered beside the map's and the list's views.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${BASE}/elenco`);
+    assert.equal(await page.locator('header a.transparency-link').isVisible(), false, 'not in the header at 390 px');
+    const link = page.locator('nav.view-links a[href="/trasparenza"]');
+    assert.ok(await link.isVisible(), 'in the view links at 390 px');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/trasparenza'), link.click()]);
+    assert.ok(await page.locator('dl.figures .figure').count() > 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
