@@ -62,7 +62,7 @@ impl Default for StatsSettings {
 pub const PDF: bool = cfg!(feature = "pdf");
 
 /// The advisory lock key of the refresh (any fixed number nobody else uses).
-const REFRESH_LOCK: i64 = 0x5e67_0001;
+pub(crate) const REFRESH_LOCK: i64 = 0x5e67_0001;
 
 /// What a refresh did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -494,6 +494,19 @@ async fn a_periodic_report_is_written_once_and_never_half() {
         .expect("database");
     assert_eq!(rows, 0, "nothing of an interrupted generation is published");
 
+    // While a generation brings the milestones up to date, the job's refresh skips its tick rather than rewrite
+    // the same rows beside it; afterwards it runs.
+    {
+        let mut tx = pool.begin().await.expect("database");
+        period::generate_in(&mut tx, &state, PeriodKind::Month, last, None)
+            .await
+            .expect("database");
+        let beside = stats::refresh(&state).await.expect("database");
+        assert!(!beside.ran, "{beside:?}");
+        drop(tx);
+    }
+    assert!(stats::refresh(&state).await.expect("database").ran);
+
     // Four instances at once: one writes it, the others find it.
     let runs = (0..4).map(|_| period::generate(&state, PeriodKind::Month, last, None));
     let wrote = futures_util::future::join_all(runs).await;

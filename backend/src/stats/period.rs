@@ -138,7 +138,12 @@ pub async fn generate_in(
     if existing.is_some() && regenerate_by.is_none() {
         return Ok(false);
     }
-    // The milestones must be current: the queue's reports first.
+    // The milestones must be current: the queue's reports first — under the refresh's lock, so that a generation
+    // (an administrator's click, the command line) and the job's refresh never rewrite the same milestones at once
+    // (two upserts in different orders could deadlock). The job's refresh skips its tick while this one holds it.
+    sqlx::query_scalar!("select pg_advisory_xact_lock($1)", super::REFRESH_LOCK)
+        .fetch_one(&mut *conn)
+        .await?;
     let ids: Vec<i64> = sqlx::query_scalar!("select report_id from stats_queue")
         .fetch_all(&mut *conn)
         .await?;
