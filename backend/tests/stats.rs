@@ -503,7 +503,7 @@ async fn a_periodic_report_is_written_once_and_never_half() {
             .expect("database");
         let beside = stats::refresh(&state).await.expect("database");
         assert!(!beside.ran, "{beside:?}");
-        // Rolled back now (a dropped transaction's rollback waits for its connection's next use).
+        // Rolled back now: a dropped transaction is rolled back by the pool in the background, a moment later.
         tx.rollback().await.expect("database");
     }
     assert!(stats::refresh(&state).await.expect("database").ran);
