@@ -20,28 +20,8 @@ OFFICE="$(q -c "select office_id from report where state not in ('resolved','clo
                 group by office_id order by count(*) desc limit 1")"
 echo "== $DB: $(q -c "select count(*) from report") reports; office $OFFICE has $(q -c "select count(*) from report
    where office_id = $OFFICE and state not in ('resolved','closed','rejected','duplicate')") open"
-DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false SEGNALA_ADDR="127.0.0.1:$PORT" SEGNALA_PHOTOS="$WORK/photos" \
-  SEGNALA_SITE_ROOT="$WORK/site" SEGNALA_RATE_LIMIT_PER_MINUTE=0 SEGNALA_DB_MAX_CONNECTIONS=16 \
-  RUST_LOG=warn "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-cleanup() {
-  kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
-  q -c "delete from app_user where email = 'bench.ufficio@segnala.example'" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
-
-q -c "delete from app_user where email = 'bench.ufficio@segnala.example'" >/dev/null
-echo "una frase lunga per il banco di prova" | DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false "$BIN" admin create \
-  --email bench.ufficio@segnala.example --name "Banco di prova" --role office-manager --office "$OFFICE" \
-  --password-stdin >/dev/null
-curl -fsS -o /dev/null -c "$WORK/jar" -H "Origin: $BASE" --data-urlencode "email=bench.ufficio@segnala.example" \
-  --data-urlencode "password=una frase lunga per il banco di prova" "$BASE/accedi"
-COOKIE="$(awk '$6 == "segnala_session" { print $6 "=" $7 }' "$WORK/jar")"
-[ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
-pick() { grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' || true; }
+start_server
+sign_in bench.ufficio@segnala.example --role office-manager --office "$OFFICE"
 
 q -c "select receipt_code from report where is_public and not is_internal and confirmed_at is not null
       order by random() limit 2000" > "$WORK/codes.txt"

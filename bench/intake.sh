@@ -17,30 +17,15 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh "$@"
 
 echo "== $DB: $(q -c "select count(*) from report") reports, $(q -c "select count(*) from report where state not in ('resolved','closed','rejected','duplicate')") open"
-DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false SEGNALA_ADDR="127.0.0.1:$PORT" SEGNALA_PHOTOS="$WORK/photos" \
-  SEGNALA_SITE_ROOT="$WORK/site" SEGNALA_REPORTS_PER_IP_PER_HOUR=0 SEGNALA_PHOTOS_PER_IP_PER_HOUR=0 \
-  SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR=0 SEGNALA_RATE_LIMIT_PER_MINUTE=0 SEGNALA_DB_MAX_CONNECTIONS=16 \
-  RUST_LOG=warn "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-cleanup() {
-  kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
+bench_cleanup() {
   q -c "delete from report where reporter_id = (select user_id from app_user where email = 'bench@segnala.example')" \
     -c "delete from report where receipt_code like 'SEG-2099-%'" -c "delete from receipt_counter where year = 2099" \
-    -c "delete from outbox_mail where recipient = 'bench@segnala.example'" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+    -c "delete from outbox_mail where recipient = 'bench@segnala.example'"
 }
-trap cleanup EXIT
-for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
+start_server SEGNALA_REPORTS_PER_IP_PER_HOUR=0 SEGNALA_PHOTOS_PER_IP_PER_HOUR=0 SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR=0
 
 # A signed-in citizen: the API files reports for the session's account (confirmed at once, a receipt mail).
-q -c "delete from app_user where email = 'bench@segnala.example'" >/dev/null
-echo "una frase lunga per il banco di prova" | DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false "$BIN" admin create \
-  --email bench@segnala.example --name "Banco di prova" --role citizen --password-stdin >/dev/null
-curl -fsS -o /dev/null -c "$WORK/jar" -H "Origin: $BASE" --data-urlencode "email=bench@segnala.example" \
-  --data-urlencode "password=una frase lunga per il banco di prova" "$BASE/accedi"
-COOKIE="$(awk '$6 == "segnala_session" { print $6 "=" $7 }' "$WORK/jar")"
-[ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
+sign_in bench@segnala.example --role citizen
 USER_ID="$(q -c "select user_id from app_user where email = 'bench@segnala.example'")"
 
 # Points where open public reports are (what a citizen about to file a duplicate would be near).
@@ -53,7 +38,6 @@ q -c "select ST_Y(location) || ',' || ST_X(location) || ',' || category_id from 
   echo "}"
   cat bench/lua/duplicates.lua
 } > "$WORK/duplicates.lua"
-pick() { grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' || true; }
 
 echo "== duplicates, the query alone: pgbench, 2 clients, ${DURATION}s"
 pgbench -n -f bench/sql/duplicates.sql -c 2 -j 2 -T "$DURATION" -P "$DURATION" --log --log-prefix="$WORK/dup" "$DB_URL" 2>&1 \

@@ -20,27 +20,8 @@ source bench/lib.sh "$@"
 
 echo "== $DB: $(q -c "select count(*) from report") reports, $(q -c "select count(*) from report_timing") timing rows, \
 $(q -c "select count(*) from stats_month") month rows, $(q -c "select count(*) from stats_window") scopes"
-DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false SEGNALA_ADDR="127.0.0.1:$PORT" SEGNALA_PHOTOS="$WORK/photos" \
-  SEGNALA_SITE_ROOT="$WORK/site" SEGNALA_RATE_LIMIT_PER_MINUTE=0 SEGNALA_DB_MAX_CONNECTIONS=16 \
-  SEGNALA_STATS_REFRESH_SECONDS=86400 RUST_LOG=warn "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-cleanup() {
-  kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
-  q -c "delete from app_user where email = 'bench.cruscotto@segnala.example'" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
-
-q -c "delete from app_user where email = 'bench.cruscotto@segnala.example'" >/dev/null
-echo "una frase lunga per il banco di prova" | DATABASE_URL="$DB_URL" SEGNALA_MIGRATE=false "$BIN" admin create \
-  --email bench.cruscotto@segnala.example --name "Banco di prova" --role administrator --password-stdin >/dev/null
-curl -fsS -o /dev/null -c "$WORK/jar" -H "Origin: $BASE" --data-urlencode "email=bench.cruscotto@segnala.example" \
-  --data-urlencode "password=una frase lunga per il banco di prova" "$BASE/accedi"
-COOKIE="$(awk '$6 == "segnala_session" { print $6 "=" $7 }' "$WORK/jar")"
-[ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
-pick() { grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' || true; }
+start_server SEGNALA_STATS_REFRESH_SECONDS=86400
+sign_in bench.cruscotto@segnala.example --role administrator
 
 OFFICE="$(q -c "select scope_id from stats_window where scope = 'office' order by received desc limit 1")"
 SIZE="$(curl -fsS "$BASE/trasparenza" | wc -c)"
