@@ -17,7 +17,7 @@ pub mod view;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use shared::ReportKind;
 use shared::map::Month;
 use shared::report::work::Channel;
@@ -86,10 +86,7 @@ pub fn month_start(m: Month) -> DateTime<Utc> {
 
 /// The month of an instant.
 pub fn month_of(t: DateTime<Utc>) -> Month {
-    Month {
-        year: u16::try_from(t.year()).unwrap_or(2000),
-        month: u8::try_from(t.month()).unwrap_or(1),
-    }
+    Month::of_date(t.date_naive())
 }
 
 /// The month `n` months before `m`.

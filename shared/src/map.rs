@@ -271,6 +271,15 @@ pub struct Month {
 }
 
 impl Month {
+    /// The month a day is in.
+    pub fn of_date(d: chrono::NaiveDate) -> Self {
+        use chrono::Datelike;
+        Month {
+            year: u16::try_from(d.year()).unwrap_or(2000),
+            month: u8::try_from(d.month()).unwrap_or(1),
+        }
+    }
+
     /// `YYYY-MM`, years 2000–2099.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         let err = || {

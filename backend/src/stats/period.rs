@@ -85,10 +85,12 @@ pub async fn generate_due(state: &State, now: DateTime<Utc>) -> Result<usize> {
     )
     .fetch_one(&state.pool)
     .await?;
-    let first_month =
-        |d: Option<chrono::NaiveDate>| d.map(|d| month_of(d.and_time(chrono::NaiveTime::MIN).and_utc()));
     let mut n = 0;
-    for (kind, first) in due_periods(now, first_month(newest.month), first_month(newest.year)) {
+    for (kind, first) in due_periods(
+        now,
+        newest.month.map(Month::of_date),
+        newest.year.map(Month::of_date),
+    ) {
         if generate(state, kind, first, None).await? {
             n += 1;
         }
@@ -293,10 +295,7 @@ pub async fn list(state: &State) -> Result<Vec<PeriodSummary>> {
         .into_iter()
         .map(|r| PeriodSummary {
             kind: r.kind,
-            label: period_label(
-                r.kind,
-                month_of(r.period_start.and_time(chrono::NaiveTime::MIN).and_utc()),
-            ),
+            label: period_label(r.kind, Month::of_date(r.period_start)),
             received: r.received,
             resolved: r.resolved,
             generated_at: r.generated_at,

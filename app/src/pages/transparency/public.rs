@@ -407,14 +407,6 @@ fn StatsBody(data: TransparencyData) -> impl IntoView {
     }
 }
 
-fn month_of_date(d: chrono::NaiveDate) -> Month {
-    use chrono::Datelike;
-    Month {
-        year: u16::try_from(d.year()).unwrap_or(2000),
-        month: u8::try_from(d.month()).unwrap_or(1),
-    }
-}
-
 #[component]
 pub fn PeriodListPage() -> impl IntoView {
     let locale = use_locale();
@@ -568,7 +560,7 @@ fn PeriodBody(report: PeriodReport, admin: bool) -> impl IntoView {
             })}
         </p>
         <h2>{locale.t(S::Totals)}</h2>
-        <KeyFigures figures=r.total.clone() open=None min=min map=map_href(Scope::All, 0, None, Some((month_of_date(r.start), month_of_date(end_day)))) />
+        <KeyFigures figures=r.total.clone() open=None min=min map=map_href(Scope::All, 0, None, Some((Month::of_date(r.start), Month::of_date(end_day)))) />
         <dl class="figures"><div class="figure"><dt>{locale.t(S::CommentsReceived)}</dt><dd class="comments-received">{r.comments}</dd></div>
             <div class="figure"><dt>{locale.t(S::NotSolved)}</dt><dd>{r.total.not_solved}</dd></div></dl>
         <h2>{locale.t(S::Channels)}</h2>
