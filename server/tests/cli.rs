@@ -7,8 +7,14 @@ use std::process::{Command, Output, Stdio};
 use backend::testing::TestDb;
 
 fn segnala(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    segnala_with(db, args, stdin, &[])
+}
+
+/// [`segnala`] with more settings in its environment.
+fn segnala_with(db: &TestDb, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_segnala"))
         .args(args)
+        .envs(vars.iter().copied())
         .env("DATABASE_URL", &db.url)
         // Cheap hashing for the test; the command uses the server's settings.
         .env("SEGNALA_PASSWORD_MEMORY_KIB", "1024")
@@ -332,22 +338,14 @@ async fn stats_and_admin_commands_honour_segnala_migrate_false() {
         .execute(&db.pool)
         .await
         .expect("forget the migrations");
-    let run = |args: &[&str], migrate: bool| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_segnala"));
-        c.args(args).env("DATABASE_URL", &db.url);
-        if !migrate {
-            c.env("SEGNALA_MIGRATE", "false");
-        }
-        c.output().expect("run segnala")
-    };
     for args in [&["stats", "refresh"][..], &["admin", "list"][..]] {
-        let out = run(args, false);
+        let out = segnala_with(&db, args, None, &[("SEGNALA_MIGRATE", "false")]);
         assert!(
             out.status.success(),
             "{args:?} with SEGNALA_MIGRATE=false: {}",
             text(&out)
         );
-        let out = run(args, true);
+        let out = segnala(&db, args, None);
         assert!(
             !out.status.success(),
             "{args:?} migrated over existing tables: {}",
