@@ -9,7 +9,6 @@
 
 pub mod compute;
 pub mod csv;
-#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod period;
 pub mod view;
@@ -57,9 +56,6 @@ impl Default for StatsSettings {
         }
     }
 }
-
-/// Whether this build typesets periodic reports as PDF (the `pdf` feature).
-pub const PDF: bool = cfg!(feature = "pdf");
 
 /// The advisory lock key of the refresh (any fixed number nobody else uses).
 pub(crate) const REFRESH_LOCK: i64 = 0x5e67_0001;

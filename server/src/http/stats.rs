@@ -3,8 +3,7 @@
 //! - `GET /trasparenza/dati.csv?tabella=mesi|uffici|categorie|quartieri&…` — the Trasparenza page's tables.
 //! - `GET /ufficio/cruscotto/dati.csv?tabella=…` — the dashboard's, plus `persone`, `ditte`, `scadenze`,
 //!   `canali` (staff who may export data).
-//! - `GET /trasparenza/resoconti/{period}/resoconto.csv` — a periodic report; `…/resoconto.pdf` as PDF (feature
-//!   `pdf`; 404 without it).
+//! - `GET /trasparenza/resoconti/{period}/resoconto.csv` — a periodic report; `…/resoconto.pdf` as PDF.
 //! - `POST /trasparenza/resoconti/{period}/rigenera` — an administrator regenerates one.
 //! - `POST /soddisfazione/{token}` — a reporter's answer to the satisfaction questionnaire.
 
@@ -85,7 +84,7 @@ async fn dashboard_csv(State(state): State<AppState>, post: FormPost) -> Result<
     Ok(csv_response(body, &format!("cruscotto-{table}.csv")))
 }
 
-/// `resoconto.csv`, or `resoconto.pdf` in the visitor's language (built with the `pdf` feature; otherwise 404).
+/// `resoconto.csv`, or `resoconto.pdf` in the visitor's language.
 async fn period_file(
     State(state): State<AppState>,
     ApiLocale(locale): ApiLocale,
@@ -106,7 +105,6 @@ async fn period_file(
     ))
 }
 
-#[cfg(feature = "pdf")]
 async fn pdf_response(r: shared::stats::PeriodReport, locale: shared::Locale) -> Result<Response, ApiError> {
     let name = format!("resoconto-{}.pdf", r.label);
     let bytes = tokio::task::spawn_blocking(move || backend::stats::pdf::render(&r, locale))
@@ -125,11 +123,6 @@ async fn pdf_response(r: shared::stats::PeriodReport, locale: shared::Locale) ->
         bytes,
     )
         .into_response())
-}
-
-#[cfg(not(feature = "pdf"))]
-async fn pdf_response(_: shared::stats::PeriodReport, locale: shared::Locale) -> Result<Response, ApiError> {
-    Err(ApiError::new(backend::Error::NotFound, locale))
 }
 
 async fn regenerate(State(state): State<AppState>, Path(label): Path<String>, post: FormPost) -> Response {

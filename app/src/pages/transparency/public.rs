@@ -555,9 +555,7 @@ fn PeriodBody(report: PeriodReport, admin: bool) -> impl IntoView {
         </p>
         <p class="no-print">
             <a href=format!("/trasparenza/resoconti/{label}/resoconto.csv") rel="external" download="">{locale.t(S::Csv)}</a>
-            {backend::stats::PDF.then(|| view! {
-                " · "<a href=format!("/trasparenza/resoconti/{label}/resoconto.pdf") rel="external">"PDF"</a>
-            })}
+            " · "<a href=format!("/trasparenza/resoconti/{label}/resoconto.pdf") rel="external">"PDF"</a>
         </p>
         <h2>{locale.t(S::Totals)}</h2>
         <KeyFigures figures=r.total.clone() open=None min=min map=map_href(Scope::All, 0, None, Some((Month::of_date(r.start), Month::of_date(end_day)))) />
