@@ -160,12 +160,11 @@ pub fn ReturnTo(path: String) -> impl IntoView {
     (!path.is_empty()).then(|| view! { <input type="hidden" name="ritorno" value=path /> })
 }
 
-/// Only same-site paths: never an open redirect.
+/// Only same-site paths: never an open redirect (`shared::url::local_path`); empty otherwise.
 pub fn safe_return(path: Option<&str>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => String::new(),
-    }
+    path.and_then(shared::url::local_path)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -188,6 +187,7 @@ mod tests {
         assert!(f.field_error("login", FieldName::Password).is_none());
         assert!(f.error_of("register").is_none());
         assert_eq!(safe_return(Some("//evil.example")), "");
+        assert_eq!(safe_return(Some("/\t/evil.example")), "");
         assert_eq!(safe_return(Some("/la-mia-pagina")), "/la-mia-pagina");
     }
 }

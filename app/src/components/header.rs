@@ -18,23 +18,7 @@ pub fn switch_href(target: Locale, back: &str) -> String {
 }
 
 /// Percent-encodes a same-site path for a query parameter (anything else becomes `/`).
-pub fn encode_path(back: &str) -> String {
-    let back = if back.starts_with('/') && !back.starts_with("//") {
-        back
-    } else {
-        "/"
-    };
-    let mut encoded = String::new();
-    for b in back.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                encoded.push(b as char)
-            }
-            _ => encoded.push_str(&format!("%{b:02X}")),
-        }
-    }
-    encoded
-}
+pub use shared::url::encode_local_path as encode_path;
 
 #[component]
 pub fn Header() -> impl IntoView {
