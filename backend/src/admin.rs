@@ -25,13 +25,7 @@ fn taken(e: sqlx::Error) -> Error {
 }
 
 fn name(s: &str) -> Result<String> {
-    let s = s.trim();
-    match s.chars().count() {
-        0 => Err(invalid(Field::Name, Rule::Required)),
-        1 => Err(invalid(Field::Name, Rule::TooShort { min: 2 })),
-        n if n > 120 => Err(invalid(Field::Name, Rule::TooLong { max: 120 })),
-        _ => Ok(s.to_owned()),
-    }
+    Ok(shared::validation::text(Field::Name, s, 2, 120)?)
 }
 
 fn optional_email(s: &str) -> Result<Option<String>> {
@@ -342,13 +336,8 @@ pub async fn save_template(
 ) -> Result<i32> {
     let (v, mut tx) = begin(state, viewer, Action::ManageCategories).await?;
     let n = name(template_name)?;
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(invalid(Field::Template, Rule::Required));
-    }
-    if body.chars().count() > 5000 {
-        return Err(invalid(Field::Template, Rule::TooLong { max: 5000 }));
-    }
+    let body = shared::validation::text(Field::Template, body, 1, 5000)?;
+    let body = body.as_str();
     check_template(body)?;
     let id = sqlx::query_scalar!(
         "insert into answer_template (category_id, name, body) values ($1, $2, $3) returning answer_template_id",

@@ -123,6 +123,16 @@ impl From<sqlx::Error> for Error {
                 // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
                 Error::Unavailable(e.into())
             }
+            // 22021: a character the database cannot hold (U+0000 in text). Every text field refuses it where it
+            // enters, naming itself (`shared::validation::plain`); this is the second wall, so a field that
+            // forgot gets a 400 that says what is wrong, never a 500.
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("22021") => {
+                tracing::warn!(error = %db, "text with a control character reached the database");
+                Error::Invalid(ValidationError::new(
+                    shared::Field::Body,
+                    shared::Rule::ControlCharacter,
+                ))
+            }
             other => Error::Internal(anyhow::Error::new(other)),
         }
     }

@@ -19,7 +19,7 @@ const STREET_WITHIN_M: f64 = 300.0;
 /// time), else the local gazetteer.
 #[tracing::instrument(skip(state))]
 pub async fn search(state: &State, q: &str) -> Result<Vec<PlaceHit>> {
-    let q = q.trim();
+    let q = &shared::validation::search_text(q.trim());
     if q.chars().count() < 2 {
         return Ok(Vec::new());
     }

@@ -82,10 +82,8 @@ impl AnswerForm {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        if comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) {
-            return Err(invalid(Field::Comment, Rule::TooLong { max: COMMENT_MAX }));
-        }
+            .map(|c| shared::validation::text(Field::Comment, c, 1, COMMENT_MAX))
+            .transpose()?;
         Ok(Answer {
             timeliness,
             quality,

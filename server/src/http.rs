@@ -1,16 +1,27 @@
-//! HTTP doors besides the Leptos pages: health, the REST API, the language switch, static files; and the
-//! layers every response goes through (security headers, caching, compression, request logs).
+//! HTTP doors besides the Leptos pages: health, the REST API, the language switch, the forms, static files; and
+//! the layers every response goes through (refusals in the app's shape, security headers, caching,
+//! compression, request logs).
+//!
+//! Rooms: the doors by aggregate (`accounts`, `intake`, `work`, `admin`, `stats`, `browse`, `map`, `reports`,
+//! `lang`, `health`), and the plumbing every door shares — `form` (form posts and their answers), `body`
+//! (reading bodies within their limits), `extract` (language, path and query), `refusal` and `error` (refusals in
+//! the app's shape), `doors` (the routes as a list), `session`, `origin`, `limits`.
 
 pub mod accounts;
 pub mod admin;
+pub mod body;
 pub mod browse;
+pub mod doors;
 pub mod error;
+pub mod extract;
+pub mod form;
 pub mod health;
 pub mod intake;
 pub mod lang;
 pub mod limits;
 pub mod map;
 pub mod origin;
+pub mod refusal;
 pub mod reports;
 pub mod session;
 pub mod static_files;
@@ -32,26 +43,37 @@ use tracing::Level;
 use crate::config::Config;
 use crate::startup::AppState;
 
-/// The non-page routes that need no session (health, language switch, files).
-pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .merge(health::router())
-        .merge(lang::router())
-        .merge(map::router())
-        .merge(browse::router())
-        .merge(static_files::router(state))
+/// The non-page routes that need no session (health, language switch, map tiles, exports and feeds).
+pub fn public_doors() -> doors::Doors {
+    doors::Doors::new()
+        .merge(health::doors())
+        .merge(lang::doors())
+        .merge(map::doors())
+        .merge(browse::doors())
 }
 
-/// The routes that act for a person: the REST API and the account forms. The pages and `#[server]` fns get the
-/// same session layer in `startup`.
-pub fn people_router() -> Router<AppState> {
-    Router::new()
-        .merge(reports::router())
-        .merge(accounts::router())
-        .merge(intake::router())
-        .merge(work::router())
-        .merge(admin::router())
-        .merge(stats::router())
+/// The routes that act for a person: the REST API and the forms. The pages and `#[server]` fns get the same
+/// session layer in `startup`.
+pub fn people_doors() -> doors::Doors {
+    doors::Doors::new()
+        .merge(reports::doors())
+        .merge(accounts::doors())
+        .merge(intake::doors())
+        .merge(work::doors())
+        .merge(admin::doors())
+        .merge(stats::doors())
+}
+
+/// Every door besides the pages, `#[server]` fns and files: what the refusal tests walk.
+pub fn door_list() -> Vec<doors::Door> {
+    let mut all = public_doors().list().to_vec();
+    all.extend_from_slice(people_doors().list());
+    all
+}
+
+/// The site's built files.
+pub fn files(state: &AppState) -> Router<AppState> {
+    static_files::router(state)
 }
 
 /// The Content-Security-Policy with the given `script-src` sources.
@@ -101,6 +123,12 @@ pub fn layers(router: Router, state: &AppState) -> Router {
         )
     };
     router
+        // Refusals written for whoever asked (the framework's own included), inside the layers below so that
+        // they get the same headers and compression as any answer.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refusal::shape,
+        ))
         .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
             page_nonce(pages.clone(), req, next)
         }))

@@ -149,14 +149,17 @@ pub fn router(state: AppState) -> Router {
     // already carries the session the middleware resolved.
     let page_routes = PageRoutes(pages.clone().with_state(state.clone()));
     // Pages, server fns, the REST API and the forms all see the person behind the session cookie.
-    let with_people = http::people_router()
+    let with_people = http::people_doors()
+        .into_router()
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::session::resolve,
         ))
         .layer(axum::Extension(page_routes));
-    let router = http::router(&state)
+    let router = http::public_doors()
+        .into_router()
+        .merge(http::files(&state))
         .merge(with_people)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

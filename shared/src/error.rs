@@ -42,10 +42,12 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// Someone else changed the thing since the page was loaded (a stale edit): reload and try again.
     Conflict,
+    /// The address exists but does not take this method (a GET where only a form post goes).
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         Self::InvalidInput,
         Self::NotFound,
         Self::ServiceUnavailable,
@@ -63,6 +65,7 @@ impl ErrorCode {
         Self::UnsupportedMediaType,
         Self::IdempotencyConflict,
         Self::Conflict,
+        Self::MethodNotAllowed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +87,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -103,6 +107,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::IdempotencyConflict => 422,
             ErrorCode::Conflict => 409,
+            ErrorCode::MethodNotAllowed => 405,
         }
     }
 
@@ -129,6 +134,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => Msg::ErrUnsupportedMediaType.text(locale),
             ErrorCode::IdempotencyConflict => Msg::ErrIdempotencyConflict.text(locale),
             ErrorCode::Conflict => Msg::ErrConflict.text(locale),
+            ErrorCode::MethodNotAllowed => Msg::ErrMethodNotAllowed.text(locale),
         }
     }
 }

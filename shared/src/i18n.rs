@@ -124,6 +124,7 @@ messages! {
     TimelineEmpty => "Nessun aggiornamento pubblico.", "No public updates.";
     Location => "Posizione", "Location";
     BackToMap => "Torna alla mappa", "Back to the map";
+    BackToForm => "Torna al modulo", "Back to the form";
     NotAssigned => "Non ancora assegnata", "Not yet assigned";
     NotFoundTitle => "Pagina non trovata", "Page not found";
     NotFoundText => "La pagina o la segnalazione cercata non esiste.", "The page or report you are looking for does not exist.";
@@ -146,6 +147,7 @@ messages! {
     ErrLinkExpired => "Questo collegamento è scaduto. Chiedine uno nuovo.", "This link has expired. Ask for a new one.";
     ErrCrossOrigin => "Richiesta rifiutata: proveniva da un altro sito.", "Request refused: it came from another site.";
     ErrPayloadTooLarge => "La richiesta è troppo grande.", "The request is too large.";
+    ErrMethodNotAllowed => "Questo indirizzo non accetta questo tipo di richiesta.", "This address does not take this kind of request.";
     ErrUnsupportedMediaType => "Tipo di contenuto non accettato.", "Content type not accepted.";
     ErrConflict => "Qualcun altro ha modificato questa segnalazione mentre la guardavi: la pagina mostra ora la versione attuale. Controlla e ripeti l'operazione se serve.", "Someone else changed this report while you were looking at it: the page now shows the current version. Check it and repeat the action if needed.";
     ErrIdempotencyConflict => "Questa chiave di invio è già stata usata per una segnalazione diversa.", "This submission key was already used for a different report.";

@@ -426,7 +426,8 @@ impl MapFilter {
                             },
                         ));
                     }
-                    f.text = Some(value.split_whitespace().collect::<Vec<_>>().join(" "));
+                    let words = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                    f.text = Some(crate::validation::search_text(&words));
                 }
             }
         }

@@ -254,21 +254,6 @@ impl From<ReceiptCode> for String {
     }
 }
 
-fn parse_text(field: Field, s: &str, min: usize, max: usize) -> Result<String, ValidationError> {
-    let s = s.trim();
-    let chars = s.chars().count();
-    if chars == 0 {
-        return Err(ValidationError::new(field, Rule::Required));
-    }
-    if chars < min {
-        return Err(ValidationError::new(field, Rule::TooShort { min }));
-    }
-    if chars > max {
-        return Err(ValidationError::new(field, Rule::TooLong { max }));
-    }
-    Ok(s.to_owned())
-}
-
 /// A report's title: 5–120 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -279,7 +264,7 @@ impl Title {
     pub const MAX: usize = 120;
 
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        parse_text(Field::Title, s, Self::MIN, Self::MAX).map(Self)
+        crate::validation::text(Field::Title, s, Self::MIN, Self::MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -297,7 +282,7 @@ impl Description {
     pub const MAX: usize = 5000;
 
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        parse_text(Field::Description, s, Self::MIN, Self::MAX).map(Self)
+        crate::validation::text(Field::Description, s, Self::MIN, Self::MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -23,6 +23,7 @@ impl Email {
         if s.is_empty() {
             return err(Rule::Required);
         }
+        crate::validation::plain(Field::Email, &s)?;
         if s.chars().count() > Self::MAX_LEN {
             return err(Rule::TooLong { max: Self::MAX_LEN });
         }
@@ -118,6 +119,7 @@ impl DisplayName {
         if n > Self::MAX {
             return err(Rule::TooLong { max: Self::MAX });
         }
+        crate::validation::plain(Field::DisplayName, &s)?;
         if s.chars().any(|c| c.is_control() || "<>".contains(c)) {
             return err(Rule::Format {
                 expected: "Maria Rossi".into(),

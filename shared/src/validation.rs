@@ -75,6 +75,8 @@ pub enum Field {
     Timeliness,
     /// A satisfaction rating of the answer's quality (1-5).
     Quality,
+    /// The page to go back to after an action (`ritorno`).
+    ReturnTo,
 }
 
 impl Field {
@@ -129,6 +131,7 @@ impl Field {
             Field::Scope => "scope",
             Field::Timeliness => "timeliness",
             Field::Quality => "quality",
+            Field::ReturnTo => "ritorno",
         }
     }
 
@@ -231,6 +234,8 @@ impl Field {
             (Field::Timeliness, Locale::En) => "timeliness",
             (Field::Quality, Locale::It) => "qualità",
             (Field::Quality, Locale::En) => "quality",
+            (Field::ReturnTo, Locale::It) => "pagina di ritorno",
+            (Field::ReturnTo, Locale::En) => "return page",
         }
     }
 }
@@ -278,8 +283,14 @@ pub enum Rule {
     Unreadable,
     /// An image with more pixels than allowed, in megapixels (a decompression bomb, or a panorama).
     TooManyPixels { max_megapixels: u64 },
-    /// A request larger than allowed, in megabytes.
-    BodyTooLarge { max_mb: u64 },
+    /// A request larger than allowed, in kilobytes (shown in MB from 1 MB up).
+    BodyTooLarge { max_kb: u64 },
+    /// A request cut short or damaged (a multipart body without its closing boundary, bytes that are not the
+    /// format announced).
+    Incomplete,
+    /// Text holding a control character (U+0000 and the others below U+0020 but tab and line breaks): nothing a
+    /// person types, and PostgreSQL cannot store U+0000.
+    ControlCharacter,
     /// A request body of a type this address does not take.
     WrongContentType { expected: String },
     /// A submission key already used for a different submission.
@@ -415,12 +426,30 @@ impl ValidationError {
             (Rule::TooManyPixels { max_megapixels }, Locale::En) => {
                 format!("The field “{field}” takes images of up to {max_megapixels} megapixels.")
             }
-            (Rule::BodyTooLarge { max_mb }, Locale::It) => {
-                format!("La {field} è troppo grande: il massimo è {max_mb} MB in tutto.")
+            (Rule::BodyTooLarge { max_kb }, Locale::It) => {
+                format!(
+                    "La {field} è troppo grande: il massimo è {} in tutto.",
+                    size_label(*max_kb, Locale::It)
+                )
             }
-            (Rule::BodyTooLarge { max_mb }, Locale::En) => {
-                format!("The {field} is too large: the maximum is {max_mb} MB in all.")
+            (Rule::BodyTooLarge { max_kb }, Locale::En) => {
+                format!(
+                    "The {field} is too large: the maximum is {} in all.",
+                    size_label(*max_kb, Locale::En)
+                )
             }
+            (Rule::Incomplete, Locale::It) => {
+                format!("La {field} è incompleta o danneggiata: inviala di nuovo.")
+            }
+            (Rule::Incomplete, Locale::En) => format!("The {field} is incomplete or damaged: send it again."),
+            (Rule::ControlCharacter, Locale::It) => format!(
+                "Il campo «{field}» contiene un carattere di controllo (come U+0000) che non si può salvare: \
+                 toglilo e riprova."
+            ),
+            (Rule::ControlCharacter, Locale::En) => format!(
+                "The field “{field}” holds a control character (such as U+0000) that cannot be stored: remove it \
+                 and try again."
+            ),
             (Rule::WrongContentType { expected }, Locale::It) => {
                 format!("La {field} ha un tipo di contenuto non accettato (atteso: {expected}).")
             }
@@ -488,9 +517,87 @@ impl ValidationError {
     }
 }
 
+/// "256 KB", "50 MB", "50,5 MB".
+fn size_label(kb: u64, locale: Locale) -> String {
+    if kb < 1024 {
+        return format!("{kb} KB");
+    }
+    let tenths = (kb * 10).div_ceil(1024);
+    let (whole, tenth) = (tenths / 10, tenths % 10);
+    match (tenth, locale) {
+        (0, _) => format!("{whole} MB"),
+        (_, Locale::It) => format!("{whole},{tenth} MB"),
+        (_, Locale::En) => format!("{whole}.{tenth} MB"),
+    }
+}
+
+/// Whether `c` is a control character no text field takes: everything below U+0020 but tab and line breaks,
+/// and DEL. (U+0000 is the one PostgreSQL refuses outright; the others are invisible junk.)
+pub fn is_forbidden_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// The check every text field shares: no control characters. Parsers of typed values call it (or [`text`]), so
+/// each field names itself in the error.
+pub fn plain(field: Field, s: &str) -> Result<(), ValidationError> {
+    if s.chars().any(is_forbidden_control) {
+        Err(ValidationError::new(field, Rule::ControlCharacter))
+    } else {
+        Ok(())
+    }
+}
+
+/// Text to search for, as typed: a control character (which no stored text holds) becomes U+FFFD, so the search
+/// runs and, like any other text found nowhere, matches nothing.
+pub fn search_text(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_forbidden_control(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// A required text of `min`–`max` characters after trimming, without control characters.
+pub fn text(field: Field, s: &str, min: usize, max: usize) -> Result<String, ValidationError> {
+    let s = s.trim();
+    let chars = s.chars().count();
+    if chars == 0 {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    if chars < min {
+        return Err(ValidationError::new(field, Rule::TooShort { min }));
+    }
+    if chars > max {
+        return Err(ValidationError::new(field, Rule::TooLong { max }));
+    }
+    plain(field, s)?;
+    Ok(s.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refuses_control_characters_naming_the_field() {
+        assert_eq!(text(Field::Title, "  Buca  ", 2, 10), Ok("Buca".into()));
+        for bad in ["Bu\u{0}ca", "Buca\u{1b}[31m", "a\u{7f}b"] {
+            assert_eq!(
+                text(Field::Comment, bad, 1, 100),
+                Err(ValidationError::new(Field::Comment, Rule::ControlCharacter)),
+                "{bad:?}"
+            );
+        }
+        assert!(text(Field::Note, "riga uno\nriga due\tfine\r\n", 1, 100).is_ok());
+        let m = ValidationError::new(Field::Title, Rule::ControlCharacter).message(Locale::En);
+        assert!(m.contains("“title”") && m.contains("U+0000"), "{m}");
+        assert_eq!(
+            ValidationError::new(Field::Body, Rule::BodyTooLarge { max_kb: 256 }).message(Locale::En),
+            "The request is too large: the maximum is 256 KB in all."
+        );
+        assert_eq!(
+            ValidationError::new(Field::Body, Rule::BodyTooLarge { max_kb: 51_712 }).message(Locale::It),
+            "La richiesta è troppo grande: il massimo è 50,5 MB in tutto."
+        );
+    }
 
     #[test]
     fn message_names_field_and_rule_in_both_languages() {

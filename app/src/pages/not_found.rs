@@ -26,7 +26,7 @@ pub fn NotFound() -> impl IntoView {
         <Header />
         <main class="page narrow">
             <h1>{locale.t(Msg::NotFoundTitle)}</h1>
-            <p>{locale.t(Msg::NotFoundText)}</p>
+            <p role="alert" data-code=shared::ErrorCode::NotFound.as_str()>{locale.t(Msg::NotFoundText)}</p>
             <p><a href="/" rel="external">{locale.t(Msg::BackToMap)}</a></p>
         </main>
     }

@@ -58,7 +58,7 @@ pub fn ReportPage() -> impl IntoView {
                             view! {
                             <Title text=locale.t(Msg::NotFoundTitle) />
                             <h1>{locale.t(Msg::NotFoundTitle)}</h1>
-                            <p>{locale.t(Msg::ReportNotFoundText)}</p>
+                            <p role="alert" data-code=shared::ErrorCode::NotFound.as_str()>{locale.t(Msg::ReportNotFoundText)}</p>
                             <p><a href="/">{locale.t(Msg::BackToMap)}</a></p>
                         }.into_any()
                         }
@@ -300,7 +300,6 @@ fn Comments(report: ReportDetail) -> impl IntoView {
         view! { <p class="muted">{locale.t(R::CommentsClosed)}</p> }.into_any()
     } else if report.viewer.may_comment {
         view! {
-            <crate::forms::FormError error=feedback.error_of("comment") />
             <form method="post" class="stack comment-form" action=format!("/segnalazioni/{code}/commenti")>
                 <label for="campo-comment">{locale.t(R::CommentLabel)}</label>
                 <textarea id="campo-comment" name="comment" rows="4" maxlength="2000" required>
@@ -321,6 +320,8 @@ fn Comments(report: ReportDetail) -> impl IntoView {
     view! {
         <section class="comments" id="commenti">
             <h2>{locale.t(R::Comments)}</h2>
+            // Outside the form: a refused comment or abuse report says why even to someone the form is not for.
+            <crate::forms::FormError error=feedback.error_of("comment") />
             {list}
             {form}
         </section>

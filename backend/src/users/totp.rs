@@ -191,6 +191,10 @@ pub async fn disable(state: &State, viewer: Option<&Viewer>, password: &str) -> 
     let account = store::find_by_id(&mut tx, v.id)
         .await?
         .ok_or(Error::Unauthenticated)?;
+    // Already off (a second tab, an old page): nothing to do, and no "turned off" notice to send.
+    if !account.totp_enabled {
+        return Ok(());
+    }
     if !state
         .passwords
         .verify(password, account.password_hash.as_deref())

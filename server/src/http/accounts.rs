@@ -2,218 +2,46 @@
 //! answered with a redirect (success) or the same page rendered again with the error and what was typed
 //! (failure, with a 4xx status and `Retry-After` when it applies). Passwords are never sent back.
 
-use app::error::AppError;
 use app::forms::{FormFeedback, safe_return};
-use axum::body::Body;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use backend::users::{Authenticated, ClientInfo, LoginOutcome, Registration};
-use shared::{Locale, SessionId};
+use backend::users::{LoginOutcome, Registration};
+use shared::SessionId;
 
+use super::body::{MAX_FORM_BYTES, form_fields};
+use super::doors::Doors;
 use super::error::ApiError;
-use super::reports::ApiLocale;
-use super::session::{
-    CurrentUser, DEVICE_COOKIE, PENDING_COOKIE, client_info, cookie, session_cookie, set_cookie,
-};
-use crate::startup::{AppState, PageRoutes};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accedi", post(login))
-        .route("/accedi/verifica", post(second_factor))
-        .route("/accedi/oidc", get(oidc_begin))
-        .route(backend::users::oidc::CALLBACK_PATH, get(oidc_callback))
-        .route("/esci", post(logout))
-        .route("/registrati", post(register))
-        .route("/conferma-email/{token}", post(confirm_email))
-        .route("/password-dimenticata", post(forgot_password))
-        .route("/nuova-password/{token}", post(reset_password))
-        .route("/la-mia-pagina/password", post(change_password))
-        .route("/la-mia-pagina/notifiche", post(preferences))
-        .route("/la-mia-pagina/sessioni/{id}/termina", post(end_session))
-        .route("/la-mia-pagina/verifica/inizia", post(totp_begin))
-        .route("/la-mia-pagina/verifica/attiva", post(totp_enable))
-        .route("/la-mia-pagina/verifica/disattiva", post(totp_disable))
-        .route("/disiscrizione/{token}", post(unsubscribe))
-        .route("/amministrazione/posta/prova", post(send_test_mail))
-        .route("/api/v1/me", get(me))
-}
-
-/// A form post: its fields (read leniently: missing fields are empty, and the services say what is wrong), who
-/// sent it and from where, and the request to render its page again.
-pub struct FormPost {
-    pub(crate) parts: Parts,
-    pub(crate) fields: Vec<(String, String)>,
-    pub(crate) auth: Option<Authenticated>,
-    pub(crate) client: ClientInfo,
-    pub(crate) locale: Locale,
-}
+use super::extract::{ApiLocale, Path};
+use super::form::{FormPost, render_page, see_other};
+use super::refusal::Refusal;
+use super::session::{CurrentUser, DEVICE_COOKIE, PENDING_COOKIE, cookie, session_cookie, set_cookie};
+use crate::startup::AppState;
 
 /// Where the sub-forms of "La mia pagina" are.
 const MY_PAGE: &str = "/la-mia-pagina";
 
-/// Form bodies are small; anything larger is not a form of ours.
-const MAX_FORM: usize = 64 * 1024;
-
-impl FromRequest<AppState> for FormPost {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_FORM)
-            .await
-            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response())?;
-        let mut post = Self::from_parts(state, parts);
-        post.fields = form_urlencoded::parse(&bytes).into_owned().collect();
-        Ok(post)
-    }
-}
-
-impl FormPost {
-    /// A request without a form body (the OpenID Connect redirects): its fields are those of the query.
-    pub(crate) fn from_parts(state: &AppState, parts: Parts) -> Self {
-        let fields = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
-        let locale = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(Locale::from_cookie)
-            .unwrap_or_default();
-        Self {
-            auth: parts.extensions.get::<Authenticated>().cloned(),
-            client: client_info(&parts, state.config.client_ip_header.as_deref()),
-            parts,
-            fields,
-            locale,
-        }
-    }
-
-    pub(crate) fn get(&self, name: &str) -> String {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn all(&self, name: &str) -> Vec<String> {
-        self.fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    pub(crate) fn viewer(&self) -> Option<&shared::Viewer> {
-        self.auth.as_ref().map(|a| &a.viewer)
-    }
-
-    /// The fields to give back to the page, by name (never passwords).
-    fn keep(&self, names: &[&str]) -> Vec<(String, String)> {
-        names.iter().map(|n| ((*n).to_owned(), self.get(n))).collect()
-    }
-
-    /// The page of this post (the form's own address) rendered again with `error` on `form`.
-    pub(crate) async fn fail(self, form: &str, error: backend::Error, keep: &[&str]) -> Response {
-        let page = self.parts.uri.clone();
-        self.fail_on(page, form, error, keep).await
-    }
-
-    /// The page at `page` (where the form is, when it posts elsewhere) rendered again with `error` on `form`.
-    pub(crate) async fn fail_on(
-        mut self,
-        page: Uri,
-        form: &str,
-        error: backend::Error,
-        keep: &[&str],
-    ) -> Response {
-        self.parts.uri = page;
-        let status = StatusCode::from_u16(error.code().http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-        let retry = error.retry_after();
-        let values = self.keep(keep);
-        let feedback = FormFeedback {
-            form: form.to_owned(),
-            error: Some(AppError::classify(error)),
-            values,
-        };
-        let mut res = render_page(self.parts, feedback).await;
-        *res.status_mut() = status;
-        if let Some(secs) = retry {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        res
-    }
-
-    /// Checks the per-IP limit of the guessing and mail-sending forms; over it, returns the answer, a small fixed
-    /// page: a flood must cost next to nothing (no database, no page rendering).
-    fn over_limit(&self, state: &AppState) -> Option<Response> {
-        state
-            .limiter
-            .check(self.client.ip)
-            .err()
-            .map(|secs| too_many(state, self.locale, self.parts.uri.path(), secs))
-    }
-}
-
-/// 429 with `Retry-After` and a short page in the visitor's language that links back to the form.
-pub(crate) fn too_many(state: &AppState, locale: Locale, back: &str, retry_after_secs: u64) -> Response {
-    let message = AppError::RateLimited { retry_after_secs }.message(locale);
-    let title = shared::ErrorCode::RateLimited.message(locale);
-    let back_label = match locale {
-        Locale::It => "Torna al modulo",
-        Locale::En => "Back to the form",
-    };
-    let esc = shared::html::escape_html;
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>{title} · Segnala</title><link rel=\"stylesheet\" \
-         href=\"{css}\"></head><body><main class=\"page narrow\"><h1>{title}</h1><p class=\"form-error\" \
-         role=\"alert\">{message}</p><p><a href=\"{back}\">{back_label}</a></p></main></body></html>",
-        lang = locale.tag(),
-        title = esc(title),
-        css = esc(&state.assets.css),
-        message = esc(&message),
-        back = esc(back),
-    );
-    let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(html)).into_response();
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-    res
-}
-
-/// Renders the page at `parts`' address with `feedback` (the answer to a failed form post): the request goes
-/// through the page routes as a GET, with the feedback in its extensions (`app::forms::use_feedback`).
-pub async fn render_page(mut parts: Parts, feedback: FormFeedback) -> Response {
-    use tower::ServiceExt;
-    parts.method = Method::GET;
-    parts.headers.remove(header::CONTENT_TYPE);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.extensions.insert(feedback);
-    let Some(PageRoutes(pages)) = parts.extensions.get::<PageRoutes>().cloned() else {
-        tracing::error!("the page routes are missing from the request's extensions");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    match pages.oneshot(Request::from_parts(parts, Body::empty())).await {
-        Ok(res) => res,
-        Err(never) => match never {},
-    }
-}
-
-/// 303 See Other to `to`.
-pub(crate) fn see_other(to: &str) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res
+pub fn doors() -> Doors {
+    Doors::new()
+        .post("/accedi", login)
+        .post("/accedi/verifica", second_factor)
+        .get("/accedi/oidc", oidc_begin)
+        .get(backend::users::oidc::CALLBACK_PATH, oidc_callback)
+        .post("/esci", logout)
+        .post("/registrati", register)
+        .post("/conferma-email/{token}", confirm_email)
+        .post("/password-dimenticata", forgot_password)
+        .post("/nuova-password/{token}", reset_password)
+        .post("/la-mia-pagina/password", change_password)
+        .post("/la-mia-pagina/notifiche", preferences)
+        .post("/la-mia-pagina/sessioni/{id}/termina", end_session)
+        .post("/la-mia-pagina/verifica/inizia", totp_begin)
+        .post("/la-mia-pagina/verifica/attiva", totp_enable)
+        .post("/la-mia-pagina/verifica/disattiva", totp_disable)
+        .post("/disiscrizione/{token}", unsubscribe)
+        .post("/amministrazione/posta/prova", send_test_mail)
+        .get("/api/v1/me", me)
 }
 
 /// Where to go after signing in: the page the person came from, unless it was a sign-in page itself.
@@ -508,10 +336,10 @@ async fn totp_disable(State(state): State<AppState>, post: FormPost) -> Response
 /// The unsubscribe link's post: RFC 8058's one-click body from a mail client, or the page's buttons.
 async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>, req: Request) -> Response {
     let (mut parts, body) = req.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_FORM).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    let fields = match form_fields(body, MAX_FORM_BYTES).await {
+        Ok(f) => f,
+        Err(e) => return Refusal::of(&e).into_response(),
     };
-    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let one_click = fields
         .iter()
         .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");

@@ -2,34 +2,36 @@
 //! the page's section, or the page again with the error beside the form and what was typed. The area upload is
 //! multipart (a GeoJSON file, or text pasted), up to 20 MB.
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
-use axum::http::Uri;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{Method, Uri};
 use axum::response::Response;
-use axum::routing::post;
 use backend::admin::{self, AreaUpload, CategoryForm, StaffForm};
-use shared::{CategoryId, ContractorId, Field, OfficeId, Rule, UserId, ValidationError};
+use shared::{CategoryId, ContractorId, Field, OfficeId, UserId};
 
-use super::accounts::{FormPost, see_other};
+use super::body::{self, Files};
+use super::doors::Doors;
+use super::extract::Path;
+use super::form::{FormPost, see_other};
 use crate::startup::AppState;
 
 /// The largest area upload (a detailed municipal boundary is a few megabytes of GeoJSON).
 const MAX_AREA_BYTES: usize = 20 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/amministrazione/uffici", post(office))
-        .route("/amministrazione/categorie", post(category))
-        .route("/amministrazione/modelli", post(template))
-        .route("/amministrazione/modelli/{id}/elimina", post(delete_template))
-        .route("/amministrazione/ditte", post(contractor))
-        .route("/amministrazione/regole", post(rule))
-        .route("/amministrazione/regole/elimina", post(delete_rule))
-        .route("/amministrazione/personale", post(create_staff))
-        .route("/amministrazione/personale/{id}", post(update_staff))
+pub fn doors() -> Doors {
+    Doors::new()
+        .post("/amministrazione/uffici", office)
+        .post("/amministrazione/categorie", category)
+        .post("/amministrazione/modelli", template)
+        .post("/amministrazione/modelli/{id}/elimina", delete_template)
+        .post("/amministrazione/ditte", contractor)
+        .post("/amministrazione/regole", rule)
+        .post("/amministrazione/regole/elimina", delete_rule)
+        .post("/amministrazione/personale", create_staff)
+        .post("/amministrazione/personale/{id}", update_staff)
         .route(
             "/amministrazione/aree",
-            post(area).layer(DefaultBodyLimit::max(MAX_AREA_BYTES)),
+            Method::POST,
+            axum::routing::post(area).layer(DefaultBodyLimit::max(MAX_AREA_BYTES)),
         )
 }
 
@@ -184,42 +186,22 @@ async fn update_staff(State(state): State<AppState>, Path(user): Path<i64>, post
 /// `POST /amministrazione/aree` (multipart): `kind` (`municipality` or `district`), `name`, `srid`, and the
 /// GeoJSON as a file (`file`) or as text (`geojson`).
 async fn area(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
+    let (parts, req_body) = req.into_parts();
     let mut post = FormPost::from_parts(&state, parts.clone());
     post.fields.clear();
-    let read: Result<Vec<(String, String)>, backend::Error> = async {
-        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), &state)
-            .await
-            .map_err(|_| {
-                backend::Error::UnsupportedMediaType(ValidationError::new(
-                    Field::Body,
-                    Rule::WrongContentType {
-                        expected: "multipart/form-data".into(),
-                    },
-                ))
-            })?;
-        let mut fields = Vec::new();
-        while let Some(field) = multipart.next_field().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                backend::Error::TooLarge(ValidationError::new(
-                    Field::Boundary,
-                    Rule::BodyTooLarge {
-                        max_mb: (MAX_AREA_BYTES / (1024 * 1024)) as u64,
-                    },
-                ))
-            } else {
-                backend::Error::Invalid(ValidationError::new(Field::Body, Rule::Unreadable))
-            }
-        })? {
-            let name = field.name().unwrap_or_default().to_owned();
-            let text = field.text().await.map_err(|_| {
-                backend::Error::Invalid(ValidationError::new(Field::Boundary, Rule::Unreadable))
-            })?;
-            fields.push((name, text));
-        }
-        Ok(fields)
-    }
-    .await;
+    // The GeoJSON comes as a file or as text: both are text fields here.
+    let read = match body::read_multipart(
+        Request::from_parts(parts, req_body),
+        &state,
+        MAX_AREA_BYTES,
+        Files::Text,
+    )
+    .await
+    {
+        Ok(r) => Ok(r.fields),
+        Err(backend::Error::TooLarge(_)) => Err(body::too_large_field(Field::Boundary, MAX_AREA_BYTES)),
+        Err(e) => Err(e),
+    };
     match read {
         Err(e) => post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await,
         Ok(fields) => {

@@ -9,12 +9,10 @@
 //!
 //! Only what the public map shows, and only public columns: no contact, no reporter, no internal note.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use backend::reports::browse::{self, Browse, ExportRow, Feed, FeedKind};
 use backend::stats::csv::field as csv_field;
 use chrono::SecondsFormat;
@@ -24,31 +22,28 @@ use shared::i18n::BrowseMsg;
 use shared::map::{MapFilter, encode_pairs, parse_query};
 use shared::{Locale, ReceiptCode, ValidationError};
 
+use super::doors::Doors;
 use super::error::ApiError;
-use super::reports::ApiLocale;
+use super::extract::ApiLocale;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/export.geojson", get(geojson))
-        .route("/api/v1/export.csv", get(csv))
-        .route(
-            "/feed/nuove.atom",
-            get(|s, l, q| feed(s, l, q, FeedKind::New, Syndication::Atom)),
-        )
-        .route(
-            "/feed/risolte.atom",
-            get(|s, l, q| feed(s, l, q, FeedKind::Resolved, Syndication::Atom)),
-        )
-        .route(
-            "/feed/nuove.rss",
-            get(|s, l, q| feed(s, l, q, FeedKind::New, Syndication::Rss)),
-        )
-        .route(
-            "/feed/risolte.rss",
-            get(|s, l, q| feed(s, l, q, FeedKind::Resolved, Syndication::Rss)),
-        )
-        .route("/vai", get(go_to_code))
+pub fn doors() -> Doors {
+    Doors::new()
+        .get("/api/v1/export.geojson", geojson)
+        .get("/api/v1/export.csv", csv)
+        .get("/feed/nuove.atom", |s, l, q| {
+            feed(s, l, q, FeedKind::New, Syndication::Atom)
+        })
+        .get("/feed/risolte.atom", |s, l, q| {
+            feed(s, l, q, FeedKind::Resolved, Syndication::Atom)
+        })
+        .get("/feed/nuove.rss", |s, l, q| {
+            feed(s, l, q, FeedKind::New, Syndication::Rss)
+        })
+        .get("/feed/risolte.rss", |s, l, q| {
+            feed(s, l, q, FeedKind::Resolved, Syndication::Rss)
+        })
+        .get("/vai", go_to_code)
 }
 
 /// The bbox (optional, once) and the filters of a query string.

@@ -1,15 +1,15 @@
 //! `/healthz`: 200 when the server can reach its database, 503 otherwise (for load balancers and monitors).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use super::doors::Doors;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+pub fn doors() -> Doors {
+    Doors::new().get("/healthz", healthz)
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {

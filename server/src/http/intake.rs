@@ -6,189 +6,41 @@
 //! Bodies are read as they arrive, with the limits applied as they are crossed: a photo past 10 MB or a sixth
 //! photo stops the reading at once, and a body announcing more than the whole limit is refused unread.
 
+use axum::Json;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use backend::error::invalid;
 use backend::photos::Upload;
 use backend::reports::intake::{self, Intake, Supported};
-use shared::report::submission::{MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_SUBMISSION_BYTES, RawSubmission, Value};
-use shared::{Field, Locale, Rule, ValidationError};
+use shared::report::submission::{MAX_SUBMISSION_BYTES, RawSubmission};
+use shared::{Field, Locale, Rule};
 
-use super::accounts::{FormPost, see_other, too_many};
+use super::body::{self, MAX_TEXT_BYTES, Read};
+use super::doors::Doors;
 use super::error::ApiError;
-use super::reports::ApiLocale;
-use super::session::CurrentUser;
-use super::session::client_info;
+use super::extract::{ApiLocale, Path};
+use super::form::{FormPost, report_page, see_other, too_many};
+use super::session::{CurrentUser, client_info};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/segnala", post(form_submit))
-        .route("/api/v1/reports", post(api_submit))
+pub fn doors() -> Doors {
+    Doors::new()
+        .post("/segnala", form_submit)
+        .post("/api/v1/reports", api_submit)
         .layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES))
-        .route("/segnalazioni/{code}/sostieni", post(support))
-        .route("/conferma/{token}", post(confirm))
-        .route("/foto/{*key}", get(photo))
+        .post("/segnalazioni/{code}/sostieni", support)
+        .post("/conferma/{token}", confirm)
+        .get("/foto/{*key}", photo)
 }
 
 /// The fields of the reporting form kept when it is shown again after an error (photos must be chosen again:
-/// browsers do not let a page refill a file field).
-pub const FORM_FIELDS: [&str; 16] = [
-    "kind",
-    "category_id",
-    "lat",
-    "lng",
-    "address",
-    "district_id",
-    "title",
-    "description",
-    "is_public",
-    "show_name",
-    "email",
-    "phone",
-    "name",
-    "idempotency_key",
-    "channel",
-    "internal",
-];
-
-fn body_too_large() -> backend::Error {
-    backend::Error::TooLarge(ValidationError::new(
-        Field::Body,
-        Rule::BodyTooLarge {
-            max_mb: (MAX_SUBMISSION_BYTES / (1024 * 1024)) as u64,
-        },
-    ))
-}
-
-fn wrong_type(expected: &str) -> backend::Error {
-    backend::Error::UnsupportedMediaType(ValidationError::new(
-        Field::Body,
-        Rule::WrongContentType {
-            expected: expected.into(),
-        },
-    ))
-}
-
-/// A body read: its text fields (and a `report` JSON part, for the API) and its photos.
-#[derive(Default)]
-pub(crate) struct Read {
-    pub(crate) fields: Vec<(String, String)>,
-    pub(crate) photos: Vec<Upload>,
-}
-
-pub(crate) fn content_type(headers: &HeaderMap) -> String {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-}
-
-/// A body announced larger than the limit is refused before a byte of it is read.
-fn check_length(headers: &HeaderMap) -> Result<(), backend::Error> {
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    match announced {
-        Some(n) if n > MAX_SUBMISSION_BYTES => Err(body_too_large()),
-        _ => Ok(()),
-    }
-}
-
-/// Reads a multipart body, photo by photo, enforcing the limits as it goes.
-pub(crate) async fn read_multipart(req: Request, state: &AppState) -> Result<Read, backend::Error> {
-    let mut multipart = Multipart::from_request(req, state)
-        .await
-        .map_err(|_| wrong_type("multipart/form-data"))?;
-    let mut read = Read::default();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(body_too_large()),
-            Err(_) => return Err(invalid(Field::Body, Rule::Unreadable)),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if let Some(file_name) = field.file_name().map(str::to_owned) {
-            if !matches!(name.as_str(), "photos" | "photo" | "foto") {
-                return Err(invalid(Field::Photos, Rule::UnknownValue));
-            }
-            let mut field = field;
-            let mut bytes = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
-                            return Err(invalid(
-                                Field::Photos,
-                                Rule::FileTooLarge {
-                                    max_mb: (MAX_PHOTO_BYTES / (1024 * 1024)) as u64,
-                                },
-                            ));
-                        }
-                        bytes.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(body_too_large()),
-                    Err(_) => return Err(invalid(Field::Body, Rule::Unreadable)),
-                }
-            }
-            // A file field left empty (no photo chosen) arrives as a part with no name and no bytes.
-            if bytes.is_empty() && file_name.is_empty() {
-                continue;
-            }
-            if read.photos.len() == MAX_PHOTOS {
-                return Err(invalid(Field::Photos, Rule::TooMany { max: MAX_PHOTOS }));
-            }
-            read.photos.push(Upload {
-                file_name,
-                bytes: bytes.into(),
-            });
-        } else {
-            let text = field.text().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    body_too_large()
-                } else {
-                    invalid(Field::Body, Rule::Unreadable)
-                }
-            })?;
-            read.fields.push((name, text));
-        }
-    }
-    Ok(read)
-}
-
-fn raw_from_fields(fields: &[(String, String)]) -> RawSubmission {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| Value::Text(v.clone()))
-    };
-    RawSubmission {
-        kind: get("kind"),
-        category_id: get("category_id"),
-        lat: get("lat"),
-        lng: get("lng"),
-        address: get("address"),
-        district_id: get("district_id"),
-        title: get("title"),
-        description: get("description"),
-        // An unticked checkbox is absent: in the form, absent means "no" (the API's default is public).
-        is_public: Some(get("is_public").unwrap_or(Value::Bool(false))),
-        show_name: get("show_name"),
-        email: get("email"),
-        phone: get("phone"),
-        name: get("name"),
-        channel: get("channel"),
-        internal: get("internal"),
-    }
+/// browsers do not let a page refill a file field): every field of a submission, and its key.
+fn kept_fields() -> Vec<&'static str> {
+    let mut kept = RawSubmission::FIELDS.to_vec();
+    kept.push("idempotency_key");
+    kept
 }
 
 /// Checks the per-IP limits on reports and photos; the answer when over.
@@ -203,25 +55,28 @@ fn over_limits(state: &AppState, ip: Option<std::net::IpAddr>, photos: usize) ->
 /// `POST /segnala`: the reporting form. Success: to the receipt page. Failure: the form again, with the error
 /// and what was typed.
 async fn form_submit(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
+    let (parts, req_body) = req.into_parts();
     let mut post = FormPost::from_parts(&state, parts.clone());
     post.fields.clear();
-    let ctype = content_type(&parts.headers);
-    let read = match check_length(&parts.headers) {
+    let ctype = body::media_type(&parts.headers);
+    let read = match body::check_length(&parts.headers, MAX_SUBMISSION_BYTES) {
         Err(e) => Err(e),
-        Ok(()) if ctype.starts_with("multipart/form-data") => {
-            read_multipart(Request::from_parts(parts, body), &state).await
+        Ok(()) if ctype == "multipart/form-data" => {
+            body::read_multipart(
+                Request::from_parts(parts, req_body),
+                &state,
+                MAX_SUBMISSION_BYTES,
+                body::Files::Photos,
+            )
+            .await
         }
-        Ok(()) if ctype.starts_with("application/x-www-form-urlencoded") => {
-            match axum::body::to_bytes(body, 256 * 1024).await {
-                Ok(b) => Ok(Read {
-                    fields: form_urlencoded::parse(&b).into_owned().collect(),
-                    photos: Vec::new(),
-                }),
-                Err(_) => Err(body_too_large()),
-            }
-        }
-        Ok(()) => Err(wrong_type("multipart/form-data")),
+        Ok(()) if ctype == "application/x-www-form-urlencoded" => body::form_fields(req_body, MAX_TEXT_BYTES)
+            .await
+            .map(|fields| Read {
+                fields,
+                photos: Vec::new(),
+            }),
+        Ok(()) => Err(body::wrong_type("multipart/form-data")),
     };
     let read = match read {
         Ok(r) => r,
@@ -229,34 +84,34 @@ async fn form_submit(State(state): State<AppState>, req: Request) -> Response {
     };
     post.fields = read.fields;
     if let Some(secs) = over_limits(&state, post.client.ip, read.photos.len()) {
-        return too_many(&state, post.locale, "/segnala", secs);
+        return too_many(post.locale, "/segnala", secs);
     }
     let intake = Intake {
-        raw: raw_from_fields(&post.fields),
+        raw: RawSubmission::from_fields(&post.fields, true),
         photos: read.photos,
         key: Some(post.get("idempotency_key")).filter(|k| !k.is_empty()),
         locale: post.locale,
         api: false,
     };
     // The back office's form (`/ufficio/nuova`) posts here too, and is shown again on failure.
-    let page: axum::http::Uri = if post.get("modulo") == "ufficio" {
-        axum::http::Uri::from_static("/ufficio/nuova")
+    let page = if post.get("modulo") == "ufficio" {
+        Uri::from_static("/ufficio/nuova")
     } else {
-        axum::http::Uri::from_static("/segnala")
+        Uri::from_static("/segnala")
     };
     match intake::submit(&state.backend, post.viewer(), intake).await {
         Ok(done) => match intake::receipt_signature(&state.backend, &done.receipt.receipt_code).await {
             Ok(sig) => see_other(&format!("/ricevuta/{}?firma={sig}", done.receipt.receipt_code)),
-            Err(e) => post.fail_on(page, "report", e, &FORM_FIELDS).await,
+            Err(e) => post.fail_on(page, "report", e, &kept_fields()).await,
         },
-        Err(e) => post.fail_on(page, "report", e, &FORM_FIELDS).await,
+        Err(e) => post.fail_on(page, "report", e, &kept_fields()).await,
     }
 }
 
 /// `POST /api/v1/reports`: 201 with the receipt (and `Location`); the same receipt, with
 /// `Idempotent-Replayed: true`, for a retry with the same `Idempotency-Key`.
 async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
+    let (parts, req_body) = req.into_parts();
     let auth = parts.extensions.get::<backend::users::Authenticated>().cloned();
     let client = client_info(&parts, state.config.client_ip_header.as_deref());
     let key = parts
@@ -264,13 +119,11 @@ async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale,
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let ctype = content_type(&parts.headers);
+    let ctype = body::media_type(&parts.headers);
     let read: Result<(RawSubmission, Vec<Upload>), backend::Error> = async {
-        check_length(&parts.headers)?;
-        if ctype.starts_with("application/json") {
-            let bytes = axum::body::to_bytes(body, 256 * 1024)
-                .await
-                .map_err(|_| body_too_large())?;
+        body::check_length(&parts.headers, MAX_SUBMISSION_BYTES)?;
+        if body::is_json(&parts.headers) {
+            let bytes = body::bytes(req_body, MAX_TEXT_BYTES).await?;
             let raw = serde_json::from_slice::<RawSubmission>(&bytes).map_err(|_| {
                 invalid(
                     Field::Body,
@@ -280,8 +133,14 @@ async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale,
                 )
             })?;
             Ok((raw, Vec::new()))
-        } else if ctype.starts_with("multipart/form-data") {
-            let read = read_multipart(Request::from_parts(parts, body), &state).await?;
+        } else if ctype == "multipart/form-data" {
+            let read = body::read_multipart(
+                Request::from_parts(parts, req_body),
+                &state,
+                MAX_SUBMISSION_BYTES,
+                body::Files::Photos,
+            )
+            .await?;
             let raw = match read.fields.iter().find(|(n, _)| n == "report") {
                 Some((_, json)) => serde_json::from_str::<RawSubmission>(json).map_err(|_| {
                     invalid(
@@ -291,19 +150,11 @@ async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale,
                         },
                     )
                 })?,
-                None => {
-                    let mut raw = raw_from_fields(&read.fields);
-                    raw.is_public = read
-                        .fields
-                        .iter()
-                        .find(|(n, _)| n == "is_public")
-                        .map(|(_, v)| Value::Text(v.clone()));
-                    raw
-                }
+                None => RawSubmission::from_fields(&read.fields, false),
             };
             Ok((raw, read.photos))
         } else {
-            Err(wrong_type("application/json, multipart/form-data"))
+            Err(body::wrong_type("application/json, multipart/form-data"))
         }
     }
     .await;
@@ -346,6 +197,10 @@ async fn api_submit(State(state): State<AppState>, ApiLocale(locale): ApiLocale,
 /// `POST /segnalazioni/{code}/sostieni`: "same problem". Signed in: done, back to the report. Without an
 /// account: a confirmation link goes to the address given.
 async fn support(State(state): State<AppState>, Path(code): Path<String>, post: FormPost) -> Response {
+    let (page, uri) = match report_page("/segnalazioni", &code) {
+        Ok(p) => p,
+        Err(refused) => return refused.into_response(),
+    };
     let email = post.get("email");
     let result = intake::support(
         &state.backend,
@@ -356,14 +211,9 @@ async fn support(State(state): State<AppState>, Path(code): Path<String>, post: 
     )
     .await;
     match result {
-        Ok(Supported::Done) => see_other(&format!("/segnalazioni/{code}?avviso=sostegno")),
-        Ok(Supported::ConfirmationSent) => {
-            see_other(&format!("/segnalazioni/{code}?avviso=conferma-inviata"))
-        }
-        Err(e) => {
-            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
-            post.fail_on(page, "support", e, &["email"]).await
-        }
+        Ok(Supported::Done) => see_other(&format!("{page}?avviso=sostegno")),
+        Ok(Supported::ConfirmationSent) => see_other(&format!("{page}?avviso=conferma-inviata")),
+        Err(e) => post.fail_on(uri, "support", e, &["email"]).await,
     }
 }
 

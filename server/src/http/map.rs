@@ -5,19 +5,18 @@
 //! a report of the tile changes, and `Cache-Control: public, no-cache` — browsers and any HTTP cache in front
 //! keep it and revalidate (a `304` costs no database query). No session: the map is the same for everyone.
 
-use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use shared::map::{MapFilter, Tile};
 
+use super::doors::Doors;
 use super::error::ApiError;
-use super::reports::ApiLocale;
+use super::extract::{ApiLocale, Path};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/map/{z}/{x}/{y}", get(tile))
+pub fn doors() -> Doors {
+    Doors::new().get("/api/v1/map/{z}/{x}/{y}", tile)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -8,11 +8,13 @@
 //! signed link alone, so they are exempt.
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use shared::{ErrorCode, Locale};
+use axum::response::Response;
+use shared::ErrorCode;
 
+use super::extract::api_locale;
+use super::refusal::Refusal;
 use super::session::cookie;
 use crate::startup::AppState;
 
@@ -57,17 +59,7 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
         return next.run(req).await;
     }
     tracing::warn!(origin = ?claimed, path = %req.uri().path(), "cross-site request refused");
-    let locale = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(Locale::from_cookie)
-        .unwrap_or_default();
-    let body = serde_json::json!({
-        "code": ErrorCode::CrossOrigin.as_str(),
-        "message": ErrorCode::CrossOrigin.message(locale),
-    });
-    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    Refusal::code(ErrorCode::CrossOrigin).json(api_locale(req.uri(), headers))
 }
 
 #[cfg(test)]

@@ -7,29 +7,28 @@
 //! - `POST /trasparenza/resoconti/{period}/rigenera` — an administrator regenerates one.
 //! - `POST /soddisfazione/{token}` — a reporter's answer to the satisfaction questionnaire.
 
-use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use backend::stats::{csv, period};
 use backend::survey::AnswerForm;
 use shared::ValidationError;
 use shared::map::parse_query;
 use shared::stats::StatsQuery;
 
-use super::accounts::{FormPost, see_other};
+use super::doors::Doors;
 use super::error::ApiError;
-use super::reports::ApiLocale;
+use super::extract::{ApiLocale, Path};
+use super::form::{FormPost, see_other};
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/trasparenza/dati.csv", get(public_csv))
-        .route("/ufficio/cruscotto/dati.csv", get(dashboard_csv))
-        .route("/trasparenza/resoconti/{period}/{file}", get(period_file))
-        .route("/trasparenza/resoconti/{period}/rigenera", post(regenerate))
-        .route("/soddisfazione/{token}", post(answer))
+pub fn doors() -> Doors {
+    Doors::new()
+        .get("/trasparenza/dati.csv", public_csv)
+        .get("/ufficio/cruscotto/dati.csv", dashboard_csv)
+        .get("/trasparenza/resoconti/{period}/{file}", period_file)
+        .post("/trasparenza/resoconti/{period}/rigenera", regenerate)
+        .post("/soddisfazione/{token}", answer)
 }
 
 fn query_of(raw: Option<&str>) -> Result<(StatsQuery, String), ValidationError> {

@@ -8,34 +8,35 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use backend::live::LiveEvent;
 use backend::reports::conversation::{self, Posted};
 use backend::reports::work;
 use futures_util::{Stream, StreamExt};
-use serde::Deserialize;
 use shared::report::work::Command;
 use shared::{Field, Rule, ValidationError};
 
-use super::accounts::{FormPost, see_other, too_many};
+use super::body::{self, MAX_FORM_BYTES};
+use super::doors::Doors;
 use super::error::ApiError;
-use super::intake;
-use super::reports::ApiLocale;
+use super::extract::{ApiLocale, Path, one, query_pairs};
+use super::form::{FormPost, report_page, see_other, too_many};
 use super::session::CurrentUser;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ufficio/segnalazioni/{code}/{command}", post(command))
-        .route("/segnalazioni/{code}/commenti", post(comment))
-        .route("/segnalazioni/{code}/commenti/{id}/abuso", post(abuse))
-        .route("/segnalazioni/{code}/segui", post(follow))
-        .route("/api/v1/live", get(live))
+/// A contractor's progress with its photos: the photos' limit, and room for the note.
+const MAX_COMMAND_BYTES: usize = shared::report::submission::MAX_SUBMISSION_BYTES;
+
+pub fn doors() -> Doors {
+    Doors::new()
+        .post("/ufficio/segnalazioni/{code}/{command}", command)
+        .post("/segnalazioni/{code}/commenti", comment)
+        .post("/segnalazioni/{code}/commenti/{id}/abuso", abuse)
+        .post("/segnalazioni/{code}/segui", follow)
+        .get("/api/v1/live", live)
 }
 
 /// The fields each command's form may send back when it is shown again.
@@ -50,13 +51,22 @@ async fn command(
     Path((code, name)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let page = format!("/ufficio/segnalazioni/{code}");
-    let uri: Uri = page.parse().unwrap_or_default();
-    let (parts, body) = req.into_parts();
+    let (page, uri) = match report_page("/ufficio/segnalazioni", &code) {
+        Ok(p) => p,
+        Err(refused) => return refused.into_response(),
+    };
+    let (parts, req_body) = req.into_parts();
     let mut post = FormPost::from_parts(&state, parts.clone());
     post.fields.clear();
-    let photos = if intake::content_type(&parts.headers).starts_with("multipart/form-data") {
-        match intake::read_multipart(Request::from_parts(parts, body), &state).await {
+    let photos = if body::media_type(&parts.headers) == "multipart/form-data" {
+        match body::read_multipart(
+            Request::from_parts(parts, req_body),
+            &state,
+            MAX_COMMAND_BYTES,
+            body::Files::Photos,
+        )
+        .await
+        {
             Ok(read) => {
                 post.fields = read.fields;
                 read.photos
@@ -64,16 +74,16 @@ async fn command(
             Err(e) => return post.fail_on(uri, &name, e, &KEPT).await,
         }
     } else {
-        match axum::body::to_bytes(body, 64 * 1024).await {
-            Ok(b) => post.fields = form_urlencoded::parse(&b).into_owned().collect(),
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        match body::form_fields(req_body, MAX_FORM_BYTES).await {
+            Ok(fields) => post.fields = fields,
+            Err(e) => return post.fail_on(uri, &name, e, &KEPT).await,
         }
         Vec::new()
     };
     if !photos.is_empty()
         && let Err(secs) = state.photo_limiter.check_n(post.client.ip, photos.len() as u32)
     {
-        return too_many(&state, post.locale, &page, secs);
+        return too_many(post.locale, &page, secs);
     }
     let version = post.get("version").trim().parse::<i32>();
     let parsed = Command::from_form(&name, |k| post.get(k));
@@ -97,6 +107,10 @@ async fn command(
 
 /// `POST /segnalazioni/{code}/commenti`.
 async fn comment(State(state): State<AppState>, Path(code): Path<String>, post: FormPost) -> Response {
+    let (page, uri) = match report_page("/segnalazioni", &code) {
+        Ok(p) => p,
+        Err(refused) => return refused.into_response(),
+    };
     let email = post.get("email");
     let result = conversation::comment(
         &state.backend,
@@ -108,14 +122,9 @@ async fn comment(State(state): State<AppState>, Path(code): Path<String>, post: 
     )
     .await;
     match result {
-        Ok(Posted::Done) => see_other(&format!("/segnalazioni/{code}?avviso=commento#commenti")),
-        Ok(Posted::ConfirmationSent) => {
-            see_other(&format!("/segnalazioni/{code}?avviso=conferma-inviata#commenti"))
-        }
-        Err(e) => {
-            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
-            post.fail_on(page, "comment", e, &["comment", "email"]).await
-        }
+        Ok(Posted::Done) => see_other(&format!("{page}?avviso=commento#commenti")),
+        Ok(Posted::ConfirmationSent) => see_other(&format!("{page}?avviso=conferma-inviata#commenti")),
+        Err(e) => post.fail_on(uri, "comment", e, &["comment", "email"]).await,
     }
 }
 
@@ -125,18 +134,23 @@ async fn abuse(
     Path((code, id)): Path<(String, i64)>,
     post: FormPost,
 ) -> Response {
+    let (page, uri) = match report_page("/segnalazioni", &code) {
+        Ok(p) => p,
+        Err(refused) => return refused.into_response(),
+    };
     let who = post.client.ip.map(|ip| ip.to_string()).unwrap_or_default();
     match conversation::report_abuse(&state.backend, post.viewer(), &code, id, &who).await {
-        Ok(()) => see_other(&format!("/segnalazioni/{code}?avviso=abuso#commenti")),
-        Err(e) => {
-            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
-            post.fail_on(page, "comment", e, &[]).await
-        }
+        Ok(()) => see_other(&format!("{page}?avviso=abuso#commenti")),
+        Err(e) => post.fail_on(uri, "comment", e, &[]).await,
     }
 }
 
 /// `POST /segnalazioni/{code}/segui` (`segui=0` stops following).
 async fn follow(State(state): State<AppState>, Path(code): Path<String>, post: FormPost) -> Response {
+    let (page, uri) = match report_page("/segnalazioni", &code) {
+        Ok(p) => p,
+        Err(refused) => return refused.into_response(),
+    };
     let on = post.get("segui") != "0";
     let email = post.get("email");
     let result = conversation::follow(
@@ -150,21 +164,12 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, post: F
     .await;
     match result {
         Ok(Posted::Done) => see_other(&format!(
-            "/segnalazioni/{code}?avviso={}",
+            "{page}?avviso={}",
             if on { "segui" } else { "non-segui" }
         )),
-        Ok(Posted::ConfirmationSent) => see_other(&format!("/segnalazioni/{code}?avviso=conferma-inviata")),
-        Err(e) => {
-            let page = format!("/segnalazioni/{code}").parse().unwrap_or_default();
-            post.fail_on(page, "follow", e, &["email"]).await
-        }
+        Ok(Posted::ConfirmationSent) => see_other(&format!("{page}?avviso=conferma-inviata")),
+        Err(e) => post.fail_on(uri, "follow", e, &["email"]).await,
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct LiveQuery {
-    /// One report's receipt code; without it, every change (the map).
-    report: Option<String>,
 }
 
 /// `GET /api/v1/live[?report=CODE]`: server-sent events, `event: changed` with no data beyond the report's code
@@ -175,10 +180,13 @@ async fn live(
     State(state): State<AppState>,
     ApiLocale(locale): ApiLocale,
     CurrentUser(auth): CurrentUser,
-    Query(q): Query<LiveQuery>,
+    parts: Parts,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.viewer);
-    let watched = match q.report.as_deref() {
+    // `report`: one report's receipt code; without it, every change (the map).
+    let pairs = query_pairs(&parts);
+    let report = one(&pairs, "report", Field::ReceiptCode).map_err(|e| ApiError::new(e, locale))?;
+    let watched = match report {
         Some(code) => Some(
             backend::reports::service::visible_id(&state.backend, viewer, code)
                 .await

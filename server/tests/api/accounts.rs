@@ -4,9 +4,7 @@
 use backend::testing::SmtpSink;
 use shared::Role;
 
-use crate::helpers::{TestApp, expect_page, path_of, spawn_app_with};
-
-const PASSWORD: &str = "cavallo batteria graffetta";
+use crate::helpers::{PASSWORD, TestApp, expect_page, path_of, spawn_app_with};
 
 async fn app_with_mail() -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start().await;

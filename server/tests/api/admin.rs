@@ -4,9 +4,7 @@
 use reqwest::multipart::Form;
 use shared::Role;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
-
-const PASSWORD: &str = "una frase lunga abbastanza";
+use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app};
 
 async fn admin(app: &TestApp) -> Browser<'_> {
     app.account("admin@comune.example", PASSWORD, Role::Administrator)

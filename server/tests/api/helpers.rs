@@ -9,6 +9,9 @@ use server::startup::AppState;
 use server::{Application, Config};
 use shared::{CategoryId, ReceiptCode, ReportId, Role};
 
+/// The password of the tests' accounts (long enough for the rules, on no list of common ones).
+pub const PASSWORD: &str = "una frase lunga abbastanza";
+
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,

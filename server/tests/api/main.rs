@@ -8,6 +8,7 @@ mod mail;
 mod map;
 mod oidc;
 mod pages;
+mod refusals;
 mod reports;
 mod resilience;
 mod second_factor;

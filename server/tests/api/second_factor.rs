@@ -4,9 +4,7 @@
 use backend::testing::SmtpSink;
 use shared::Role;
 
-use crate::helpers::{expect_page, spawn_app_with};
-
-const PASSWORD: &str = "cavallo batteria graffetta";
+use crate::helpers::{PASSWORD, expect_page, spawn_app_with};
 
 fn now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).expect("after 1970")

@@ -9,9 +9,7 @@ use chrono::{Duration, Utc};
 use shared::{CategoryId, Role};
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, expect_page, spawn_app};
-
-const PASSWORD: &str = "una password lunga 2026";
+use crate::helpers::{PASSWORD, TestApp, expect_page, spawn_app};
 
 /// Moves a report along `states` (each step `hours` after the previous), signed, and sets its state.
 async fn walk(pool: &PgPool, code: &str, states: &[&str], hours: i64) {

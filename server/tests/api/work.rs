@@ -7,9 +7,7 @@ use std::time::Duration;
 use backend::testing::{create_category, create_office};
 use shared::{ContractorId, OfficeId, Role, UserId};
 
-use crate::helpers::{Browser, TestApp, spawn_app, spawn_on};
-
-const PASSWORD: &str = "una frase lunga abbastanza";
+use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, spawn_on};
 
 /// A municipality with a roads office and a parks office, their people, a contractor, and one report sent
 /// without an account (its reporter's contact in `report_contact`).

@@ -121,6 +121,78 @@ pub struct BehalfContact {
     pub name: Option<String>,
 }
 
+impl RawSubmission {
+    /// The fields of a submission, by the names the reporting form, the API's JSON and the staff's form all use
+    /// (a test holds them to the struct's own). Staff-only: `channel`, `internal`.
+    pub const FIELDS: [&'static str; 15] = [
+        "kind",
+        "category_id",
+        "lat",
+        "lng",
+        "address",
+        "district_id",
+        "title",
+        "description",
+        "is_public",
+        "show_name",
+        "email",
+        "phone",
+        "name",
+        "channel",
+        "internal",
+    ];
+
+    /// A submission from form fields (`name`, `value` pairs, the first of each name). An HTML form sends no
+    /// unticked checkbox, so for the form (`checkboxes`) an absent `is_public` means "no"; for other callers it
+    /// keeps the API's default (public).
+    pub fn from_fields(fields: &[(String, String)], checkboxes: bool) -> Self {
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| Value::Text(v.clone()))
+        };
+        let [
+            kind,
+            category_id,
+            lat,
+            lng,
+            address,
+            district_id,
+            title,
+            description,
+            is_public,
+            show_name,
+            email,
+            phone,
+            name,
+            channel,
+            internal,
+        ] = Self::FIELDS.map(get);
+        Self {
+            kind,
+            category_id,
+            lat,
+            lng,
+            address,
+            district_id,
+            title,
+            description,
+            is_public: if checkboxes {
+                Some(is_public.unwrap_or(Value::Bool(false)))
+            } else {
+                is_public
+            },
+            show_name,
+            email,
+            phone,
+            name,
+            channel,
+            internal,
+        }
+    }
+}
+
 fn text_of(v: &Option<Value>) -> String {
     v.as_ref().map(Value::text).unwrap_or_default()
 }
@@ -228,6 +300,7 @@ impl RawSubmission {
 
     fn name(&self) -> Result<Option<String>, ValidationError> {
         let name = text_of(&self.name);
+        crate::validation::plain(Field::DisplayName, &name)?;
         if name.is_empty() {
             Ok(None)
         } else if name.chars().count() < 2 {
@@ -256,6 +329,7 @@ impl RawSubmission {
             (None, None) => {}
         }
         let address = text_of(&self.address);
+        crate::validation::plain(Field::Address, &address)?;
         if !address.is_empty() {
             if address.chars().count() > 200 {
                 return Err(ValidationError::new(Field::Address, Rule::TooLong { max: 200 }));
@@ -417,6 +491,33 @@ pub struct PointInfo {
 mod tests {
     use super::*;
 
+    /// `FIELDS` names exactly the struct's fields, in order, as serialised (the API's JSON names).
+    #[test]
+    fn the_field_list_is_the_structs() {
+        let all = RawSubmission::from_fields(
+            &RawSubmission::FIELDS.map(|f| (f.to_owned(), format!("v-{f}"))),
+            false,
+        );
+        let json = serde_json::to_value(&all).expect("serialise");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = RawSubmission::FIELDS.to_vec();
+        sorted.sort_unstable();
+        let mut keys_sorted = keys.clone();
+        keys_sorted.sort_unstable();
+        assert_eq!(keys_sorted, sorted);
+        for f in RawSubmission::FIELDS {
+            assert_eq!(json[f], format!("v-{f}"), "{f} read from its own field");
+        }
+        let unticked = RawSubmission::from_fields(&[], true);
+        assert_eq!(unticked.is_public, Some(Value::Bool(false)));
+        assert_eq!(RawSubmission::from_fields(&[], false).is_public, None);
+    }
+
     fn raw() -> RawSubmission {
         RawSubmission {
             kind: Some("problem".into()),
@@ -427,6 +528,56 @@ mod tests {
             description: Some("Profonda, davanti al civico 12.".into()),
             email: Some("Maria@Esempio.it".into()),
             ..Default::default()
+        }
+    }
+
+    /// U+0000 (PostgreSQL cannot store it) and the other control characters are refused by every text a person
+    /// types, each error naming its field.
+    #[test]
+    fn every_text_field_refuses_control_characters_naming_itself() {
+        use crate::report::work::{CommentText, Note};
+        use crate::user::DisplayName;
+        let nul = "Buca\u{0} grande";
+        let with = |f: fn(&mut RawSubmission)| {
+            let mut r = raw();
+            f(&mut r);
+            r.validate(false).map(drop)
+        };
+        let cases: Vec<(Field, Result<(), ValidationError>)> = vec![
+            (Field::Title, crate::Title::parse(nul).map(drop)),
+            (Field::Description, crate::Description::parse(nul).map(drop)),
+            (Field::Note, Note::parse(nul).map(drop)),
+            (Field::Comment, CommentText::parse(nul).map(drop)),
+            (Field::Email, Email::parse("maria\u{0}@esempio.it").map(drop)),
+            (Field::DisplayName, DisplayName::parse(nul).map(drop)),
+            (
+                Field::Title,
+                with(|r| r.title = Some("Buca\u{0} in via Roma".into())),
+            ),
+            (
+                Field::Description,
+                with(|r| r.description = Some("Profonda\u{1b}[2J".into())),
+            ),
+            (
+                Field::Email,
+                with(|r| r.email = Some("maria\u{0}@esempio.it".into())),
+            ),
+            (Field::DisplayName, with(|r| r.name = Some("Maria\u{0}".into()))),
+            (
+                Field::Address,
+                with(|r| {
+                    r.lat = None;
+                    r.lng = None;
+                    r.address = Some("via Roma\u{0}".into());
+                }),
+            ),
+        ];
+        for (field, result) in cases {
+            assert_eq!(
+                result,
+                Err(ValidationError::new(field, Rule::ControlCharacter)),
+                "{field:?}"
+            );
         }
     }
 

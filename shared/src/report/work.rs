@@ -102,18 +102,7 @@ impl Note {
     pub const MAX: usize = 5000;
 
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        let s = s.trim();
-        let n = s.chars().count();
-        if n == 0 {
-            return Err(ValidationError::new(Field::Note, Rule::Required));
-        }
-        if n > Self::MAX {
-            return Err(ValidationError::new(
-                Field::Note,
-                Rule::TooLong { max: Self::MAX },
-            ));
-        }
-        Ok(Self(s.to_owned()))
+        crate::validation::text(Field::Note, s, 1, Self::MAX).map(Self)
     }
 
     /// An optional note: empty is `None`.
@@ -139,24 +128,7 @@ impl CommentText {
     pub const MAX: usize = 2000;
 
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        let s = s.trim();
-        let n = s.chars().count();
-        if n == 0 {
-            return Err(ValidationError::new(Field::Comment, Rule::Required));
-        }
-        if n < Self::MIN {
-            return Err(ValidationError::new(
-                Field::Comment,
-                Rule::TooShort { min: Self::MIN },
-            ));
-        }
-        if n > Self::MAX {
-            return Err(ValidationError::new(
-                Field::Comment,
-                Rule::TooLong { max: Self::MAX },
-            ));
-        }
-        Ok(Self(s.to_owned()))
+        crate::validation::text(Field::Comment, s, Self::MIN, Self::MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -33,7 +33,7 @@ pub fn MyPageView() -> impl IntoView {
                             match page.await {
                                 Ok(p) => view! { <Sections page=p feedback=feedback /> }.into_any(),
                                 Err(AppError::Code(shared::ErrorCode::Unauthenticated)) => view! {
-                                    <p>{locale.t(A::SignInNeeded)}</p>
+                                    <p role="alert" data-code=shared::ErrorCode::Unauthenticated.as_str()>{locale.t(A::SignInNeeded)}</p>
                                     <p><a class="button primary" href="/accedi?ritorno=/la-mia-pagina">{locale.t(Msg::SignIn)}</a></p>
                                 }
                                 .into_any(),
