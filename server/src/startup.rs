@@ -126,6 +126,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.clone()
 }
 
+/// The paths of the page routes the server renders (in the router's syntax, `/segnalazioni/:code`).
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_owned()).collect()
+}
+
 /// The whole router: pages, `#[server]` fns, REST, forms, files; sessions resolved and cross-site posts refused.
 pub fn router(state: AppState) -> Router {
     let context = {

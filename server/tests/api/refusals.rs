@@ -247,6 +247,85 @@ async fn every_door_refuses_bad_input_in_the_apps_shape() {
     assert!(refused > 100, "most probes are refused: {refused}");
 }
 
+/// The server's page routes are the table's pages, each in the bundle the table says (`app::page_table`).
+#[test]
+fn the_page_routes_are_the_page_table() {
+    let mut served = server::startup::page_paths();
+    served.sort();
+    // In axum's syntax, as the server lists them (`:code` → `{code}`).
+    let mut table: Vec<String> = app::PAGES
+        .iter()
+        .map(|p| {
+            p.path
+                .split('/')
+                .map(|s| {
+                    s.strip_prefix(':')
+                        .map_or_else(|| s.to_owned(), |n| format!("{{{n}}}"))
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    table.sort();
+    assert_eq!(served, table);
+}
+
+/// Every page, asked as the doors are: a bad parameter in its address, parameters repeated, U+0000.
+#[tokio::test]
+async fn every_page_refuses_bad_input_in_the_apps_shape() {
+    let app = spawn_app().await;
+    app.account("admin@comune.example", PASSWORD, Role::Administrator)
+        .await;
+    let admin = app.browser();
+    admin.sign_in("admin@comune.example", PASSWORD).await;
+    let cookie = format!(
+        "segnala_session={}",
+        admin.cookie("segnala_session").unwrap_or_default()
+    );
+    for page in app::PAGES {
+        let with = |v: &str| {
+            page.path
+                .split('/')
+                .map(|s| if s.starts_with(':') { v } else { s })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for (url, what) in [
+            (with("abc"), "a bad path parameter"),
+            (with("a%00b"), "U+0000 in the path"),
+            (
+                format!(
+                    "{}?stato=aperte&stato=risolte&q=a&q=b&ritorno=/a&ritorno=/b",
+                    with("abc")
+                ),
+                "repeated parameters",
+            ),
+            (
+                format!("{}?q=a%00b&ritorno=/a%00b&codice=a%00b&dal=a%00b", with("abc")),
+                "U+0000 in the query",
+            ),
+        ] {
+            for signed_in in [false, true] {
+                let mut req = app
+                    .client
+                    .get(format!("{}{url}", app.base))
+                    .header("accept", "text/html");
+                if signed_in {
+                    req = req.header("cookie", &cookie);
+                }
+                let res = req.send().await.expect("request");
+                check(
+                    &format!("GET {} ({what}, signed in: {signed_in})", page.path),
+                    &url,
+                    res,
+                    true,
+                )
+                .await;
+            }
+        }
+    }
+}
+
 /// The cases the testers met, one by one, with what each must say.
 #[tokio::test]
 async fn the_refusals_the_testers_met_say_what_is_wrong() {
