@@ -72,7 +72,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         r#"
         select o.office_id, o.name, o.email,
                (select count(*) from report r where r.office_id = o.office_id
-                and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')) as "open!"
+                and report_state_is_open(r.state)) as "open!"
         from office o order by o.name
         "#
     )
@@ -679,6 +679,54 @@ pub async fn upload_area(state: &State, viewer: Option<&Viewer>, upload: &AreaUp
     .await?;
     tx.commit().await?;
     Ok(AreaId(id))
+}
+
+/// An office by its id or exact name (the command line names offices either way).
+pub async fn office_by_id_or_name(state: &State, id_or_name: &str) -> Result<Option<OfficeId>> {
+    let id = sqlx::query_scalar!(
+        "select office_id from office where office_id::text = $1 or name = $1",
+        id_or_name
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(id.map(OfficeId))
+}
+
+/// A contractor by its exact name.
+pub async fn contractor_by_name(state: &State, name: &str) -> Result<Option<ContractorId>> {
+    let id = sqlx::query_scalar!("select contractor_id from contractor where name = $1", name)
+        .fetch_optional(&state.pool)
+        .await?;
+    Ok(id.map(ContractorId))
+}
+
+/// One member of staff, for the command line's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffLine {
+    pub id: UserId,
+    pub role: Role,
+    pub email: String,
+    pub name: String,
+}
+
+/// Every account that is not a citizen's, by role and address (the command line's `admin list`; the operator
+/// at the server's console needs no permission).
+pub async fn staff_list(state: &State) -> Result<Vec<StaffLine>> {
+    let rows = sqlx::query!(
+        r#"select user_id as "id: UserId", role as "role: Role", email, display_name
+           from app_user where role <> 'citizen' order by role, email"#
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffLine {
+            id: r.id,
+            role: r.role,
+            email: r.email,
+            name: r.display_name,
+        })
+        .collect())
 }
 
 /// What a staff form says.

@@ -286,8 +286,7 @@ fn fold_cells(rows: impl IntoIterator<Item = CellRow>, states: StateFilter) -> V
             out.push((r.q, CellCount::default()));
         }
         if let Some((_, c)) = out.last_mut() {
-            let i = ReportState::ALL.iter().position(|s| *s == r.state).unwrap_or(0);
-            c.by_state[i] += u32::try_from(r.n).unwrap_or(u32::MAX);
+            c.by_state.add(r.state, u32::try_from(r.n).unwrap_or(u32::MAX));
             c.sum_x += r.sx;
             c.sum_y += r.sy;
         }
@@ -366,7 +365,7 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
 /// public, confirmed, not internal; the partial index `report_map_mq_idx` has the same condition).
 pub fn push_report_filters(qb: &mut QueryBuilder<Postgres>, tile: Tile, filter: &MapFilter) {
     let (lo, hi) = tile.world_range();
-    qb.push("r.is_public and not r.is_internal and r.confirmed_at is not null and r.mq >= ")
+    qb.push("report_open_to_all(r.is_public, r.is_internal, r.confirmed_at) and r.mq >= ")
         .push_bind(lo as i64)
         .push(" and r.mq < ")
         .push_bind(hi as i64);

@@ -345,59 +345,6 @@ pub async fn sweep_orphans(state: &State, grace: Duration, all_days: bool) -> Re
     Ok(removed)
 }
 
-/// A photo's bytes for the public: only the reporter's photos of a public, confirmed report, not hidden by
-/// staff. `None` otherwise (the same answer as for a key that does not exist).
-pub async fn public_bytes(state: &State, key: &str) -> Result<Option<bytes::Bytes>> {
-    let visible = sqlx::query_scalar!(
-        r#"
-        select exists(
-            select 1 from report_photo p join report r using (report_id)
-            where (p.object_key = $1 or p.thumb_key = $1)
-              and not p.is_hidden and p.update_id is null and r.is_public and not r.is_internal
-              and r.confirmed_at is not null
-        ) as "x!"
-        "#,
-        key
-    )
-    .fetch_one(&state.pool)
-    .await?;
-    if !visible {
-        return Ok(None);
-    }
-    state.photos.get(key).await
-}
-
-/// A photo's bytes for the back office: any photo of a report the viewer may work on (hidden ones, a private
-/// report's, a contractor's). `None` otherwise.
-pub async fn staff_bytes(
-    state: &State,
-    viewer: Option<&shared::Viewer>,
-    key: &str,
-) -> Result<Option<bytes::Bytes>> {
-    if viewer.is_none() {
-        return Ok(None);
-    }
-    let code = sqlx::query_scalar!(
-        r#"
-        select r.receipt_code from report_photo p join report r using (report_id)
-        where p.object_key = $1 or p.thumb_key = $1
-        "#,
-        key
-    )
-    .fetch_optional(&state.pool)
-    .await?;
-    let Some(code) = code else { return Ok(None) };
-    let mut conn = state.pool.acquire().await?;
-    let allowed = crate::reports::store::facts(&mut conn, &code, false)
-        .await?
-        .is_some_and(|f| crate::reports::work::may_view_work(viewer, &f));
-    drop(conn);
-    if !allowed {
-        return Ok(None);
-    }
-    state.photos.get(key).await
-}
-
 /// A PNG whose header announces `w` × `h` pixels, followed by an empty image data chunk: what a decompression
 /// bomb looks like to the first reader (test support).
 #[cfg(any(test, feature = "testing"))]

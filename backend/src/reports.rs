@@ -1,6 +1,7 @@
 //! The report aggregate: services (`service`) over storage (`store`); citizens' submissions (`intake`) and the
 //! duplicate suggestions shown before them (`duplicates`);
-//! the back office's work (`work`, `inbox`), the public conversation (`conversation`) and who is told (`notify`).
+//! the back office's work (`work`, `inbox`, and `sight`: which reports staff may open, in SQL), the public
+//! conversation (`conversation`) and who is told (`notify`).
 
 pub mod browse;
 pub mod conversation;
@@ -9,6 +10,7 @@ pub mod inbox;
 pub mod intake;
 pub mod notify;
 pub mod service;
+pub mod sight;
 pub mod store;
 pub mod work;
 

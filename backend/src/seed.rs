@@ -3,7 +3,7 @@
 //! data. Idempotent: does nothing when a municipality is already loaded.
 
 pub mod accounts;
-mod rng;
+pub mod rng;
 pub mod town;
 
 use anyhow::Context;
@@ -72,6 +72,8 @@ struct GenReport {
     created_at: DateTime<Utc>,
     receipt_code: String,
     duplicate_of: Option<usize>,
+    /// The external company the work went to, if it did (recorded on the report, as the back office does).
+    contractor: Option<&'static str>,
     updates: Vec<Update>,
 }
 
@@ -301,7 +303,7 @@ pub async fn load_demo(
         from report r
         join lateral (select max(created_at) as at from report_update
                       where report_id = r.report_id and to_state = 'resolved') u on u.at is not null
-        where r.state in ('resolved', 'closed') and r.report_id % 3 = 0
+        where report_state_is_resolved(r.state) and r.report_id % 3 = 0
           and u.at + interval '3 days' + (r.report_id % 72) * interval '1 hour' < now()
         "#
     )
@@ -322,6 +324,21 @@ pub async fn load_demo(
     let accounts = accounts::create(&mut tx, hasher, &office_ids)
         .await
         .context("creating the demo accounts")?;
+    // The companies the work went to, now that they exist (the demo contractor sees its own assignments).
+    let (a_codes, a_names): (Vec<String>, Vec<String>) = reports
+        .iter()
+        .filter_map(|r| r.contractor.map(|c| (r.receipt_code.clone(), c.to_owned())))
+        .unzip();
+    sqlx::query!(
+        "update report r set assigned_contractor_id = c.contractor_id
+         from unnest($1::text[], $2::text[]) as t(code, name) join contractor c on c.name = t.name
+         where r.receipt_code = t.code",
+        &a_codes,
+        &a_names
+    )
+    .execute(&mut *tx)
+    .await
+    .context("recording the demo assignments")?;
     tx.commit().await?;
     sqlx::query("analyze").execute(&mut *conn).await?;
 
@@ -403,6 +420,7 @@ fn generate(opts: &DemoOptions) -> Vec<GenReport> {
             created_at,
             receipt_code,
             duplicate_of: None,
+            contractor: None,
             updates: Vec::new(),
         };
         timeline(&mut rng, &mut r, original, opts.now);
@@ -485,11 +503,16 @@ fn timeline(rng: &mut Rng, r: &mut GenReport, original: Option<usize>, now: Date
                             "staff",
                         )
                     } else {
-                        let c = rng.pick(contractors);
+                        let c: &'static str = rng.pick(contractors);
+                        r.contractor = Some(c);
                         (
                             Assigned,
                             hours(rng, 12.0, sla_h * 0.3),
-                            Some(format!("Assegnata alla ditta esterna {c}.")),
+                            // "S.p.A." ends the sentence by itself.
+                            Some(format!(
+                                "Assegnata alla ditta esterna {c}{}",
+                                if c.ends_with('.') { "" } else { "." }
+                            )),
                             "staff",
                         )
                     }
@@ -588,6 +611,40 @@ mod tests {
                 .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
                 .single()
                 .expect("date"),
+        }
+    }
+
+    /// What the demo says happened is what its rows say: a report assigned to a company has that company
+    /// recorded (the demo contractor's account sees its work), and no note ends with two full stops.
+    #[test]
+    fn assignments_are_recorded_and_notes_read_well() {
+        let reports = generate(&opts());
+        let assigned: Vec<&GenReport> = reports
+            .iter()
+            .filter(|r| r.state() == ReportState::Assigned)
+            .collect();
+        assert!(!assigned.is_empty());
+        for r in &assigned {
+            let c = r.contractor.expect("an assigned report names its company");
+            assert!(
+                r.updates
+                    .iter()
+                    .any(|u| u.note.as_deref().is_some_and(|n| n.contains(c))),
+                "the timeline names {c}"
+            );
+        }
+        assert!(
+            reports.iter().any(|r| r.contractor == Some(CONTRACTORS[0][0])),
+            "the demo company has work"
+        );
+        for r in &reports {
+            for u in &r.updates {
+                assert!(
+                    !u.note.as_deref().unwrap_or_default().contains(".."),
+                    "{:?}",
+                    u.note
+                );
+            }
         }
     }
 

@@ -452,7 +452,7 @@ async fn backlog(conn: &mut PgConnection, window: Month, now: DateTime<Utc>) -> 
         r#"with open as (
                select office_id, category_id, area_id, count(*) as n, count(*) filter (where sla_due_at < $1) as late
                from report
-               where state not in ('resolved', 'closed', 'rejected', 'duplicate') and confirmed_at is not null
+               where report_state_is_open(state) and confirmed_at is not null
                  and not is_internal and kind <> 'compliment'
                group by 1, 2, 3),
            per as (

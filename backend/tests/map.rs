@@ -3,33 +3,13 @@
 //! random writes; the incremental tables equal a rebuild from scratch; the plans read the indexes.
 
 use backend::map;
-use backend::testing::{TestDb, create_category, create_district, create_office};
+use backend::seed::rng::Rng;
+use backend::testing::{TestDb, TwoOfficeTown as Town, two_office_town};
 use shared::map::{
     CLUSTER_MAX_ZOOM, MapFilter, Month, SPARSE_PINS, StateFilter, Tile, decode_tile, world_x, world_y,
 };
 use shared::{ReportKind, ReportState};
 use sqlx::{PgPool, Row};
-
-/// A small deterministic generator (xorshift64*): the same seed gives the same test.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
 
 // The region: two towns 20 km apart, with a dense centre each and a sprinkle between them.
 const WEST: f64 = 11.70;
@@ -37,31 +17,8 @@ const EAST: f64 = 12.00;
 const SOUTH: f64 = 45.30;
 const NORTH: f64 = 45.50;
 
-struct Town {
-    categories: Vec<i32>,
-    offices: Vec<i32>,
-    districts: Vec<i32>,
-}
-
 async fn town(pool: &PgPool) -> Town {
-    let a = create_office(pool, "Lavori pubblici").await;
-    let b = create_office(pool, "Ambiente").await;
-    let categories = vec![
-        create_category(pool, a, "Buche stradali").await.0,
-        create_category(pool, a, "Illuminazione").await.0,
-        create_category(pool, b, "Rifiuti").await.0,
-    ];
-    create_district(pool, "Ovest", WEST, SOUTH, 11.85, NORTH).await;
-    create_district(pool, "Est", 11.85, SOUTH, 11.95, NORTH).await;
-    let districts = sqlx::query_scalar("select area_id from area where kind = 'district' order by area_id")
-        .fetch_all(pool)
-        .await
-        .expect("districts");
-    Town {
-        categories,
-        offices: vec![a.0, b.0],
-        districts,
-    }
+    two_office_town(pool, WEST, SOUTH, NORTH).await
 }
 
 /// Inserts `n` reports in one statement (as a bulk import would), at random places, states, categories,
@@ -85,26 +42,23 @@ async fn insert_reports(pool: &PgPool, rng: &mut Rng, town: &Town, n: usize, fir
         .map(|i| {
             let (lng, lat) = match rng.below(10) {
                 0..=4 => (
-                    11.87 + (rng.unit() - 0.5) * 0.01,
-                    45.40 + (rng.unit() - 0.5) * 0.008,
+                    11.87 + (rng.f64() - 0.5) * 0.01,
+                    45.40 + (rng.f64() - 0.5) * 0.008,
                 ),
-                5..=7 => (
-                    11.75 + (rng.unit() - 0.5) * 0.03,
-                    45.45 + (rng.unit() - 0.5) * 0.02,
-                ),
+                5..=7 => (11.75 + (rng.f64() - 0.5) * 0.03, 45.45 + (rng.f64() - 0.5) * 0.02),
                 _ => (
-                    WEST + rng.unit() * (EAST - WEST),
-                    SOUTH + rng.unit() * (NORTH - SOUTH),
+                    WEST + rng.f64() * (EAST - WEST),
+                    SOUTH + rng.f64() * (NORTH - SOUTH),
                 ),
             };
             let month = rng.below(30) as i64;
             (
                 format!("SEG-{}-{:06}", 2024 + month / 12, first + i + 1),
-                rng.pick(&ReportKind::ALL),
-                rng.pick(&states),
-                rng.pick(&town.categories),
-                rng.pick(&town.offices),
-                (rng.below(5) > 0).then(|| rng.pick(&town.districts)),
+                *rng.pick(&ReportKind::ALL),
+                *rng.pick(&states),
+                rng.pick(&town.categories).0,
+                *rng.pick(&town.offices),
+                (rng.below(5) > 0).then(|| *rng.pick(&town.districts)),
                 (lng, lat),
                 rng.below(10) > 0,
                 rng.below(20) == 0,
@@ -184,19 +138,19 @@ fn expected_where(tile: Tile, f: &MapFilter) -> String {
 fn random_filter(rng: &mut Rng, town: &Town) -> MapFilter {
     let mut f = MapFilter::default();
     if rng.below(2) == 0 {
-        f.state = rng.pick(&StateFilter::ALL);
+        f.state = *rng.pick(&StateFilter::ALL);
     }
     if rng.below(4) == 0 {
-        f.kind = Some(rng.pick(&ReportKind::ALL));
+        f.kind = Some(*rng.pick(&ReportKind::ALL));
     }
     if rng.below(4) == 0 {
-        f.category = Some(rng.pick(&town.categories));
+        f.category = Some(rng.pick(&town.categories).0);
     }
     if rng.below(5) == 0 {
-        f.office = Some(rng.pick(&town.offices));
+        f.office = Some(*rng.pick(&town.offices));
     }
     if rng.below(5) == 0 {
-        f.district = Some(rng.pick(&town.districts));
+        f.district = Some(*rng.pick(&town.districts));
     }
     if rng.below(4) == 0 {
         let a = rng.below(30) as u16;
@@ -215,12 +169,12 @@ fn random_tile(rng: &mut Rng) -> Tile {
     let z = 6 + rng.below(13) as u8;
     let (lng, lat) = match rng.below(3) {
         0 => (
-            11.87 + (rng.unit() - 0.5) * 0.01,
-            45.40 + (rng.unit() - 0.5) * 0.008,
+            11.87 + (rng.f64() - 0.5) * 0.01,
+            45.40 + (rng.f64() - 0.5) * 0.008,
         ),
         _ => (
-            WEST + rng.unit() * (EAST - WEST),
-            SOUTH + rng.unit() * (NORTH - SOUTH),
+            WEST + rng.f64() * (EAST - WEST),
+            SOUTH + rng.f64() * (NORTH - SOUTH),
         ),
     };
     let shift = 26 - u32::from(z);
@@ -280,7 +234,7 @@ async fn check(pool: &PgPool, tile: Tile, f: &MapFilter) -> (u32, usize) {
         let got: Vec<Vec<i64>> = data
             .clusters
             .iter()
-            .map(|c| c.by_state.iter().map(|n| i64::from(*n)).collect())
+            .map(|c| c.by_state.iter().map(|(_, n)| i64::from(n)).collect())
             .collect();
         let want: Vec<Vec<i64>> = per_cell.into_iter().map(|(_, s)| s).collect();
         assert_eq!(got, want, "counts by state per cluster, {ctx}");
@@ -364,7 +318,7 @@ async fn random_writes(pool: &PgPool, rng: &mut Rng, town: &Town, rounds: usize,
                     .copied()
                     .filter(|s| *s != ReportState::Duplicate)
                     .collect();
-                let to = rng.pick(&next);
+                let to = *rng.pick(&next);
                 sqlx::query("update report set state = $2 where report_id = $1")
                     .bind(id)
                     .bind(to)
@@ -376,9 +330,9 @@ async fn random_writes(pool: &PgPool, rng: &mut Rng, town: &Town, rounds: usize,
                     "update report set category_id = $2, office_id = $3, kind = $4 where report_id = $1",
                 )
                 .bind(id)
-                .bind(rng.pick(&town.categories))
-                .bind(rng.pick(&town.offices))
-                .bind(rng.pick(&ReportKind::ALL))
+                .bind(rng.pick(&town.categories).0)
+                .bind(*rng.pick(&town.offices))
+                .bind(*rng.pick(&ReportKind::ALL))
                 .execute(pool)
                 .await
             }
@@ -388,9 +342,9 @@ async fn random_writes(pool: &PgPool, rng: &mut Rng, town: &Town, rounds: usize,
                      where report_id = $1",
                 )
                 .bind(id)
-                .bind(WEST + rng.unit() * (EAST - WEST))
-                .bind(SOUTH + rng.unit() * (NORTH - SOUTH))
-                .bind(rng.pick(&town.districts))
+                .bind(WEST + rng.f64() * (EAST - WEST))
+                .bind(SOUTH + rng.f64() * (NORTH - SOUTH))
+                .bind(*rng.pick(&town.districts))
                 .execute(pool)
                 .await
             }
@@ -430,7 +384,7 @@ async fn cluster_counts_equal_count_star_for_random_tiles_filters_and_writes() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5e97_a1a0_2026u64);
     println!("MAP_SEED={seed}");
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed | 1);
     let db = TestDb::new().await;
     let town = town(&db.pool).await;
     let mut next_code = 0;

@@ -53,6 +53,100 @@ async fn state_transitions_in_sql_match_the_shared_rules() {
     assert_eq!(in_sql, in_rust);
 }
 
+/// The rules written once in SQL (migration 0017) and once in `shared` say the same: open and resolved states,
+/// who sees a report, and the staff's sight for every role over every kind of report.
+#[tokio::test]
+async fn the_report_rules_in_sql_match_the_shared_rules() {
+    use shared::permission::{ReportAccess, StaffSight};
+    use shared::{ContractorId, OfficeId, Role, UserId, Viewer};
+    let db = TestDb::new().await;
+    for state in ReportState::ALL {
+        let (open, resolved): (bool, bool) = sqlx::query_as(
+            "select report_state_is_open($1::text::report_state), report_state_is_resolved($1::text::report_state)",
+        )
+        .bind(state.as_str())
+        .fetch_one(&db.pool)
+        .await
+        .expect("rules");
+        assert_eq!(
+            (open, resolved),
+            (state.is_open(), state.is_resolved()),
+            "{state}"
+        );
+    }
+    for public in [false, true] {
+        for internal in [false, true] {
+            for confirmed in [false, true] {
+                let sql: bool =
+                    sqlx::query_scalar("select report_open_to_all($1, $2, case when $3 then now() end)")
+                        .bind(public)
+                        .bind(internal)
+                        .bind(confirmed)
+                        .fetch_one(&db.pool)
+                        .await
+                        .expect("rule");
+                assert_eq!(sql, shared::report::open_to_all(public, internal, confirmed));
+            }
+        }
+    }
+    let people = [None, Some(UserId(7)), Some(UserId(8))];
+    let companies = [None, Some(ContractorId(3)), Some(ContractorId(4))];
+    for role in Role::ALL {
+        let viewer = Viewer {
+            id: UserId(7),
+            name: "Maria Rossi".into(),
+            email: "maria@esempio.it".into(),
+            role,
+            offices: if role.needs_office() {
+                vec![OfficeId(1)]
+            } else {
+                vec![]
+            },
+            contractor: (role == Role::Contractor).then_some(ContractorId(3)),
+        };
+        let sight = StaffSight::of(Some(&viewer));
+        let args = backend::reports::sight::SightArgs::from(&sight);
+        for office in [OfficeId(1), OfficeId(2)] {
+            for reporter in people {
+                for assigned_user in people {
+                    for assigned_contractor in companies {
+                        for open_to_all in [false, true] {
+                            let sql: bool = sqlx::query_scalar(
+                                "select report_in_sight($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                            )
+                            .bind(open_to_all)
+                            .bind(office.0)
+                            .bind(assigned_user.map(|u| u.0))
+                            .bind(assigned_contractor.map(|c| c.0))
+                            .bind(reporter.map(|u| u.0))
+                            .bind(args.open_to_all)
+                            .bind(args.all)
+                            .bind(&args.offices)
+                            .bind(args.person)
+                            .bind(args.contractor)
+                            .bind(args.own)
+                            .fetch_one(&db.pool)
+                            .await
+                            .expect("sight");
+                            let access = ReportAccess {
+                                office: Some(office),
+                                reporter,
+                                assigned_user,
+                                assigned_contractor,
+                            };
+                            assert_eq!(
+                                sql,
+                                sight.allows(&access, open_to_all),
+                                "{role:?} {access:?} open_to_all={open_to_all}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_database_refuses_a_forbidden_state_change() {
     let db = TestDb::new().await;

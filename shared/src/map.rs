@@ -10,7 +10,7 @@ use std::f64::consts::PI;
 use serde::{Deserialize, Serialize};
 
 use crate::geo::BBox;
-use crate::report::{ReceiptCode, ReportKind, ReportState};
+use crate::report::{ReceiptCode, ReportKind, ReportState, StateCounts};
 use crate::validation::{Field, Rule, ValidationError};
 
 /// Bits per axis of the world coordinates.
@@ -253,7 +253,7 @@ impl StateFilter {
         match self {
             Self::All => true,
             Self::Open => state.is_open(),
-            Self::Resolved => matches!(state, ReportState::Resolved | ReportState::Closed),
+            Self::Resolved => state.is_resolved(),
         }
     }
 
@@ -586,8 +586,8 @@ pub struct Cluster {
     pub lat: f64,
     pub lng: f64,
     pub count: u32,
-    /// How many in each state, in [`ReportState::ALL`] order.
-    pub by_state: [u32; 9],
+    /// How many in each state.
+    pub by_state: StateCounts,
 }
 
 /// One report on the map. Its title and the rest come from the report's own address when a popup opens.
@@ -615,12 +615,12 @@ pub struct TileData {
 pub struct CellCount {
     pub sum_x: i64,
     pub sum_y: i64,
-    pub by_state: [u32; 9],
+    pub by_state: StateCounts,
 }
 
 impl CellCount {
     pub fn count(&self) -> u32 {
-        self.by_state.iter().sum()
+        self.by_state.total()
     }
 }
 
@@ -631,10 +631,6 @@ pub struct PinRow {
     pub wx: u32,
     pub wy: u32,
     pub state: ReportState,
-}
-
-fn state_index(s: ReportState) -> u32 {
-    ReportState::ALL.iter().position(|x| *x == s).unwrap_or(0) as u32
 }
 
 /// Bits dropped from tile-relative positions: 4,096 steps across a tile is finer than a screen pixel.
@@ -672,7 +668,7 @@ pub fn encode_tile(
             s.push(',');
         }
         let _ = write!(s, "{rx},{ry}");
-        for k in c.by_state {
+        for (_, k) in c.by_state.iter() {
             let _ = write!(s, ",{k}");
         }
     }
@@ -684,7 +680,7 @@ pub fn encode_tile(
         }
         let rx = (p.wx.saturating_sub(ox)) >> shift;
         let ry = (p.wy.saturating_sub(oy)) >> shift;
-        let _ = write!(s, "{},{rx},{ry},{}", p.code - prev, state_index(p.state));
+        let _ = write!(s, "{},{rx},{ry},{}", p.code - prev, p.state.index());
         prev = p.code;
     }
     s.push_str("]}");
@@ -713,18 +709,19 @@ pub fn decode_tile(tile: Tile, text: &str) -> Result<TileData, String> {
         let wy = f64::from(oy) + (ry << shift) as f64 + half;
         (lat_of(wy), lng_of(wx))
     };
+    // A cluster: its position, then its count in each state.
     let clusters =
-        w.c.chunks(11)
+        w.c.chunks(2 + ReportState::COUNT)
             .map(|c| {
                 let (lat, lng) = place(c[0] as i64, c[1] as i64);
-                let mut by_state = [0u32; 9];
-                for (slot, v) in by_state.iter_mut().zip(&c[2..]) {
-                    *slot = u32::try_from(*v).unwrap_or(u32::MAX);
+                let mut by_state = StateCounts::default();
+                for (s, v) in ReportState::ALL.into_iter().zip(&c[2..]) {
+                    by_state.add(s, u32::try_from(*v).unwrap_or(u32::MAX));
                 }
                 Cluster {
                     lat,
                     lng,
-                    count: by_state.iter().sum(),
+                    count: by_state.total(),
                     by_state,
                 }
             })
@@ -913,7 +910,7 @@ mod tests {
                 code: 2_026_000_001 + i64::from(i) * 37,
                 wx: ox + (i * 7919) % side,
                 wy: oy + (i * 104_729) % side,
-                state: ReportState::ALL[(i % 9) as usize],
+                state: ReportState::ALL[i as usize % ReportState::COUNT],
             })
             .collect();
         let text = encode_tile(t, 300, &[], &pins, false);
@@ -927,7 +924,7 @@ mod tests {
         let c = CellCount {
             sum_x: i64::from(ox + 100) * 3,
             sum_y: i64::from(oy + 200) * 3,
-            by_state: [1, 2, 0, 0, 0, 0, 0, 0, 0],
+            by_state: StateCounts([1, 2, 0, 0, 0, 0, 0, 0, 0]),
         };
         let d = decode_tile(t, &encode_tile(t, 3, &[c], &[], false)).unwrap();
         assert_eq!(d.clusters[0].count, 3);

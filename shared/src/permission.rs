@@ -187,9 +187,114 @@ pub fn can(viewer: Option<&Viewer>, action: Action, target: Target<'_>) -> bool 
     }
 }
 
+/// Which reports a person may open on the staff side: a report's staff page, and with it every staff listing
+/// that names reports (the inbox and its map, the dashboard's deadlines, the exports). One rule for the page and
+/// the lists: Rust asks [`StaffSight::allows`], SQL asks `report_in_sight(…)` with the same fields (a test holds
+/// the two together, and another walks every role × every listing).
+///
+/// From the table: the reports the person may see privately (`ViewPrivateReport`: every one, their offices',
+/// those assigned to them or their company), and — for staff who read the inbox or moderate, contractors aside
+/// — every report everyone sees. Citizens see no staff page (their own reports are on the public side).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffSight {
+    /// Every report everyone may see (public, confirmed, not internal).
+    pub open_to_all: bool,
+    /// Every report, private and internal ones included.
+    pub all: bool,
+    /// Reports of these offices.
+    pub offices: Vec<OfficeId>,
+    /// Reports assigned to this person.
+    pub person: Option<UserId>,
+    /// Reports assigned to this company.
+    pub contractor: Option<ContractorId>,
+    /// Reports this person sent.
+    pub own: Option<UserId>,
+}
+
+impl StaffSight {
+    /// What `viewer` may open on the staff side (nothing when not signed in, or a citizen).
+    pub fn of(viewer: Option<&Viewer>) -> Self {
+        let Some(v) = viewer.filter(|v| v.role != Role::Citizen) else {
+            return Self::default();
+        };
+        let mut sight = Self {
+            open_to_all: v.role != Role::Contractor
+                && (can(Some(v), Action::ViewInbox, Target::Municipality)
+                    || can(Some(v), Action::ModerateContent, Target::Municipality)),
+            ..Self::default()
+        };
+        match grant(Some(v.role), Action::ViewPrivateReport) {
+            Grant::Yes => sight.all = true,
+            Grant::OwnOffices => sight.offices = v.offices.clone(),
+            Grant::Assigned => {
+                sight.person = Some(v.id);
+                sight.contractor = v.contractor;
+            }
+            Grant::Own => sight.own = Some(v.id),
+            Grant::No => {}
+        }
+        sight
+    }
+
+    /// Whether the report (its facts, and whether everyone sees it) is in sight.
+    pub fn allows(&self, r: &ReportAccess, open_to_all: bool) -> bool {
+        (self.open_to_all && open_to_all)
+            || self.all
+            || r.office.is_some_and(|o| self.offices.contains(&o))
+            || (self.person.is_some() && r.assigned_user == self.person)
+            || (self.contractor.is_some() && r.assigned_contractor == self.contractor)
+            || (self.own.is_some() && r.reporter == self.own)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every role × every kind of report: the sight is what the table grants — a private report when
+    /// `ViewPrivateReport` allows it, one everyone sees for inbox readers and moderators (contractors aside),
+    /// nothing for citizens.
+    #[test]
+    fn the_staff_sight_is_the_tables() {
+        let offices = [Some(OfficeId(1)), Some(OfficeId(2))];
+        let people = [None, Some(UserId(7)), Some(UserId(8))];
+        let companies = [None, Some(ContractorId(3)), Some(ContractorId(4))];
+        for role in Role::ALL {
+            let v = viewer(role);
+            let sight = StaffSight::of(Some(&v));
+            for office in offices {
+                for reporter in people {
+                    for assigned_user in people {
+                        for assigned_contractor in companies {
+                            let r = ReportAccess {
+                                office,
+                                reporter,
+                                assigned_user,
+                                assigned_contractor,
+                            };
+                            for open in [false, true] {
+                                let expected = role != Role::Citizen
+                                    && (can(Some(&v), Action::ViewPrivateReport, Target::Report(&r))
+                                        || (open
+                                            && role != Role::Contractor
+                                            && (can(Some(&v), Action::ViewInbox, Target::Municipality)
+                                                || can(
+                                                    Some(&v),
+                                                    Action::ModerateContent,
+                                                    Target::Municipality,
+                                                ))));
+                                assert_eq!(sight.allows(&r, open), expected, "{role:?} {r:?} open={open}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(StaffSight::of(None), StaffSight::default());
+        // The observer of the testers' report: public reports only.
+        let o = StaffSight::of(Some(&viewer(Role::Observer)));
+        assert!(o.open_to_all && !o.all && o.offices.is_empty());
+    }
 
     fn viewer(role: Role) -> Viewer {
         Viewer {

@@ -72,7 +72,10 @@ pub enum ReportState {
 }
 
 impl ReportState {
-    pub const ALL: [ReportState; 9] = [
+    /// How many states there are.
+    pub const COUNT: usize = 9;
+
+    pub const ALL: [ReportState; Self::COUNT] = [
         Self::Submitted,
         Self::InCharge,
         Self::Assigned,
@@ -122,12 +125,23 @@ impl ReportState {
         self.next_states().contains(&next)
     }
 
-    /// Whether the office still has work to do on it.
+    /// Whether the office still has work to do on it. SQL's twin: `report_state_is_open(state)` (a test holds
+    /// the two together).
     pub fn is_open(self) -> bool {
         !matches!(
             self,
             Self::Resolved | Self::Closed | Self::Rejected | Self::Duplicate
         )
+    }
+
+    /// Whether it was solved: resolved, then possibly closed. SQL's twin: `report_state_is_resolved(state)`.
+    pub fn is_resolved(self) -> bool {
+        matches!(self, Self::Resolved | Self::Closed)
+    }
+
+    /// Where the state is in [`ReportState::ALL`] (the map's wire format counts by it).
+    pub fn index(self) -> usize {
+        self as usize
     }
 
     /// Marker colour on the map (also the badges' background). Mostly the Okabe–Ito palette, distinct for
@@ -145,6 +159,39 @@ impl ReportState {
             Self::Duplicate => "#b3b3b3",
             Self::Reopened => "#56b4e9",
         }
+    }
+}
+
+/// Whether everyone sees a report (the public map, lists, pages, exports and feeds): public, confirmed, not
+/// internal. SQL's twin: `report_open_to_all(is_public, is_internal, confirmed_at)`.
+pub fn open_to_all(is_public: bool, is_internal: bool, confirmed: bool) -> bool {
+    is_public && !is_internal && confirmed
+}
+
+/// How many reports are in each state, in [`ReportState::ALL`] order: a cluster's counts, and the map's wire
+/// format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct StateCounts(pub [u32; ReportState::COUNT]);
+
+impl StateCounts {
+    /// All of them.
+    pub fn total(&self) -> u32 {
+        self.0.iter().sum()
+    }
+
+    pub fn get(&self, state: ReportState) -> u32 {
+        self.0[state.index()]
+    }
+
+    /// Adds `n` to `state`'s count (saturating).
+    pub fn add(&mut self, state: ReportState, n: u32) {
+        let c = &mut self.0[state.index()];
+        *c = c.saturating_add(n);
+    }
+
+    /// Each state with its count, in [`ReportState::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (ReportState, u32)> + '_ {
+        ReportState::ALL.into_iter().zip(self.0.iter().copied())
     }
 }
 
@@ -453,6 +500,25 @@ pub struct PhotoRef {
 mod tests {
     use super::*;
     use ReportState::*;
+
+    #[test]
+    fn states_count_in_their_listed_order() {
+        assert_eq!(ReportState::ALL.len(), ReportState::COUNT);
+        for (i, s) in ReportState::ALL.into_iter().enumerate() {
+            assert_eq!(s.index(), i, "{s}");
+        }
+        let mut c = StateCounts::default();
+        c.add(Resolved, 2);
+        c.add(Submitted, 1);
+        c.add(Resolved, u32::MAX);
+        assert_eq!(
+            (c.get(Submitted), c.get(Resolved), c.get(Closed)),
+            (1, u32::MAX, 0)
+        );
+        assert_eq!(c.iter().next(), Some((Submitted, 1)));
+        assert!(Resolved.is_resolved() && Closed.is_resolved() && !Rejected.is_resolved());
+        assert!(ReportState::ALL.iter().all(|s| !(s.is_open() && s.is_resolved())));
+    }
 
     #[test]
     fn happy_path_is_allowed() {

@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 use shared::BBox;
 use shared::map::MapFilter;
+use shared::report::StateCounts;
 
 use crate::i18n::use_locale;
 
@@ -341,15 +342,15 @@ pub fn short_count(n: u32) -> String {
 }
 
 /// The cluster's ring: each state's share of the reports, in the states' colours (a conic gradient).
-pub fn ring_style(by_state: &[u32; 9]) -> String {
-    let total: u32 = by_state.iter().sum();
+pub fn ring_style(by_state: &StateCounts) -> String {
+    let total = by_state.total();
     let mut stops = Vec::new();
     let mut at = 0.0;
-    for (s, n) in shared::ReportState::ALL.iter().zip(by_state) {
-        if *n == 0 {
+    for (s, n) in by_state.iter() {
+        if n == 0 {
             continue;
         }
-        let end = at + f64::from(*n) * 100.0 / f64::from(total.max(1));
+        let end = at + f64::from(n) * 100.0 / f64::from(total.max(1));
         stops.push(format!("{} {at:.1}% {end:.1}%", s.colour()));
         at = end;
     }
@@ -357,13 +358,12 @@ pub fn ring_style(by_state: &[u32; 9]) -> String {
 }
 
 /// What a cluster says to a screen reader: the count and the count of each state.
-pub fn cluster_label(by_state: &[u32; 9], locale: shared::Locale) -> String {
+pub fn cluster_label(by_state: &StateCounts, locale: shared::Locale) -> String {
     use shared::i18n::BrowseMsg;
-    let total: u32 = by_state.iter().sum();
-    let parts: Vec<String> = shared::ReportState::ALL
+    let total = by_state.total();
+    let parts: Vec<String> = by_state
         .iter()
-        .zip(by_state)
-        .filter(|(_, n)| **n > 0)
+        .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {}", s.label(locale).to_lowercase()))
         .collect();
     format!(
@@ -566,7 +566,7 @@ mod tests {
         assert_eq!(short_count(1_000), "1k");
         assert_eq!(short_count(1_250), "1.2k");
         assert_eq!(short_count(45_000), "45k");
-        let by_state = [3, 0, 0, 0, 1, 0, 0, 0, 0];
+        let by_state = StateCounts([3, 0, 0, 0, 1, 0, 0, 0, 0]);
         let label = cluster_label(&by_state, shared::Locale::It);
         assert!(label.starts_with("4 segnalazioni: 3 "), "{label}");
         assert!(ring_style(&by_state).contains("75.0%"));

@@ -44,7 +44,7 @@ impl Browse {
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, b: &Browse) {
-    qb.push(" where r.is_public and not r.is_internal and r.confirmed_at is not null");
+    qb.push(" where report_open_to_all(r.is_public, r.is_internal, r.confirmed_at)");
     if let Some(bbox) = &b.bbox {
         qb.push(" and r.location && ST_MakeEnvelope(")
             .push_bind(bbox.west())

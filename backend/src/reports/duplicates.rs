@@ -52,8 +52,8 @@ pub async fn near(
         from report r
         join category c using (category_id)
         cross join here
-        where r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
-          and r.is_public and r.confirmed_at is not null
+        where report_state_is_open(r.state)
+          and report_open_to_all(r.is_public, r.is_internal, r.confirmed_at)
           and ($3::int is null or r.category_id = $3)
           and r.location && ST_Expand(here.g, $4, $5)
           and ST_DWithin(r.location::geography, here.g::geography, least($6::float8, c.duplicate_radius_m))

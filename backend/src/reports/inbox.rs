@@ -2,7 +2,8 @@
 //! per state.
 //!
 //! Scope: the offices the person works for (every office for the URP, administrators and observers; the
-//! company's assignments for a contractor), or what is assigned to the person. Open reports unless a state is
+//! company's assignments for a contractor), or what is assigned to the person; and only reports the person may
+//! open (the staff's sight, `super::sight`: an observer lists no private report). Open reports unless a state is
 //! chosen. Unconfirmed reports (an address not yet confirmed) are not work yet.
 //!
 //! Paging: each sort order is a key on real columns — `(sla_due_at, id)`, `(created_at, id)` either way, or
@@ -13,12 +14,13 @@
 //! cursor is the last row's key as text.
 
 use chrono::{DateTime, Utc};
-use shared::permission::{Action, Target, can};
+use shared::permission::{Action, StaffSight, Target, can};
 use shared::report::work::{Choice, InboxItem, InboxPage, InboxQuery, InboxScope, InboxSort, Priority};
 use shared::report::{ReportKind, ReportState};
 use shared::{Field, Role, Rule, ValidationError, Viewer};
 use sqlx::{Postgres, QueryBuilder};
 
+use super::sight::{SightArgs, push_in_sight};
 use crate::users::require;
 use crate::{Error, Result, State};
 
@@ -95,9 +97,17 @@ fn scope(v: &Viewer, q: &InboxQuery) -> (Option<Vec<i32>>, Option<i32>, Option<i
     }
 }
 
-/// The filters every inbox query shares, after `where`.
-fn push_scope(qb: &mut QueryBuilder<Postgres>, offices: &[i32], contractor: Option<i32>, user: Option<i64>) {
-    qb.push("r.confirmed_at is not null and r.office_id = any(");
+/// The filters every inbox query shares, after `where`: the viewer's work, and only reports they may open.
+fn push_scope(
+    qb: &mut QueryBuilder<Postgres>,
+    sight: &SightArgs,
+    offices: &[i32],
+    contractor: Option<i32>,
+    user: Option<i64>,
+) {
+    qb.push("r.confirmed_at is not null and ");
+    push_in_sight(qb, sight);
+    qb.push(" and r.office_id = any(");
     qb.push_bind(offices.to_vec());
     qb.push(")");
     if let Some(c) = contractor {
@@ -108,12 +118,13 @@ fn push_scope(qb: &mut QueryBuilder<Postgres>, offices: &[i32], contractor: Opti
     }
 }
 
-const OPEN: &str = " and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')";
+const OPEN: &str = " and report_state_is_open(r.state)";
 
 /// A page of `viewer`'s inbox.
 #[tracing::instrument(skip(state, viewer))]
 pub async fn inbox(state: &State, viewer: Option<&Viewer>, q: &InboxQuery) -> Result<InboxPage> {
     let v = require(viewer, Action::ViewInbox, Target::Municipality)?;
+    let sight = SightArgs::from(&StaffSight::of(Some(v)));
     let (mine, contractor, user) = scope(v, q);
     let all = mine.is_none();
     let after = q.after.as_deref().map(|c| parse_cursor(c, q.sort)).transpose()?;
@@ -128,7 +139,7 @@ pub async fn inbox(state: &State, viewer: Option<&Viewer>, q: &InboxQuery) -> Re
     };
 
     let mut qb = QueryBuilder::<Postgres>::new("with page as (select r.report_id from report r where ");
-    push_scope(&mut qb, &offices, contractor, user);
+    push_scope(&mut qb, &sight, &offices, contractor, user);
     match q.state {
         None => {
             qb.push(OPEN);
@@ -239,12 +250,21 @@ pub async fn inbox(state: &State, viewer: Option<&Viewer>, q: &InboxQuery) -> Re
         where r.confirmed_at is not null and r.office_id = any($1)
           and ($2::int is null or r.assigned_contractor_id = $2)
           and ($3::bigint is null or r.assigned_user_id = $3)
-          and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
+          and report_state_is_open(r.state)
+          and report_in_sight(report_open_to_all(r.is_public, r.is_internal, r.confirmed_at), r.office_id,
+                              r.assigned_user_id, r.assigned_contractor_id, r.reporter_id,
+                              $4, $5, $6, $7, $8, $9)
         group by r.state
         "#,
         &offices,
         contractor,
-        user
+        user,
+        sight.open_to_all,
+        sight.all,
+        &sight.offices,
+        sight.person,
+        sight.contractor,
+        sight.own
     )
     .fetch_all(&mut *conn)
     .await?;

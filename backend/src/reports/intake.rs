@@ -109,6 +109,19 @@ fn per_account(state: &State) -> Policy {
     }
 }
 
+/// Whether `viewer` may use the back office's reporting form: staff who file internal reports or file on a
+/// citizen's behalf (`Unauthenticated` when not signed in, `Forbidden` for anyone else).
+pub fn require_staff_intake(viewer: Option<&Viewer>) -> Result<&Viewer> {
+    let v = viewer.ok_or(Error::Unauthenticated)?;
+    if can(Some(v), Action::FileInternalReport, Target::Municipality)
+        || can(Some(v), Action::IntakeOnBehalf, Target::Municipality)
+    {
+        Ok(v)
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
 /// Files a report. See the module's documentation for the order of things.
 #[tracing::instrument(skip_all, fields(signed_in = viewer.is_some()))]
 pub async fn submit(state: &State, viewer: Option<&Viewer>, intake: Intake) -> Result<Submitted> {
@@ -572,7 +585,7 @@ pub async fn support(
     let row = sqlx::query!(
         r#"
         select report_id as "id: ReportId", title, state as "state: ReportState", reporter_id
-        from report where receipt_code = $1 and is_public and confirmed_at is not null
+        from report where receipt_code = $1 and report_open_to_all(is_public, is_internal, confirmed_at)
         "#,
         code.to_string()
     )

@@ -48,13 +48,16 @@ async fn visible_facts(
     let f = store::facts(conn, &code.to_string(), false)
         .await?
         .ok_or(Error::NotFound)?;
-    let access = f.access();
-    if !f.is_open_to_all()
-        && !(f.confirmed && can(viewer, Action::ViewPrivateReport, Target::Report(&access)))
-    {
+    if !may_see(viewer, &f) {
         return Err(Error::NotFound);
     }
     Ok(f)
+}
+
+/// Whether `viewer` may see the report on the public side: everyone a report everyone sees; a private one its
+/// reporter and the staff who may see it privately, once confirmed.
+fn may_see(viewer: Option<&Viewer>, f: &store::Facts) -> bool {
+    f.is_open_to_all() || (f.confirmed && can(viewer, Action::ViewPrivateReport, Target::Report(&f.access())))
 }
 
 /// The id of the report `code` if `viewer` may see it (what a live stream needs: one query, not the page's eight).
@@ -89,6 +92,47 @@ pub async fn get_by_code(state: &State, viewer: Option<&Viewer>, code: &str) -> 
     tx.commit().await?;
     report.now = Utc::now();
     Ok(report)
+}
+
+/// Who may see a photo, and for how long others may keep it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoAccess {
+    /// Anyone: a photo the reporter sent with a report everyone sees (cacheable by anyone, for good: keys are
+    /// never reused).
+    Public,
+    /// Only the viewer: the photos of their own private report, or any photo of a report their staff sight
+    /// reaches (hidden ones, a contractor's).
+    Private,
+}
+
+/// A photo's bytes (`key` as stored: `photos/…`) if `viewer` may see it, with how it may be cached; `None`
+/// otherwise — the same answer as for a key that does not exist. The report's reporter photos (not hidden) go
+/// with the report: to everyone when everyone sees it, else to whoever may see it (its reporter, the staff who
+/// may); every photo of a report, hidden ones and a contractor's included, to the staff who may open its staff
+/// page.
+pub async fn photo(
+    state: &State,
+    viewer: Option<&Viewer>,
+    key: &str,
+) -> Result<Option<(bytes::Bytes, PhotoAccess)>> {
+    let mut conn = state.pool.acquire().await?;
+    let Some(p) = store::photo_of_key(&mut conn, key).await? else {
+        return Ok(None);
+    };
+    let f = store::facts(&mut conn, &p.code, false)
+        .await?
+        .ok_or(Error::NotFound)?;
+    drop(conn);
+    let with_report = !p.hidden && !p.from_update;
+    let access = if with_report && f.is_open_to_all() {
+        Some(PhotoAccess::Public)
+    } else if (with_report && may_see(viewer, &f)) || super::work::may_view_work(viewer, &f) {
+        Some(PhotoAccess::Private)
+    } else {
+        None
+    };
+    let Some(access) = access else { return Ok(None) };
+    Ok(state.photos.get(key).await?.map(|b| (b, access)))
 }
 
 /// The reports the signed-in person sent with their account, newest first (private ones too).

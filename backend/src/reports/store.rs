@@ -26,7 +26,7 @@ pub async fn pins_in_bbox(conn: &mut PgConnection, bbox: &BBox, limit: i64) -> R
                r.created_at
         from report r
         join category c using (category_id)
-        where r.is_public and r.confirmed_at is not null
+        where report_open_to_all(r.is_public, r.is_internal, r.confirmed_at)
           and r.location && ST_MakeEnvelope($1, $2, $3, $4, 4326)
         order by r.created_at desc, r.report_id desc
         limit $5
@@ -47,7 +47,7 @@ pub async fn count_in_bbox(conn: &mut PgConnection, bbox: &BBox) -> Result<i64> 
     let n = sqlx::query_scalar!(
         r#"
         select count(*) as "n!" from report r
-        where r.is_public and r.confirmed_at is not null
+        where report_open_to_all(r.is_public, r.is_internal, r.confirmed_at)
           and r.location && ST_MakeEnvelope($1, $2, $3, $4, 4326)
         "#,
         bbox.west(),
@@ -92,8 +92,35 @@ impl Facts {
 
     /// On the public map and pages for everyone.
     pub fn is_open_to_all(&self) -> bool {
-        self.is_public && self.confirmed && !self.is_internal
+        shared::report::open_to_all(self.is_public, self.is_internal, self.confirmed)
     }
+}
+
+/// A stored photo (or its thumbnail) by key: whose report, whether staff hid it, whether it came with a timeline
+/// entry (a contractor's progress) rather than with the report.
+#[derive(Debug, Clone)]
+pub struct PhotoOfKey {
+    pub code: String,
+    pub hidden: bool,
+    pub from_update: bool,
+}
+
+pub async fn photo_of_key(conn: &mut PgConnection, key: &str) -> Result<Option<PhotoOfKey>> {
+    let row = sqlx::query!(
+        r#"
+        select r.receipt_code, p.is_hidden, p.update_id is not null as "from_update!"
+        from report_photo p join report r using (report_id)
+        where p.object_key = $1 or p.thumb_key = $1
+        "#,
+        key
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| PhotoOfKey {
+        code: r.receipt_code,
+        hidden: r.is_hidden,
+        from_update: r.from_update,
+    }))
 }
 
 /// The facts of the report `code`; `lock` takes its row for the caller's transaction (read-modify-write).
@@ -191,7 +218,7 @@ pub async fn pace(conn: &mut PgConnection, id: ReportId, min: i64) -> Result<sha
     let r = sqlx::query!(
         r#"select extract(epoch from (select min(u.created_at) from report_update u
                                       where u.report_id = r.report_id and u.to_state = 'in_charge') - r.created_at)::float8 as take_s,
-                  case when r.state in ('resolved', 'closed') then
+                  case when report_state_is_resolved(r.state) then
                       extract(epoch from (select max(u.created_at) from report_update u
                                           where u.report_id = r.report_id and u.to_state = 'resolved') - r.created_at)::float8
                   end as resolve_s,

@@ -8,7 +8,7 @@
 
 use chrono::Utc;
 use serde_json::json;
-use shared::permission::{Action, Target, can};
+use shared::permission::{Action, StaffSight, Target, can};
 use shared::report::work::{
     Assignee, Choice, Command, Contact, Note, StaffEntry, StaffPhoto, TemplateView, WorkView, fill_template,
 };
@@ -21,22 +21,12 @@ use super::store::{self, Facts};
 use crate::error::invalid;
 use crate::{Error, Result, State};
 
-/// Whether `viewer` may open the staff page of the report: staff who may see it privately (their offices, the
-/// URP, administrators; contractors only when it is assigned to their company), and for reports everyone may
-/// see, observers and moderators too.
+/// Whether `viewer` may open the staff page of the report: the staff's sight (`StaffSight`: staff who may see it
+/// privately — their offices, the URP, administrators; contractors only when it is assigned to their company —
+/// and for reports everyone may see, inbox readers and moderators too). Every staff listing filters by the same
+/// rule in SQL (`super::sight`).
 pub fn may_view_work(viewer: Option<&Viewer>, f: &Facts) -> bool {
-    let Some(v) = viewer else { return false };
-    if v.role == Role::Citizen {
-        return false;
-    }
-    let access = f.access();
-    if can(Some(v), Action::ViewPrivateReport, Target::Report(&access)) {
-        return true;
-    }
-    f.is_open_to_all()
-        && v.role != Role::Contractor
-        && (can(Some(v), Action::ViewInbox, Target::Municipality)
-            || can(Some(v), Action::ModerateContent, Target::Municipality))
+    StaffSight::of(viewer).allows(&f.access(), f.is_open_to_all())
 }
 
 /// The report `code` for `viewer`'s staff page: `NotFound` when there is no such report, `Forbidden` (and

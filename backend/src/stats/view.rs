@@ -4,13 +4,17 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared::permission::{Action, Target, can};
-use shared::stats::{Figures, MonthFigures, Scope, ScopeFigures, StatsQuery, StatsView};
+use shared::permission::{Action, StaffSight, Target, can};
+use shared::stats::{
+    Breach, Dashboard, DistrictShape, Figures, MonthFigures, Scope, ScopeFigures, StatsQuery, StatsView,
+    Workload,
+};
 use shared::{Field, Rule, Viewer};
 use sqlx::PgConnection;
 
 use super::{channels_of, month_of, month_start, window_start};
 use crate::error::invalid;
+use crate::reports::sight::SightArgs;
 use crate::{Error, Result, State};
 
 macro_rules! figures_of {
@@ -143,7 +147,7 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
         r#"select r.receipt_code, r.title, r.created_at from report r
            where r.report_id in (
                select c.report_id from report c
-               where c.kind = 'compliment' and c.is_public and c.confirmed_at is not null
+               where c.kind = 'compliment' and report_open_to_all(c.is_public, c.is_internal, c.confirmed_at)
                  and ($1::int is null or c.office_id = $1) and ($2::int is null or c.category_id = $2)
                  and ($3::int is null or c.area_id = $3)
                order by c.created_at desc limit 5)
@@ -193,18 +197,6 @@ async fn scope_name(conn: &mut PgConnection, scope: Scope, id: i32) -> Result<Op
     })
 }
 
-/// A district's outline as SVG path data (Web Mercator, y down), simplified for a small map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DistrictShape {
-    pub id: i32,
-    pub name: String,
-    pub path: String,
-    /// The outline's bounds in the same coordinates: (min x, min y, width, height).
-    pub bounds: (f64, f64, f64, f64),
-    /// Where its label goes: a point inside it.
-    pub label_at: (f64, f64),
-}
-
 /// Every district's outline, for the map coloured by median resolution time.
 pub async fn district_shapes(state: &State) -> Result<Vec<DistrictShape>> {
     let rows = sqlx::query!(
@@ -231,36 +223,6 @@ pub async fn district_shapes(state: &State) -> Result<Vec<DistrictShape>> {
         .collect())
 }
 
-/// A person's or a company's open work, for the staff dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Workload {
-    pub name: String,
-    pub open: i64,
-    pub overdue: i64,
-}
-
-/// An open report whose SLA date is near (or past).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Breach {
-    pub code: String,
-    pub title: String,
-    pub office: String,
-    pub due: DateTime<Utc>,
-}
-
-/// The staff dashboard: the public figures plus workload, coming SLA breaches and internal reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Dashboard {
-    pub stats: StatsView,
-    pub people: Vec<Workload>,
-    pub contractors: Vec<Workload>,
-    /// Open reports due within the next seven days, soonest first, at most 50 (those already late are counted
-    /// in the figures and listed first in the inbox).
-    pub breaches: Vec<Breach>,
-    /// Whether the viewer may export tables.
-    pub may_export: bool,
-}
-
 /// The dashboard for staff who may see it; an office's staff see their offices' workload and breaches.
 pub async fn dashboard(state: &State, viewer: Option<&Viewer>, q: &StatsQuery) -> Result<Dashboard> {
     let v = viewer.ok_or(Error::Unauthenticated)?;
@@ -285,13 +247,13 @@ pub async fn dashboard(state: &State, viewer: Option<&Viewer>, q: &StatsQuery) -
         r#"select true as "person!", u.display_name as "name!", count(*) as "open!",
                   count(*) filter (where r.sla_due_at < $1) as "late!"
            from report r join app_user u on u.user_id = r.assigned_user_id
-           where r.assigned_user_id is not null and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
+           where r.assigned_user_id is not null and report_state_is_open(r.state)
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
            group by u.display_name
            union all
            select false, c.name, count(*), count(*) filter (where r.sla_due_at < $1)
            from report r join contractor c on c.contractor_id = r.assigned_contractor_id
-           where r.assigned_contractor_id is not null and r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
+           where r.assigned_contractor_id is not null and report_state_is_open(r.state)
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
            group by c.name
            order by 3 desc, 2"#,
@@ -313,16 +275,27 @@ pub async fn dashboard(state: &State, viewer: Option<&Viewer>, q: &StatsQuery) -
             contractors.push(w);
         }
     }
+    // Reports by name: only those the viewer may open (an observer sees no private report's title).
+    let sight = SightArgs::from(&StaffSight::of(Some(v)));
     let breaches = sqlx::query!(
         r#"select r.receipt_code, r.title, o.name as office, r.sla_due_at
            from report r join office o on o.office_id = r.office_id
-           where r.state not in ('resolved', 'closed', 'rejected', 'duplicate') and r.confirmed_at is not null
+           where report_state_is_open(r.state) and r.confirmed_at is not null
              and r.sla_due_at >= $1 and r.sla_due_at < $1::timestamptz + interval '7 days'
              and ($2::int[] is null or r.office_id = any($2)) and ($3::int is null or r.office_id = $3)
+             and report_in_sight(report_open_to_all(r.is_public, r.is_internal, r.confirmed_at), r.office_id,
+                                 r.assigned_user_id, r.assigned_contractor_id, r.reporter_id,
+                                 $4, $5, $6, $7, $8, $9)
            order by r.sla_due_at limit 50"#,
         now,
         offices.as_deref(),
-        office
+        office,
+        sight.open_to_all,
+        sight.all,
+        &sight.offices,
+        sight.person,
+        sight.contractor,
+        sight.own
     )
     .fetch_all(&mut *conn)
     .await?

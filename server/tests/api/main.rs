@@ -14,4 +14,5 @@ mod resilience;
 mod second_factor;
 mod server_fns;
 mod stats;
+mod visibility;
 mod work;
