@@ -2,5 +2,6 @@
 
 pub mod mail;
 pub mod reports;
+pub mod stats;
 pub mod users;
 pub mod work;

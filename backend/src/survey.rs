@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use shared::report::ReportState;
+use shared::stats::SurveyView;
 use shared::{Field, Locale, Rule, UserId};
 use sqlx::PgConnection;
 
@@ -17,15 +18,6 @@ use crate::{Error, Result, State};
 
 /// The longest comment.
 pub const COMMENT_MAX: usize = 2000;
-
-/// What the questionnaire page shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SurveyView {
-    pub code: String,
-    pub title: String,
-    pub resolved_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
 
 /// A reporter's answer, as the form sends it (text, checked here).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use std::io::BufRead;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use server::{Application, Config, telemetry};
-use shared::{Locale, OfficeId, Role};
+use shared::{Locale, Role};
 
 /// Segnala: citizens' reports to the municipality, on a map.
 ///
@@ -293,31 +293,19 @@ fn generated_password() -> String {
 }
 
 async fn create_account(state: &backend::State, args: CreateArgs) -> anyhow::Result<()> {
-    let mut conn = state.pool.acquire().await?;
     let mut offices = Vec::new();
     for o in &args.offices {
-        let id: Option<i32> =
-            sqlx::query_scalar("select office_id from office where office_id::text = $1 or name = $1")
-                .bind(o)
-                .fetch_optional(&mut *conn)
-                .await?;
-        offices.push(OfficeId(
-            id.with_context(|| format!("no office {o:?} (give its id or exact name)"))?,
-        ));
+        let id = backend::admin::office_by_id_or_name(state, o).await?;
+        offices.push(id.with_context(|| format!("no office {o:?} (give its id or exact name)"))?);
     }
     let contractor = match &args.contractor {
-        Some(name) => {
-            let id: Option<i32> = sqlx::query_scalar("select contractor_id from contractor where name = $1")
-                .bind(name)
-                .fetch_optional(&mut *conn)
-                .await?;
-            Some(shared::ContractorId(
-                id.with_context(|| format!("no contractor named {name:?}"))?,
-            ))
-        }
+        Some(name) => Some(
+            backend::admin::contractor_by_name(state, name)
+                .await?
+                .with_context(|| format!("no contractor named {name:?}"))?,
+        ),
         None => None,
     };
-    drop(conn);
     let (password, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -361,18 +349,20 @@ async fn create_account(state: &backend::State, args: CreateArgs) -> anyhow::Res
 }
 
 async fn list_staff(state: &backend::State) -> anyhow::Result<()> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "select user_id, role::text, email, display_name from app_user where role <> 'citizen' order by role, email",
-    )
-    .fetch_all(&state.pool)
-    .await?;
+    let rows = backend::admin::staff_list(state).await?;
     if rows.is_empty() {
         println!(
             "no staff accounts yet: create the first administrator with `segnala admin create --email … --name …`"
         );
     }
-    for (id, role, email, name) in rows {
-        println!("{id:>6}  {role:<15} {email:<36} {name}");
+    for s in rows {
+        println!(
+            "{:>6}  {:<15} {:<36} {}",
+            s.id.0,
+            s.role.as_str(),
+            s.email,
+            s.name
+        );
     }
     Ok(())
 }

@@ -338,11 +338,29 @@ pub struct PeriodSummary {
     pub generation: i32,
 }
 
-/// Formats a duration in seconds for people: hours under two days, days with one decimal above.
+/// Formats a duration in seconds for people: minutes under an hour (less than a minute said as such), hours
+/// under two days, days with one decimal above.
 pub fn human_duration(seconds: f64, it: bool) -> String {
     let hours = seconds / 3600.0;
+    if seconds < 60.0 {
+        return if it {
+            "meno di un minuto"
+        } else {
+            "less than a minute"
+        }
+        .into();
+    }
+    if seconds < 3600.0 {
+        let m = (seconds / 60.0).round();
+        return match (it, m == 1.0) {
+            (true, true) => "1 minuto".into(),
+            (true, false) => format!("{m:.0} minuti"),
+            (false, true) => "1 minute".into(),
+            (false, false) => format!("{m:.0} minutes"),
+        };
+    }
     if hours < 48.0 {
-        let h = hours.round().max(if seconds > 0.0 { 1.0 } else { 0.0 });
+        let h = hours.round().max(1.0);
         match (it, h == 1.0) {
             (true, true) => "1 ora".into(),
             (true, false) => format!("{h:.0} ore"),
@@ -358,6 +376,64 @@ pub fn human_duration(seconds: f64, it: bool) -> String {
             format!("{s} days")
         }
     }
+}
+
+/// A district's outline as SVG path data (Web Mercator, y down), simplified for a small map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictShape {
+    pub id: i32,
+    pub name: String,
+    pub path: String,
+    /// The outline's bounds in the same coordinates: (min x, min y, width, height).
+    pub bounds: (f64, f64, f64, f64),
+    /// Where its label goes: a point inside it.
+    pub label_at: (f64, f64),
+}
+
+/// A person's or a company's open work, for the staff dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    pub name: String,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+/// An open report whose SLA date is near (or past).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breach {
+    pub code: String,
+    pub title: String,
+    pub office: String,
+    pub due: DateTime<Utc>,
+}
+
+/// The staff dashboard: the public figures plus workload, coming SLA breaches and internal reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub stats: StatsView,
+    pub people: Vec<Workload>,
+    pub contractors: Vec<Workload>,
+    /// Open reports due within the next seven days, soonest first, at most 50 (those already late are counted
+    /// in the figures and listed first in the inbox).
+    pub breaches: Vec<Breach>,
+    /// Whether the viewer may export tables.
+    pub may_export: bool,
+}
+
+/// The Trasparenza page's data: the figures and the districts' outlines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransparencyData {
+    pub view: StatsView,
+    pub districts: Vec<DistrictShape>,
+}
+
+/// What the questionnaire page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyView {
+    pub code: String,
+    pub title: String,
+    pub resolved_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 #[cfg(test)]
@@ -409,7 +485,12 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(human_duration(1800.0, true), "1 ora");
+        assert_eq!(human_duration(4.0, true), "meno di un minuto");
+        assert_eq!(human_duration(0.0, false), "less than a minute");
+        assert_eq!(human_duration(61.0, true), "1 minuto");
+        assert_eq!(human_duration(1800.0, true), "30 minuti");
+        assert_eq!(human_duration(59.0 * 60.0, false), "59 minutes");
+        assert_eq!(human_duration(3600.0, true), "1 ora");
         assert_eq!(human_duration(5.0 * 3600.0, false), "5 hours");
         assert_eq!(human_duration(3.4 * 86400.0, true), "3,4 giorni");
         assert_eq!(human_duration(3.4 * 86400.0, false), "3.4 days");

@@ -3,10 +3,10 @@
 //! in percent, blank where the figure is not shown (fewer than the minimum of reports).
 
 use shared::permission::{Action, Target, can};
-use shared::stats::{Figures, MonthFigures, ScopeFigures, Shown, StatsQuery, StatsView};
+use shared::stats::{Breach, Figures, MonthFigures, ScopeFigures, Shown, StatsQuery, StatsView, Workload};
 use shared::{Field, Rule, Viewer};
 
-use super::view::{self, Breach, Workload};
+use super::view;
 use crate::error::invalid;
 use crate::{Error, Result, State};
 

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use backend::error::invalid;
 use backend::photos::Upload;
 use backend::reports::intake::{self, Intake, Supported};
+use backend::reports::service::PhotoAccess;
 use shared::report::submission::{MAX_SUBMISSION_BYTES, RawSubmission};
 use shared::{Field, Locale, Rule};
 
@@ -225,8 +226,8 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>, post:
     }
 }
 
-/// `GET /foto/{key}`: a photo of a public report (the same 404 for a hidden one as for none). Keys are random
-/// and never reused, so the answer may be cached for good.
+/// `GET /foto/{key}`: a photo, to whoever may see it (`reports::service::photo`); the same 404 for one they may
+/// not see as for none. Keys are random and never reused, so a public photo may be cached for good.
 async fn photo(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -241,14 +242,17 @@ async fn photo(
         return StatusCode::NOT_FOUND.into_response();
     }
     let key = format!("photos/{key}");
-    // Public first (cacheable by anyone); else a photo only the back office may see, never cached by others.
-    let found = match backend::photos::public_bytes(&state.backend, &key).await {
-        Ok(Some(b)) => Ok(Some((b, "public, max-age=31536000, immutable"))),
-        Ok(None) => backend::photos::staff_bytes(&state.backend, auth.as_ref().map(|a| &a.viewer), &key)
-            .await
-            .map(|b| b.map(|b| (b, "private, no-store"))),
-        Err(e) => Err(e),
-    };
+    let found = backend::reports::service::photo(&state.backend, auth.as_ref().map(|a| &a.viewer), &key)
+        .await
+        .map(|p| {
+            p.map(|(bytes, access)| {
+                let cache = match access {
+                    PhotoAccess::Public => "public, max-age=31536000, immutable",
+                    PhotoAccess::Private => "private, no-store",
+                };
+                (bytes, cache)
+            })
+        });
     match found {
         Ok(Some((bytes, cache))) => {
             let mut res = Body::from(bytes).into_response();

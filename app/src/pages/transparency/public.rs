@@ -7,37 +7,16 @@ use shared::Locale;
 use shared::i18n::{Msg, StatsMsg as S, date_label};
 use shared::map::Month;
 use shared::stats::{
-    Figures, PeriodKind, PeriodReport, PeriodSummary, Scope, ScopeFigures, StatsQuery, StatsView, map_query,
+    Figures, PeriodKind, PeriodReport, PeriodSummary, Scope, ScopeFigures, StatsView, TransparencyData,
+    map_query,
 };
 
 use super::charts::{self, Area, Bar, MonthColumns};
 use super::fmt;
 use crate::components::header::Header;
-use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
-use crate::server_fns::reports::state;
-
-/// The statistics page's data: the figures and the districts' outlines.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TransparencyData {
-    pub view: StatsView,
-    pub districts: Vec<backend::stats::view::DistrictShape>,
-}
-
-async fn load(search: String) -> Result<TransparencyData, AppError> {
-    let pairs = shared::map::parse_query(&search);
-    let q = StatsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| AppError::from_backend(e.into()))?;
-    let state = state()?;
-    let view = backend::stats::view::stats_view(&state, &q)
-        .await
-        .map_err(AppError::from_backend)?;
-    let districts = backend::stats::view::district_shapes(&state)
-        .await
-        .map_err(AppError::from_backend)?;
-    Ok(TransparencyData { view, districts })
-}
+use crate::server_fns::stats::{get_period_report, get_period_reports, get_transparency};
 
 /// The map link (with `?`) of a scope's reports, optionally of one state and span of months.
 pub(super) fn map_href(scope: Scope, id: i32, state: Option<&str>, months: Option<(Month, Month)>) -> String {
@@ -53,11 +32,11 @@ pub(super) fn map_href(scope: Scope, id: i32, state: Option<&str>, months: Optio
 pub fn TransparencyPage() -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
-    let data = Resource::new(move || location.search.get(), load);
+    let data = Resource::new(move || location.search.get(), get_transparency);
     view! {
         <Title text=format!("{} · {}", locale.t(S::Title), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page">
+        <main class="page stats-page" id="contenuto">
             <h1>{locale.t(S::Title)}</h1>
             <p class="lead">{locale.t(S::Intro)}</p>
             <Suspense fallback=|| ()>
@@ -410,18 +389,11 @@ fn StatsBody(data: TransparencyData) -> impl IntoView {
 #[component]
 pub fn PeriodListPage() -> impl IntoView {
     let locale = use_locale();
-    let list = Resource::new(
-        || (),
-        |_| async move {
-            backend::stats::period::list(&state()?)
-                .await
-                .map_err(AppError::from_backend)
-        },
-    );
+    let list = Resource::new(|| (), |_| get_period_reports());
     view! {
         <Title text=format!("{} · {}", locale.t(S::PeriodReports), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page">
+        <main class="page stats-page" id="contenuto">
             <p class="breadcrumb"><a href="/trasparenza" rel="external">{"‹ "}{locale.t(S::Title)}</a></p>
             <h1>{locale.t(S::PeriodReports)}</h1>
             <p class="lead">{locale.t(S::PeriodReportsIntro)}</p>
@@ -469,11 +441,7 @@ pub fn PeriodPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let label = move || params.read().get("period").unwrap_or_default();
-    let report = Resource::new(label, |l| async move {
-        backend::stats::period::get(&state()?, &l)
-            .await
-            .map_err(AppError::from_backend)
-    });
+    let report = Resource::new(label, get_period_report);
     let admin = crate::auth::authenticated().is_some_and(|a| {
         shared::permission::can(
             Some(&a.viewer),
@@ -483,7 +451,7 @@ pub fn PeriodPage() -> impl IntoView {
     });
     view! {
         <Header />
-        <main class="page stats-page period-report">
+        <main class="page stats-page period-report" id="contenuto">
             <p class="breadcrumb"><a href="/trasparenza/resoconti" rel="external">{"‹ "}{locale.t(S::PeriodReports)}</a></p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -5,36 +5,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 use shared::i18n::{Msg, StatsMsg as S, date_label};
-use shared::stats::{Scope, StatsQuery, map_query};
+use shared::stats::{Dashboard, Scope, Workload, map_query};
 
 use super::fmt;
 use super::public::{KeyFigures, ScopeForm, ScopeTable, StatsNote, Trend};
 use crate::components::header::Header;
-use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
-use crate::server_fns::reports::state;
-use backend::stats::view::{Dashboard, Workload};
-
-async fn load(search: String) -> Result<Dashboard, AppError> {
-    let pairs = shared::map::parse_query(&search);
-    let q = StatsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| AppError::from_backend(e.into()))?;
-    let auth = crate::auth::authenticated();
-    backend::stats::view::dashboard(&state()?, auth.as_ref().map(|a| &a.viewer), &q)
-        .await
-        .map_err(AppError::from_backend)
-}
+use crate::server_fns::stats::get_dashboard;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
-    let data = Resource::new(move || location.search.get(), load);
+    let data = Resource::new(move || location.search.get(), get_dashboard);
     view! {
         <Title text=format!("{} · {}", locale.t(S::DashboardTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page dashboard">
+        <main class="page stats-page dashboard" id="contenuto">
             <h1>{locale.t(S::DashboardTitle)}</h1>
             <p class="lead">{locale.t(S::DashboardIntro)}</p>
             <Suspense fallback=|| ()>

@@ -8,11 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::i18n::{Msg, StatsMsg as S, date_label};
 
 use crate::components::header::Header;
-use crate::error::AppError;
 use crate::forms::{FormError, use_feedback};
 use crate::i18n::use_locale;
 use crate::pages::not_found::ErrorBox;
-use crate::server_fns::reports::state;
+use crate::server_fns::stats::get_survey;
 
 #[component]
 pub fn SurveyPage() -> impl IntoView {
@@ -27,16 +26,13 @@ pub fn SurveyPage() -> impl IntoView {
         if done {
             return Ok(None);
         }
-        backend::survey::open(&state()?, &t)
-            .await
-            .map(Some)
-            .map_err(AppError::from_backend)
+        get_survey(t).await.map(Some)
     });
     let feedback = use_feedback();
     view! {
         <Title text=format!("{} · {}", locale.t(S::SurveyTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page narrow survey-page">
+        <main class="page narrow survey-page" id="contenuto">
             <h1>{locale.t(S::SurveyTitle)}</h1>
             {done.then(|| view! {
                 <p class="notice" role="status">{locale.t(S::SurveyThanks)}</p>
