@@ -115,6 +115,15 @@ pub struct ReportFormSetup {
 }
 
 /// The reporting page's setup.
+/// The back office's reporting form (`/ufficio/nuova`): the same setup, for staff who may file there only.
+#[server(endpoint = "staff_report_form")]
+pub async fn get_staff_report_form() -> Result<ReportFormSetup, AppError> {
+    let auth = crate::auth::authenticated();
+    backend::reports::intake::require_staff_intake(auth.as_ref().map(|a| &a.viewer))
+        .map_err(AppError::from_backend)?;
+    get_report_form().await
+}
+
 #[server(endpoint = "report_form")]
 pub async fn get_report_form() -> Result<ReportFormSetup, AppError> {
     let state = state()?;

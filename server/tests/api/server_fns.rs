@@ -19,6 +19,7 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("mailbox", &[b"before=abc", b"before=1.5", b"\xff"]),
     ("mailbox_message", &[b"id=xyz", b"", b"\xfe"]),
     ("report_form", &[b"\xff\xfe\xfd"]),
+    ("staff_report_form", &[b"\xff\xfe\xfd"]),
     ("point_info", &[b"lat=nord&lng=11.8", b"lat=45.4", b"\xff"]),
     ("places", &[b"", b"\xff\xfe"]),
     (
@@ -35,6 +36,11 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("audit", &[b"before=abc", b"\xff"]),
     ("admin", &[b"\xff\xfe\xfd"]),
     ("reported_comments", &[b"\xff\xfe\xfd"]),
+    ("transparency", &[b"", b"\xff"]),
+    ("dashboard", &[b"", b"\xff\xfe"]),
+    ("period_reports", &[b"\xff\xfe\xfd"]),
+    ("period_report", &[b"", b"\xc3\x28"]),
+    ("survey", &[b"", b"\xff"]),
 ];
 
 #[tokio::test]
