@@ -57,4 +57,8 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // The page is live (its events wired): tests wait for this mark instead of a guessed delay.
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
 }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod areas;
 pub mod audit;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod live;
@@ -45,8 +46,13 @@ pub struct State {
     pub http: reqwest::Client,
     /// Report changes, from the database's notifications to this instance's live pages (`live`).
     pub live: tokio::sync::broadcast::Sender<live::LiveEvent>,
+    /// Whether the database listener behind `live` is listening now (a stream opened before it may miss a
+    /// change: streams say "ready" once it is).
+    pub live_listening: Arc<tokio::sync::watch::Sender<bool>>,
     /// The map's encoded tiles (`map`), dropped by the database's notifications of the cells that changed.
     pub map_cache: Arc<map::Cache>,
+    /// The time, for what counts in time steps (the second factor); tests move it instead of sleeping.
+    pub clock: clock::Clock,
 }
 
 impl State {
@@ -69,7 +75,9 @@ impl State {
             photo_permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             http,
             live: live::channel(),
+            live_listening: Arc::new(tokio::sync::watch::Sender::new(false)),
             map_cache,
+            clock: clock::Clock::default(),
         })
     }
 
@@ -78,6 +86,14 @@ impl State {
         self.keys
             .get_or_try_init(|| secrets::load_or_create(&self.pool))
             .await
+    }
+
+    /// Waits (at most `max`) until the live listener listens; false if it did not in time.
+    pub async fn live_ready(&self, max: std::time::Duration) -> bool {
+        let mut rx = self.live_listening.subscribe();
+        tokio::time::timeout(max, rx.wait_for(|on| *on))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     /// An absolute link to `path` on this site (for emails).

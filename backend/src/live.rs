@@ -59,6 +59,7 @@ pub async fn run(state: State, mut stop: watch::Receiver<bool>) {
             tracing::debug!(error = %e, "live listener: cannot listen; retrying");
             continue;
         }
+        state.live_listening.send_replace(true);
         if !first {
             state.map_cache.clear();
             let _ = state.live.send(LiveEvent::Everything);
@@ -76,6 +77,7 @@ pub async fn run(state: State, mut stop: watch::Receiver<bool>) {
                     }
                     Err(e) => {
                         tracing::debug!(error = %e, "live listener: connection lost; reconnecting");
+                        state.live_listening.send_replace(false);
                         break;
                     }
                 },

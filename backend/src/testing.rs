@@ -160,6 +160,40 @@ pub async fn create_category(pool: &PgPool, office: OfficeId, name: &str) -> Cat
     .expect("create category")
 }
 
+/// The town the statistics and map tests fill with random reports: two offices (Lavori pubblici with Buche
+/// stradali and Illuminazione — a 7-day promise —, Ambiente with Rifiuti) and two districts, Ovest from `west` to
+/// 11.85 and Est from there to 11.95, between `south` and `north`.
+pub struct TwoOfficeTown {
+    pub offices: Vec<i32>,
+    /// Each category with its office.
+    pub categories: Vec<(i32, i32)>,
+    pub districts: Vec<i32>,
+}
+
+pub async fn two_office_town(pool: &PgPool, west: f64, south: f64, north: f64) -> TwoOfficeTown {
+    let a = create_office(pool, "Lavori pubblici").await;
+    let b = create_office(pool, "Ambiente").await;
+    let c1 = create_category(pool, a, "Buche stradali").await.0;
+    let c2 = create_category(pool, a, "Illuminazione").await.0;
+    let c3 = create_category(pool, b, "Rifiuti").await.0;
+    sqlx::query("update category set sla_days = 7 where category_id = $1")
+        .bind(c2)
+        .execute(pool)
+        .await
+        .expect("database");
+    create_district(pool, "Ovest", west, south, 11.85, north).await;
+    create_district(pool, "Est", 11.85, south, 11.95, north).await;
+    let districts = sqlx::query_scalar("select area_id from area where kind = 'district' order by area_id")
+        .fetch_all(pool)
+        .await
+        .expect("districts");
+    TwoOfficeTown {
+        offices: vec![a.0, b.0],
+        categories: vec![(c1, a.0), (c2, a.0), (c3, b.0)],
+        districts,
+    }
+}
+
 /// A district: the rectangle `west, south, east, north`, inside a municipality of the same shape.
 pub async fn create_district(pool: &PgPool, name: &str, w: f64, s: f64, e: f64, n: f64) {
     let municipality: i32 = sqlx::query_scalar(
@@ -307,8 +341,66 @@ impl ReceivedMail {
         self.text
             .split_whitespace()
             .find(|w| w.starts_with(prefix))
-            .map(|w| w.trim_end_matches(['.', ',', ')']).to_owned())
+            .map(|w| w.trim_end_matches(LINK_END).to_owned())
     }
+}
+
+/// What may follow a link in running text without being part of it.
+const LINK_END: [char; 4] = ['.', ',', ')', '>'];
+
+/// The first link in `text` to this site's `path` (`/conferma/`, `/soddisfazione/`, `/nuova-password/`…), from
+/// `path` on: `/conferma/Ab3…`. The one reading of a link in a message for every test.
+pub fn link_path(text: &str, path: &str) -> Option<String> {
+    text.split_whitespace().find_map(|w| {
+        let i = w.find(path)?;
+        Some(w[i..].trim_end_matches(LINK_END).to_owned())
+    })
+}
+
+/// The token of the first link to `path` in `text`: what follows `path`.
+pub fn link_token(text: &str, path: &str) -> Option<String> {
+    link_path(text, path).map(|p| p[path.len()..].to_owned())
+}
+
+/// The path of the link to `path` in the newest outbox message to `to` (of `kind`, when given): the messages
+/// as written, before any SMTP server.
+pub async fn outbox_link(pool: &PgPool, to: &str, kind: Option<&str>, path: &str) -> String {
+    let text: String = sqlx::query_scalar(
+        "select body_text from outbox_mail where recipient = $1 and ($2::text is null or kind::text = $2)
+         order by mail_id desc limit 1",
+    )
+    .bind(to)
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+    .unwrap_or_else(|e| panic!("a message to {to} in the outbox: {e}"));
+    link_path(&text, path).unwrap_or_else(|| panic!("a link to {path} in the message to {to}: {text}"))
+}
+
+/// Waits until `check` holds, at most `secs` seconds; then fails the test saying what was awaited. For every
+/// "eventually" of the tests: a condition, never the clock alone.
+pub async fn wait_until<F, Fut>(what: &str, secs: u64, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "waited {secs} s for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until every message of the outbox has been accepted by the SMTP server (at most `secs`): after that no
+/// message can reach it again, so what the sink holds is final.
+pub async fn wait_outbox_sent(pool: &PgPool, secs: u64) {
+    wait_until("every message of the outbox to be sent", secs, || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from outbox_mail where status <> 'sent'")
+            .fetch_one(pool)
+            .await
+            .is_ok_and(|n| n == 0)
+    })
+    .await;
 }
 
 fn python() -> String {

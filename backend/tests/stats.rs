@@ -4,52 +4,15 @@
 //! percentiles); after random changes the incremental refresh equals both the direct recomputation and a
 //! rebuild; the periodic report is written once, and a generation dropped half-way leaves nothing.
 
+use backend::seed::rng::Rng;
 use backend::stats::{self, period};
-use backend::testing::{TestDb, create_category, create_district, create_office};
+use backend::testing::{TestDb, TwoOfficeTown as Town, two_office_town};
 use chrono::{DateTime, Duration, Utc};
 use shared::stats::{PeriodKind, Scope};
 use sqlx::{PgPool, Row};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-struct Town {
-    categories: Vec<(i32, i32)>,
-}
-
 async fn town(pool: &PgPool) -> Town {
-    let a = create_office(pool, "Lavori pubblici").await;
-    let b = create_office(pool, "Ambiente").await;
-    let c1 = create_category(pool, a, "Buche stradali").await.0;
-    let c2 = create_category(pool, a, "Illuminazione").await.0;
-    let c3 = create_category(pool, b, "Rifiuti").await.0;
-    sqlx::query("update category set sla_days = 7 where category_id = $1")
-        .bind(c2)
-        .execute(pool)
-        .await
-        .expect("database");
-    create_district(pool, "Ovest", 11.80, 45.35, 11.85, 45.45).await;
-    create_district(pool, "Est", 11.85, 45.35, 11.95, 45.45).await;
-    Town {
-        categories: vec![(c1, a.0), (c2, a.0), (c3, b.0)],
-    }
+    two_office_town(pool, 11.80, 45.35, 45.45).await
 }
 
 /// Inserts a report received at `at` with a random signed timeline; returns its id.
@@ -61,8 +24,8 @@ async fn random_report(
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> i64 {
-    let (category, office) = rng.pick(&town.categories);
-    let kind = rng.pick(&[
+    let (category, office) = *rng.pick(&town.categories);
+    let kind = *rng.pick(&[
         "problem",
         "problem",
         "problem",
@@ -70,7 +33,7 @@ async fn random_report(
         "complaint",
         "compliment",
     ]);
-    let channel = rng.pick(&["web", "web", "api", "phone", "email", "counter", "letter"]);
+    let channel = *rng.pick(&["web", "web", "api", "phone", "email", "counter", "letter"]);
     let internal = rng.chance(0.08);
     let lng = 11.80 + rng.below(1500) as f64 / 10_000.0;
     let id: i64 = sqlx::query_scalar(
@@ -101,13 +64,13 @@ async fn random_report(
     let steps = rng.below(6);
     for _ in 0..steps {
         let next = match state {
-            "submitted" => rng.pick(&["in_charge", "in_charge", "in_charge", "rejected"]),
-            "in_charge" => rng.pick(&["resolved", "resolved", "assigned", "rejected"]),
-            "assigned" => rng.pick(&["in_progress", "resolved"]),
+            "submitted" => *rng.pick(&["in_charge", "in_charge", "in_charge", "rejected"]),
+            "in_charge" => *rng.pick(&["resolved", "resolved", "assigned", "rejected"]),
+            "assigned" => *rng.pick(&["in_progress", "resolved"]),
             "in_progress" => "resolved",
-            "resolved" => rng.pick(&["closed", "reopened", "closed"]),
+            "resolved" => *rng.pick(&["closed", "reopened", "closed"]),
             "closed" | "rejected" => "reopened",
-            "reopened" => rng.pick(&["in_charge", "resolved"]),
+            "reopened" => *rng.pick(&["in_charge", "resolved"]),
             _ => break,
         };
         let dt = Duration::minutes(rng.below(60 * 24 * 40) as i64 + 1);
@@ -135,7 +98,7 @@ async fn random_report(
                 (Some(rate(rng)), Some(rate(rng)))
             };
             let mut hash = [0u8; 32];
-            hash[..8].copy_from_slice(&rng.next().to_le_bytes());
+            hash[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
             hash[8..16].copy_from_slice(&(id as u64).to_le_bytes());
             sqlx::query(
                 "insert into survey (report_id, resolved_at, token_hash, email, locale, sent_at, expires_at,
@@ -374,7 +337,7 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
     let pool = &db.pool;
     let town = town(pool).await;
     let now = Utc::now();
-    let mut rng = Rng(0x5eed_2026_1126);
+    let mut rng = Rng::new(0x5eed_2026_1126);
     let mut ids = Vec::new();
     for n in 1..=400 {
         // Fifteen months back: some reports fall before the window, some milestones inside it.
@@ -388,7 +351,7 @@ async fn precomputed_figures_equal_a_direct_recomputation_on_random_data() {
 
     // Random changes through the queue: state moves with their timeline entries, a reclassification, a deletion.
     for _ in 0..60 {
-        let id = rng.pick(&ids);
+        let id = *rng.pick(&ids);
         let st: String = sqlx::query_scalar("select state::text from report where report_id = $1")
             .bind(id)
             .fetch_one(pool)
@@ -470,7 +433,7 @@ async fn a_periodic_report_is_written_once_and_never_half() {
     let pool = &db.pool;
     let town = town(pool).await;
     let now = Utc::now();
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for n in 1..=150 {
         let at = now - Duration::minutes(rng.below(60 * 24 * 90) as i64 + 60);
         random_report(pool, &mut rng, &town, n, at, now).await;

@@ -33,11 +33,7 @@ async fn an_address_is_confirmed_for_one_action_once() {
             .expect("the message is in the outbox");
     assert_eq!(subject, "Conferma il tuo indirizzo email");
     assert!(text.contains("la segnalazione «Buca»"));
-    let token = text
-        .split_whitespace()
-        .find_map(|w| w.split("/conferma/").nth(1))
-        .expect("a link")
-        .to_owned();
+    let token = backend::testing::link_token(&text, "/conferma/").expect("a link");
 
     // Altered, then right (inside the caller's transaction), then used again, then expired.
     let mut altered = token.clone().into_bytes();
@@ -76,10 +72,7 @@ async fn an_address_is_confirmed_for_one_action_once() {
         text.contains("to complete the report"),
         "in the language asked for"
     );
-    let expired = text
-        .split_whitespace()
-        .find_map(|w| w.split("/conferma/").nth(1))
-        .expect("link");
+    let expired = &backend::testing::link_token(&text, "/conferma/").expect("link");
     let err = backend::users::confirm_action(&mut conn, expired)
         .await
         .unwrap_err();

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { BASE, launch, openPage, waitForMail, linkIn } from './helpers.mjs';
+import { BASE, launch, openPage, waitForMail, linkIn, waitForHydration } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -114,8 +114,9 @@ test('a staff demo account signs in and sees its role', async () => {
 test('with WASM, the registration form checks fields as they are typed', async () => {
   const { context, page, errors } = await openPage(browser);
   await page.goto(BASE + '/registrati');
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('segnala-full') && r.name.endsWith('.wasm')));
-  await page.waitForTimeout(300);
+  await waitForHydration(page);
+  assert.ok(await page.evaluate(() => performance.getEntriesByType('resource')
+    .some((r) => r.name.includes('segnala-full') && r.name.endsWith('.wasm'))), 'the full bundle hydrated it');
   await page.fill('#campo-password', 'corta');
   await page.locator('#campo-password').dispatchEvent('change');
   await page.waitForSelector('#campo-password-errore');

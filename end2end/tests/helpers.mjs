@@ -36,6 +36,11 @@ export async function openPage(browser, { allow = [] } = {}) {
   return { context, page, errors };
 }
 
+/** Waits until the page's WASM has hydrated it (its events are wired): the app marks `<html data-hydrated>`. */
+export async function waitForHydration(page) {
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30_000 });
+}
+
 /** Waits until the WASM has hydrated and Leaflet has drawn at least one report: a pin or a cluster. */
 export async function waitForPins(page) {
   // A pin outside the drawn area has the empty path "M0 0": wait for one that is drawn, or a cluster.

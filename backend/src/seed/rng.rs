@@ -1,5 +1,6 @@
 //! A small deterministic random number generator (SplitMix64): the same seed gives the same demo data on every
-//! machine and every version, which `rand`'s `StdRng` does not promise.
+//! machine and every version, which `rand`'s `StdRng` does not promise — and the same test data to the
+//! property-style tests, which use it too.
 
 pub struct Rng(u64);
 
@@ -24,6 +25,11 @@ impl Rng {
     /// Uniform in `[lo, hi)`.
     pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.f64()
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
     }
 
     /// Uniform index in `0..n` (n > 0).

@@ -132,8 +132,7 @@ async fn check(
         return Ok(false);
     };
     let t = totp(&secret, &row.email, &state.settings.organisation)?;
-    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-    match t.check(&code, now) {
+    match t.check(&code, state.clock.unix()) {
         Some(step) if row.totp_last_step.is_none_or(|last| (step as i64) > last) => {
             sqlx::query!(
                 "update app_user set totp_last_step = $2 where user_id = $1",

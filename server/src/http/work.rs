@@ -172,7 +172,8 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, post: F
     }
 }
 
-/// `GET /api/v1/live[?report=CODE]`: server-sent events, `event: changed` with no data beyond the report's code
+/// `GET /api/v1/live[?report=CODE]`: server-sent events: `event: ready` once no change can be missed, then
+/// `event: changed` with no data beyond the report's code
 /// (the page fetches what its viewer may see). One report's stream is open to whoever may see the report; the
 /// map's stream says only "something changed", at most once a second. Browsers reconnect by themselves
 /// (`retry: 3000`).
@@ -195,6 +196,10 @@ async fn live(
         None => None,
     };
     let rx = state.backend.live.subscribe();
+    // "ready" once the database listener listens: from then on no change is missed.
+    if !state.backend.live_ready(Duration::from_secs(10)).await {
+        tracing::warn!("live stream opened while the database listener is not listening");
+    }
     let ready = Event::default()
         .retry(Duration::from_secs(3))
         .event("ready")

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use backend::testing::{TestDb, create_category, create_office, create_report};
 use server::startup::AppState;
 use server::{Application, Config};
-use shared::{CategoryId, ReceiptCode, ReportId, Role};
+use shared::{CategoryId, ContractorId, OfficeId, ReceiptCode, ReportId, Role, UserId};
 
 /// The password of the tests' accounts (long enough for the rules, on no list of common ones).
 pub const PASSWORD: &str = "una frase lunga abbastanza";
@@ -327,6 +327,143 @@ impl Browser<'_> {
         let status = res.status().as_u16();
         let body: serde_json::Value = res.json().await.unwrap_or_default();
         (status, body["email"].as_str().map(str::to_owned))
+    }
+}
+
+/// A municipality with two offices, two companies and a member of staff of every kind (`PASSWORD` each), and
+/// one report of roads with its reporter's contact: the back office's tests start here.
+pub struct Town {
+    pub roads: OfficeId,
+    pub parks: OfficeId,
+    pub parks_category: i32,
+    pub contractor: ContractorId,
+    pub other_contractor: ContractorId,
+    pub manager: UserId,
+    pub code: String,
+}
+
+pub async fn staff(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    role: Role,
+    offices: Vec<OfficeId>,
+    contractor: Option<ContractorId>,
+) -> UserId {
+    backend::users::create_account(
+        &app.state.backend,
+        None,
+        &backend::users::NewAccount {
+            email: email.into(),
+            name: name.into(),
+            password: PASSWORD.into(),
+            role,
+            offices,
+            contractor,
+            locale: shared::Locale::It,
+        },
+        true,
+    )
+    .await
+    .expect("create account")
+}
+
+pub async fn contractor(app: &TestApp, name: &str, email: &str) -> ContractorId {
+    sqlx::query_scalar("insert into contractor (name, email) values ($1, $2) returning contractor_id")
+        .bind(name)
+        .bind(email)
+        .fetch_one(&app.db.pool)
+        .await
+        .map(ContractorId)
+        .expect("contractor")
+}
+
+pub async fn staff_town(app: &TestApp) -> Town {
+    let roads = create_office(&app.db.pool, "Lavori pubblici").await;
+    let parks = create_office(&app.db.pool, "Verde pubblico").await;
+    let potholes = create_category(&app.db.pool, roads, "Buche stradali").await;
+    let parks_category = create_category(&app.db.pool, parks, "Alberi e aree verdi").await;
+    let c = contractor(app, "Asfalti Veneti S.r.l.", "ufficio@asfalti.example").await;
+    let other_contractor = contractor(app, "Edilstrade S.p.A.", "info@edilstrade.example").await;
+    staff(
+        app,
+        "urp@comune.example",
+        "Paolo Zanon",
+        Role::UrpOperator,
+        vec![],
+        None,
+    )
+    .await;
+    let manager = staff(
+        app,
+        "rossi@comune.example",
+        "ing. Marco Rossi",
+        Role::OfficeManager,
+        vec![roads],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "bianchi@comune.example",
+        "geom. Luca Bianchi",
+        Role::OfficeStaff,
+        vec![roads],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "verdi@comune.example",
+        "dott. Anna Verdi",
+        Role::OfficeStaff,
+        vec![parks],
+        None,
+    )
+    .await;
+    staff(
+        app,
+        "pavan@asfalti.example",
+        "Sara Pavan",
+        Role::Contractor,
+        vec![],
+        Some(c),
+    )
+    .await;
+    staff(
+        app,
+        "neri@edilstrade.example",
+        "Gino Neri",
+        Role::Contractor,
+        vec![],
+        Some(other_contractor),
+    )
+    .await;
+    staff(
+        app,
+        "admin@comune.example",
+        "Giulia Ferri",
+        Role::Administrator,
+        vec![],
+        None,
+    )
+    .await;
+    let (id, code) = app
+        .report(potholes, "Buca profonda in via Roma", 45.40, 11.87)
+        .await;
+    sqlx::query("insert into report_contact (report_id, email, phone, name) values ($1, 'maria@esempio.it', '+39 049 1234567', 'Maria Esposito')")
+        .bind(id.0)
+        .execute(&app.db.pool)
+        .await
+        .expect("contact");
+    Town {
+        roads,
+        parks,
+        parks_category: parks_category.0,
+        contractor: c,
+        other_contractor,
+        manager,
+        code: code.to_string(),
     }
 }
 

@@ -4,15 +4,11 @@
 
 use std::time::Duration;
 
+use backend::testing::reporting_town;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-
-/// The reporting town of `backend::testing`: (pothole category, disabled, restricted).
-async fn town(app: &TestApp) -> (i32, i32, i32) {
-    backend::testing::reporting_town(&app.db.pool).await
-}
 
 fn body(category: i32) -> Value {
     json!({
@@ -115,24 +111,14 @@ async fn post_multipart(
 
 /// The confirmation link's token from the last mail to `to` in the outbox.
 async fn confirmation_token(app: &TestApp, to: &str) -> String {
-    let text: String = sqlx::query_scalar(
-        "select body_text from outbox_mail where recipient = $1 and kind = 'confirm_action' order by mail_id desc limit 1",
-    )
-    .bind(to)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("confirmation mail");
-    let i = text.find("/conferma/").expect("link") + "/conferma/".len();
-    text[i..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    let link = backend::testing::outbox_link(&app.db.pool, to, Some("confirm_action"), "/conferma/").await;
+    link["/conferma/".len()..].to_owned()
 }
 
 #[tokio::test]
 async fn an_anonymous_report_with_a_photo_gets_a_receipt_and_is_public_only_once_confirmed() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     let photo = jpeg_with_gps();
     assert!(photo.windows(4).any(|w| w == b"Exif") && photo.windows(3).any(|w| w == b"GPS"));
 
@@ -200,7 +186,7 @@ async fn an_anonymous_report_with_a_photo_gets_a_receipt_and_is_public_only_once
 #[tokio::test]
 async fn an_expired_or_altered_confirmation_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     assert_eq!(post_json(&app, &body(pothole), None).await.status(), 201);
     let token = confirmation_token(&app, "maria@esempio.it").await;
     sqlx::query("update email_token set expires_at = now() - interval '1 minute'")
@@ -224,7 +210,7 @@ async fn an_expired_or_altered_confirmation_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn bad_input_is_refused_with_its_field_and_rule_and_stores_nothing() {
     let app = spawn_app().await;
-    let (pothole, disabled, restricted) = town(&app).await;
+    let (pothole, disabled, restricted) = reporting_town(&app.db.pool).await;
     // One good report first, so that "nothing changed" is checked against a store that is not empty.
     assert_eq!(
         post_json(&app, &body(pothole), Some("key-first-00000000001"))
@@ -529,7 +515,7 @@ async fn check(
 #[tokio::test]
 async fn the_same_submission_sent_twenty_times_at_once_creates_one_report() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     let photo = backend::photos::process(&small_png()).expect("jpeg").full;
     let sends = (0..20).map(|_| {
         let (app, photo) = (&app, photo.clone());
@@ -558,7 +544,7 @@ async fn the_same_submission_sent_twenty_times_at_once_creates_one_report() {
 #[tokio::test]
 async fn the_form_files_a_report_for_a_signed_in_citizen_and_a_reload_gives_the_same_receipt() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     app.account(
         "luca@esempio.it",
         "una frase lunga abbastanza",
@@ -650,7 +636,7 @@ async fn the_form_files_a_report_for_a_signed_in_citizen_and_a_reload_gives_the_
 #[tokio::test]
 async fn same_problem_makes_a_supporter_instead_of_a_new_report() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     app.account(
         "anna@esempio.it",
         "una frase lunga abbastanza",
@@ -727,7 +713,7 @@ async fn same_problem_makes_a_supporter_instead_of_a_new_report() {
 #[tokio::test]
 async fn unconfirmed_reports_are_purged_with_their_photos_and_orphans_are_swept() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     let photo = backend::photos::process(&small_png()).expect("jpeg").full;
     assert_eq!(
         post_multipart(&app, &body(pothole), vec![("a.jpg", photo.clone())], None)
@@ -776,7 +762,7 @@ async fn unconfirmed_reports_are_purged_with_their_photos_and_orphans_are_swept(
 #[tokio::test]
 async fn the_duplicate_query_uses_the_spatial_index() {
     let app = spawn_app().await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     // Enough rows that a sequential scan would be the planner's choice if no index could answer.
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "insert into report (receipt_code, kind, category_id, office_id, location, title, description)
@@ -863,13 +849,14 @@ async fn places(app: &TestApp, q: &str) -> Vec<String> {
 #[tokio::test]
 async fn addresses_come_from_the_geocoder_when_it_answers_and_from_the_gazetteer_when_it_does_not() {
     // A geocoder that answers: its places inside the municipality, asked within the municipality's extent.
+    // A generous timeout: the answer is immediate, however loaded the machine.
     let (url, seen) = fake_geocoder(Duration::ZERO, 200).await;
     let app = spawn_app_with(&[
         ("SEGNALA_GEOCODER_URL", &url),
-        ("SEGNALA_GEOCODER_TIMEOUT_MS", "500"),
+        ("SEGNALA_GEOCODER_TIMEOUT_MS", "15000"),
     ])
     .await;
-    town(&app).await;
+    reporting_town(&app.db.pool).await;
     assert_eq!(
         places(&app, "via dal geocoder").await,
         vec!["Via dal geocoder, Padova"],
@@ -881,15 +868,15 @@ async fn addresses_come_from_the_geocoder_when_it_answers_and_from_the_gazetteer
         "{q}"
     );
 
-    // One too slow, and one failing: the local gazetteer answers instead.
-    for (delay, status) in [(Duration::from_secs(3), 200), (Duration::ZERO, 500)] {
+    // One that never answers in time (an hour), and one failing: the local gazetteer answers instead.
+    for (delay, status) in [(Duration::from_secs(3600), 200), (Duration::ZERO, 500)] {
         let (url, seen) = fake_geocoder(delay, status).await;
         let app = spawn_app_with(&[
             ("SEGNALA_GEOCODER_URL", &url),
             ("SEGNALA_GEOCODER_TIMEOUT_MS", "300"),
         ])
         .await;
-        town(&app).await;
+        reporting_town(&app.db.pool).await;
         assert_eq!(
             places(&app, "via roma 12").await.first().map(String::as_str),
             Some("via Roma"),
@@ -903,7 +890,7 @@ async fn addresses_come_from_the_geocoder_when_it_answers_and_from_the_gazetteer
     }
     // No geocoder configured: the gazetteer, trigram-ranked (a typo still finds the street).
     let app = spawn_app().await;
-    town(&app).await;
+    reporting_town(&app.db.pool).await;
     assert_eq!(
         places(&app, "via del snato").await.first().map(String::as_str),
         Some("via del Santo")
@@ -914,7 +901,7 @@ async fn addresses_come_from_the_geocoder_when_it_answers_and_from_the_gazetteer
 async fn submissions_and_photos_are_limited_per_address_and_per_account() {
     // Per IP: two reports an hour, then 429 with Retry-After, and nothing stored.
     let app = spawn_app_with(&[("SEGNALA_REPORTS_PER_IP_PER_HOUR", "2")]).await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     for _ in 0..2 {
         assert_eq!(post_json(&app, &body(pothole), None).await.status(), 201);
     }
@@ -925,7 +912,7 @@ async fn submissions_and_photos_are_limited_per_address_and_per_account() {
 
     // Per IP, photos: three photos when two an hour are allowed.
     let app = spawn_app_with(&[("SEGNALA_PHOTOS_PER_IP_PER_HOUR", "2")]).await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     let photo = backend::photos::process(&small_png()).expect("jpeg").full;
     let res = post_multipart(
         &app,
@@ -944,7 +931,7 @@ async fn submissions_and_photos_are_limited_per_address_and_per_account() {
 
     // Per account (here an email address without an account), counted in the database: 2 an hour.
     let app = spawn_app_with(&[("SEGNALA_REPORTS_PER_ACCOUNT_PER_HOUR", "2")]).await;
-    let (pothole, _, _) = town(&app).await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
     for i in 0..2 {
         let mut b = body(pothole);
         b["title"] = json!(format!("Buca numero {i} in via Roma"));
@@ -960,4 +947,69 @@ async fn submissions_and_photos_are_limited_per_address_and_per_account() {
         201,
         "another address is not limited"
     );
+}
+
+/// The reporter of a private report sees its photos (the API lists them); strangers get the same 404 as for a
+/// photo that does not exist, and nobody may cache them.
+#[tokio::test]
+async fn a_reporter_sees_the_photos_of_their_private_report_and_nobody_else_does() {
+    let app = spawn_app().await;
+    let (pothole, _, _) = reporting_town(&app.db.pool).await;
+    app.account(
+        "maria@esempio.it",
+        crate::helpers::PASSWORD,
+        shared::Role::Citizen,
+    )
+    .await;
+    app.account("luca@esempio.it", crate::helpers::PASSWORD, shared::Role::Citizen)
+        .await;
+    let maria = app.browser();
+    maria.sign_in("maria@esempio.it", crate::helpers::PASSWORD).await;
+    let luca = app.browser();
+    luca.sign_in("luca@esempio.it", crate::helpers::PASSWORD).await;
+    let mut report = body(pothole);
+    report["is_public"] = json!(false);
+    report.as_object_mut().expect("object").remove("email");
+    let form = Form::new().text("report", report.to_string()).part(
+        "photos",
+        Part::bytes(small_png())
+            .file_name("buca.png")
+            .mime_str("image/png")
+            .expect("mime"),
+    );
+    let session = format!(
+        "segnala_session={}",
+        maria.cookie("segnala_session").expect("session")
+    );
+    let res = app
+        .client
+        .post(format!("{}/api/v1/reports", app.base))
+        .header("cookie", &session)
+        .header("origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 201);
+    let code = res.json::<Value>().await.expect("receipt")["receipt_code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    let detail: Value = maria
+        .get(&format!("/api/v1/reports/{code}"))
+        .await
+        .json()
+        .await
+        .expect("her report");
+    let photo = &detail["photos"][0];
+    for url in [
+        photo["url"].as_str().expect("url"),
+        photo["thumb_url"].as_str().expect("thumb"),
+    ] {
+        let res = maria.get(url).await;
+        assert_eq!(res.status(), 200, "the reporter opens {url}");
+        assert_eq!(res.headers()["cache-control"], "private, no-store");
+        assert_eq!(app.get(url).await.status(), 404, "a stranger does not");
+        assert_eq!(luca.get(url).await.status(), 404, "another citizen does not");
+    }
 }

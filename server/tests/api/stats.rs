@@ -177,19 +177,7 @@ async fn the_transparency_page_shows_precomputed_figures_links_and_names_bad_inp
 }
 
 async fn survey_link(app: &TestApp, to: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "select body_text from outbox_mail where recipient = $1 and kind = 'satisfaction_survey' order by mail_id desc limit 1",
-    )
-    .bind(to)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("a questionnaire in the outbox");
-    let start = body.find("/soddisfazione/").expect("a link");
-    body[start..]
-        .split_whitespace()
-        .next()
-        .expect("present")
-        .to_owned()
+    backend::testing::outbox_link(&app.db.pool, to, Some("satisfaction_survey"), "/soddisfazione/").await
 }
 
 #[tokio::test]

@@ -4,148 +4,13 @@
 
 use std::time::Duration;
 
-use backend::testing::{create_category, create_office};
-use shared::{ContractorId, OfficeId, Role, UserId};
+use backend::testing::create_office;
+use shared::Role;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, spawn_on};
+use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, spawn_on, staff, staff_town};
 
 /// A municipality with a roads office and a parks office, their people, a contractor, and one report sent
 /// without an account (its reporter's contact in `report_contact`).
-struct Town {
-    roads: OfficeId,
-    parks: OfficeId,
-    parks_category: i32,
-    contractor: ContractorId,
-    other_contractor: ContractorId,
-    manager: UserId,
-    code: String,
-}
-
-async fn staff(
-    app: &TestApp,
-    email: &str,
-    name: &str,
-    role: Role,
-    offices: Vec<OfficeId>,
-    contractor: Option<ContractorId>,
-) -> UserId {
-    backend::users::create_account(
-        &app.state.backend,
-        None,
-        &backend::users::NewAccount {
-            email: email.into(),
-            name: name.into(),
-            password: PASSWORD.into(),
-            role,
-            offices,
-            contractor,
-            locale: shared::Locale::It,
-        },
-        true,
-    )
-    .await
-    .expect("create account")
-}
-
-async fn contractor(app: &TestApp, name: &str, email: &str) -> ContractorId {
-    sqlx::query_scalar("insert into contractor (name, email) values ($1, $2) returning contractor_id")
-        .bind(name)
-        .bind(email)
-        .fetch_one(&app.db.pool)
-        .await
-        .map(ContractorId)
-        .expect("contractor")
-}
-
-async fn town(app: &TestApp) -> Town {
-    let roads = create_office(&app.db.pool, "Lavori pubblici").await;
-    let parks = create_office(&app.db.pool, "Verde pubblico").await;
-    let potholes = create_category(&app.db.pool, roads, "Buche stradali").await;
-    let parks_category = create_category(&app.db.pool, parks, "Alberi e aree verdi").await;
-    let c = contractor(app, "Asfalti Veneti S.r.l.", "ufficio@asfalti.example").await;
-    let other_contractor = contractor(app, "Edilstrade S.p.A.", "info@edilstrade.example").await;
-    staff(
-        app,
-        "urp@comune.example",
-        "Paolo Zanon",
-        Role::UrpOperator,
-        vec![],
-        None,
-    )
-    .await;
-    let manager = staff(
-        app,
-        "rossi@comune.example",
-        "ing. Marco Rossi",
-        Role::OfficeManager,
-        vec![roads],
-        None,
-    )
-    .await;
-    staff(
-        app,
-        "bianchi@comune.example",
-        "geom. Luca Bianchi",
-        Role::OfficeStaff,
-        vec![roads],
-        None,
-    )
-    .await;
-    staff(
-        app,
-        "verdi@comune.example",
-        "dott. Anna Verdi",
-        Role::OfficeStaff,
-        vec![parks],
-        None,
-    )
-    .await;
-    staff(
-        app,
-        "pavan@asfalti.example",
-        "Sara Pavan",
-        Role::Contractor,
-        vec![],
-        Some(c),
-    )
-    .await;
-    staff(
-        app,
-        "neri@edilstrade.example",
-        "Gino Neri",
-        Role::Contractor,
-        vec![],
-        Some(other_contractor),
-    )
-    .await;
-    staff(
-        app,
-        "admin@comune.example",
-        "Giulia Ferri",
-        Role::Administrator,
-        vec![],
-        None,
-    )
-    .await;
-    let (id, code) = app
-        .report(potholes, "Buca profonda in via Roma", 45.40, 11.87)
-        .await;
-    sqlx::query("insert into report_contact (report_id, email, phone, name) values ($1, 'maria@esempio.it', '+39 049 1234567', 'Maria Esposito')")
-        .bind(id.0)
-        .execute(&app.db.pool)
-        .await
-        .expect("contact");
-    Town {
-        roads,
-        parks,
-        parks_category: parks_category.0,
-        contractor: c,
-        other_contractor,
-        manager,
-        code: code.to_string(),
-    }
-}
-
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let b = app.browser();
     b.sign_in(email, PASSWORD).await;
@@ -201,7 +66,7 @@ async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_report_goes_from_the_urp_to_a_contractor_and_back_signed_at_every_public_step() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let code = t.code.clone();
     let urp = signed_in(&app, "urp@comune.example").await;
     let manager = signed_in(&app, "rossi@comune.example").await;
@@ -353,7 +218,7 @@ async fn a_report_goes_from_the_urp_to_a_contractor_and_back_signed_at_every_pub
 #[tokio::test]
 async fn a_stale_edit_is_refused_and_loses_nothing() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let manager = signed_in(&app, "rossi@comune.example").await;
     let colleague = signed_in(&app, "bianchi@comune.example").await;
     // Both open the page at version 1.
@@ -389,7 +254,7 @@ async fn a_stale_edit_is_refused_and_loses_nothing() {
 #[tokio::test]
 async fn a_state_change_that_skips_the_lifecycle_is_refused_with_field_and_rule() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let manager = signed_in(&app, "rossi@comune.example").await;
     let entries_before = app.count("report_update").await;
     let res = act(&manager, &t.code, "change_state", &[("state", "resolved")]).await;
@@ -438,7 +303,7 @@ async fn a_state_change_that_skips_the_lifecycle_is_refused_with_field_and_rule(
 #[tokio::test]
 async fn contractors_see_only_their_assignments_and_strangers_get_nothing_of_the_report() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let other = signed_in(&app, "neri@edilstrade.example").await;
     for path in [format!("/ufficio/segnalazioni/{}", t.code)] {
         let res = other.get(&path).await;
@@ -491,7 +356,7 @@ async fn contractors_see_only_their_assignments_and_strangers_get_nothing_of_the
 #[tokio::test]
 async fn staff_actions_need_a_session_and_this_site() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let anonymous = app.browser();
     let res = act(&anonymous, &t.code, "take_in_charge", &[]).await;
     assert_eq!(res.status(), 401);
@@ -517,7 +382,7 @@ async fn staff_actions_need_a_session_and_this_site() {
 #[tokio::test]
 async fn reclassifying_reroutes_and_marking_a_duplicate_moves_the_followers() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let urp = signed_in(&app, "urp@comune.example").await;
     ok(
         &urp,
@@ -611,7 +476,7 @@ async fn reclassifying_reroutes_and_marking_a_duplicate_moves_the_followers() {
 #[tokio::test]
 async fn comments_are_text_rate_limited_closed_with_the_report_and_absent_from_private_ones() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     app.account("lucia@esempio.it", PASSWORD, Role::Citizen).await;
     let lucia = signed_in(&app, "lucia@esempio.it").await;
     let path = format!("/segnalazioni/{}/commenti", t.code);
@@ -750,7 +615,7 @@ async fn comments_are_text_rate_limited_closed_with_the_report_and_absent_from_p
 #[tokio::test]
 async fn following_by_email_waits_for_confirmation_then_gets_the_updates() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let visitor = app.browser();
     let res = visitor
         .post(
@@ -764,16 +629,8 @@ async fn following_by_email_waits_for_confirmation_then_gets_the_updates() {
         0,
         "not before the address is confirmed"
     );
-    let body: String =
-        sqlx::query_scalar("select body_text from outbox_mail where recipient = 'curioso@esempio.it'")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("mail");
-    let link = body
-        .split_whitespace()
-        .find(|w| w.contains("/conferma/"))
-        .expect("link");
-    let res = visitor.post(&crate::helpers::path_of(link), &[]).await;
+    let link = backend::testing::outbox_link(&app.db.pool, "curioso@esempio.it", None, "/conferma/").await;
+    let res = visitor.post(&link, &[]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(app.count("report_follower").await, 1);
     let urp = signed_in(&app, "urp@comune.example").await;
@@ -789,7 +646,7 @@ async fn following_by_email_waits_for_confirmation_then_gets_the_updates() {
 #[tokio::test]
 async fn the_inbox_pages_by_keyset_filters_and_counts() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let potholes: i32 = sqlx::query_scalar("select category_id from category where name = 'Buche stradali'")
         .fetch_one(&app.db.pool)
         .await
@@ -884,24 +741,39 @@ async fn the_inbox_pages_by_keyset_filters_and_counts() {
 }
 
 /// Reads a server-sent-event stream until an event named `changed` arrives (or the time runs out).
-async fn wait_for_change(res: reqwest::Response, secs: u64) -> bool {
-    use futures_util::StreamExt;
-    let mut stream = res.bytes_stream();
-    let mut text = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await {
-        text.push_str(&String::from_utf8_lossy(&chunk));
-        if text.contains("event: changed") {
-            return true;
+/// A live stream being read.
+struct Live {
+    stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>,
+    text: String,
+}
+
+impl Live {
+    fn of(res: reqwest::Response) -> Self {
+        Self {
+            stream: Box::pin(res.bytes_stream()),
+            text: String::new(),
         }
     }
-    false
+
+    /// Whether `event: {name}` arrives within `secs` (events already read count).
+    async fn wait_for(&mut self, name: &str, secs: u64) -> bool {
+        use futures_util::StreamExt;
+        let wanted = format!("event: {name}");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        while !self.text.contains(&wanted) {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Ok(Some(Ok(chunk))) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return false,
+            }
+        }
+        true
+    }
 }
 
 #[tokio::test]
 async fn live_pages_hear_of_a_change_made_through_another_instance() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let second = spawn_on(&app.db, None, &[]).await;
     let res = app
         .client
@@ -919,8 +791,12 @@ async fn live_pages_hear_of_a_change_made_through_another_instance() {
         .expect("map stream");
     let urp = second.browser();
     urp.sign_in("urp@comune.example", PASSWORD).await;
-    // Give the listener a moment to subscribe before the change.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both streams say "ready" once the database listener listens: no change after that is missed.
+    let (mut res, mut map) = (Live::of(res), Live::of(map));
+    assert!(
+        res.wait_for("ready", 20).await && map.wait_for("ready", 20).await,
+        "the streams are ready"
+    );
     let v = version(&app, &t.code).await;
     let done = urp
         .post(
@@ -930,11 +806,11 @@ async fn live_pages_hear_of_a_change_made_through_another_instance() {
         .await;
     assert_eq!(done.status(), 303);
     assert!(
-        wait_for_change(res, 10).await,
+        res.wait_for("changed", 20).await,
         "the report's stream says it changed"
     );
     assert!(
-        wait_for_change(map, 10).await,
+        map.wait_for("changed", 20).await,
         "the map's stream says something changed"
     );
     // A private report's stream is not open to strangers.
@@ -1097,7 +973,7 @@ async fn the_urp_files_on_a_citizens_behalf_and_staff_file_internal_reports() {
 #[tokio::test]
 async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let manager = signed_in(&app, "rossi@comune.example").await;
     ok(&manager, &t.code, "take_in_charge", &[]).await;
     ok(
@@ -1188,7 +1064,7 @@ async fn internal_notes_and_reporter_contacts_reach_no_public_answer() {
 #[tokio::test]
 async fn rejecting_needs_a_reason_and_a_private_report_leaves_the_public_pages() {
     let app = spawn_app().await;
-    let t = town(&app).await;
+    let t = staff_town(&app).await;
     let urp = signed_in(&app, "urp@comune.example").await;
     // Following and stopping, signed in.
     app.account("lucia@esempio.it", PASSWORD, Role::Citizen).await;
@@ -1239,4 +1115,37 @@ async fn rejecting_needs_a_reason_and_a_private_report_leaves_the_public_pages()
             .await,
         2
     );
+}
+
+/// The back office's reporting form is for staff who file there: a citizen, a contractor, a moderator or an
+/// observer is refused like on any other staff page (403 and no form), a visitor asked to sign in.
+#[tokio::test]
+async fn the_back_offices_reporting_form_refuses_who_may_not_file_there() {
+    let app = spawn_app().await;
+    staff_town(&app).await;
+    for (email, role) in [
+        ("maria@esempio.it", Role::Citizen),
+        ("osservatore@comune.example", Role::Observer),
+        ("moderatore@comune.example", Role::Moderator),
+    ] {
+        staff(&app, email, "Persona di prova", role, vec![], None).await;
+    }
+    assert_eq!(app.get("/ufficio/nuova").await.status(), 401);
+    for email in [
+        "maria@esempio.it",
+        "osservatore@comune.example",
+        "moderatore@comune.example",
+        "pavan@asfalti.example",
+    ] {
+        let res = signed_in(&app, email).await.get("/ufficio/nuova").await;
+        assert_eq!(res.status(), 403, "{email}");
+        let page = res.text().await.expect("page");
+        assert!(page.contains("data-code=\"forbidden\""), "{email}: says why");
+        assert!(!page.contains("id=\"report-form\""), "{email}: no form");
+    }
+    for email in ["urp@comune.example", "bianchi@comune.example"] {
+        let res = signed_in(&app, email).await.get("/ufficio/nuova").await;
+        assert_eq!(res.status(), 200, "{email}");
+        assert!(res.text().await.expect("page").contains("id=\"report-form\""));
+    }
 }
