@@ -44,10 +44,25 @@ pub fn App() -> impl IntoView {
     provide_auth();
     let locale = use_locale();
     view! {
-        <Title text=locale.t(Msg::AppName) />
+        // The formatter of every page's title (the last one given wins, and pages give none).
+        <Title text=locale.t(Msg::AppName) formatter=title_text />
         <Router>
             {page_table::routes()}
         </Router>
+    }
+}
+
+/// A page's title as it goes into the document. Leptos writes the server's `<title>` without escaping it, and
+/// titles carry people's words (a report's title): on the server they are escaped here, once for every page. In
+/// the browser the title is set as text (`document.title`), which needs no escaping.
+fn title_text(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        shared::html::escape_html(&title)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        title
     }
 }
 

@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core, map tiles answered
 // locally (no request leaves the machine), and every page error or console error collected so a test fails
 // on it — a broken WASM build loads and then throws, and this is how it shows.
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const BASE = process.env.SEGNALA_URL ?? 'http://127.0.0.1:3000';
@@ -34,6 +35,16 @@ export async function openPage(browser, { allow = [] } = {}) {
     if (m.type() === 'error' && !allow.some((a) => m.text().includes(a))) errors.push(`console error: ${m.text()}`);
   });
   return { context, page, errors };
+}
+
+/** One value from the database the server uses (scripts/test exports its DATABASE_URL), as text. */
+export function sqlText(query) {
+  return execFileSync('psql', [process.env.DATABASE_URL, '-Atc', query], { encoding: 'utf8' }).trim();
+}
+
+/** One number from the database the server uses. */
+export function sql(query) {
+  return Number(sqlText(query));
 }
 
 /** Waits until the page's WASM has hydrated it (its events are wired): the app marks `<html data-hydrated>`. */

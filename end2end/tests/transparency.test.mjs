@@ -5,9 +5,8 @@
 // linked from the header on a desktop and from the view links on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { AxeBuilder } from '@axe-core/playwright';
-import { BASE, launch, openPage, linkIn, mailTo } from './helpers.mjs';
+import { BASE, launch, openPage, linkIn, mailTo, sql, sqlText } from './helpers.mjs';
 import { fileReport, signIn } from './flows.mjs';
 
 let browser;
@@ -18,14 +17,6 @@ const CITIZEN = { email: 'cittadino@segnala.example', password: 'demo-cittadino-
 const URP = { email: 'urp@segnala.example', password: 'demo-urp-padova' };
 const OFFICE_MAIL = 'lavori.pubblici@comune.example.it';
 
-/** One number from the database the server uses (scripts/test exports its DATABASE_URL). */
-function sql(query) {
-  return Number(sqlText(query));
-}
-
-function sqlText(query) {
-  return execFileSync('psql', [process.env.DATABASE_URL, '-Atc', query], { encoding: 'utf8' }).trim();
-}
 
 /** The headline figures of the page shown: { Ricevute: 12, Risolte: 9, ... } (numbers only). */
 async function figures(page) {

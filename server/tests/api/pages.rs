@@ -244,3 +244,43 @@ async fn pages_render_while_other_routers_are_built() {
     }
     builder.await.expect("routers built");
 }
+
+/// A report's title goes into the page's `<title>` escaped: one title element, the markup as text, nothing of
+/// it in the head as elements (the public page and the staff page; the browser's own parser checks the same in
+/// `end2end/tests/titles.test.mjs`).
+#[tokio::test]
+async fn a_title_with_markup_stays_text_in_the_head() {
+    let app = spawn_app().await;
+    let pothole = app.pothole_category().await;
+    let hostile = r#"Buca </title><meta http-equiv="refresh" content="0;url=https://example.org"><b>x</b>"#;
+    let (_, code) = app.report(pothole, hostile, 45.40, 11.87).await;
+    app.account(
+        "urp@comune.example",
+        crate::helpers::PASSWORD,
+        shared::Role::UrpOperator,
+    )
+    .await;
+    let urp = app.browser();
+    urp.sign_in("urp@comune.example", crate::helpers::PASSWORD).await;
+    for (who, path) in [
+        (None, format!("/segnalazioni/{code}")),
+        (Some(&urp), format!("/ufficio/segnalazioni/{code}")),
+    ] {
+        let res = match who {
+            Some(b) => b.get(&path).await,
+            None => app.get(&path).await,
+        };
+        assert_eq!(res.status(), 200, "{path}");
+        let html = res.text().await.expect("page");
+        let head = &html[..html.find("</head>").expect("a head")];
+        assert_eq!(head.matches("<title>").count(), 1, "{path}: {head}");
+        assert!(
+            head.contains("Buca &lt;/title&gt;&lt;meta http-equiv=&quot;refresh&quot;"),
+            "{path}: the title escaped: {head}"
+        );
+        assert!(
+            !head.contains("<meta http-equiv") && !head.contains("<b>"),
+            "{path}: {head}"
+        );
+    }
+}
