@@ -240,6 +240,14 @@ test('"it is the same problem": a visitor supports an existing report instead of
     await goToStep(page, 2);
     await describe(page, { category: 'Buche stradali', title, description: 'Stessa buca, vista stamattina.' });
     const dup = await waitForDuplicate(page, code);
+    // A duplicate on show does not hold the visitor back (its "same problem" address is another form's field):
+    // "Avanti" goes on, and the new step's heading takes the focus while the status says where they are.
+    await goToStep(page, 3);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'passo-3', 'the focus is on step 3');
+    assert.equal((await page.locator('#passo-annuncio').textContent()).trim(), 'Passo 3 di 4');
+    await page.click(`${step(3)} .step-buttons button:not(.primary)`);
+    await page.waitForSelector(`${step(2)}:not([hidden])`);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'passo-2', 'and back on step 2');
     const email = unique('sostenitore');
     await dup.locator('input[type=email]').fill(email);
     await Promise.all([
@@ -290,6 +298,24 @@ test('a report sent without an account is public only after its emailed link is 
     const receipt = await waitForMessage(email, (m) => m.subject === `Segnalazione ricevuta: ${code}`);
     assert.ok(receipt, `the receipt of ${code} reached the SMTP sink`);
     await page.waitForLoadState('networkidle');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the reporting form: a skip link first, and choosing an address leaves the focus on it', async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await openForm(page);
+    // The first Tab reaches "Vai al contenuto", which takes the focus past the header and the map.
+    await page.keyboard.press('Tab');
+    assert.equal((await page.evaluate(() => document.activeElement?.textContent))?.trim(), 'Vai al contenuto');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'contenuto');
+    // A place chosen from the list: the list goes away, the focus is on the address that now names it.
+    await choosePlace(page, 'via Roma');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'campo-address');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

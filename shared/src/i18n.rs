@@ -103,6 +103,7 @@ messages! {
     AppName => "Segnala", "Segnala";
     Tagline => "Segnalazioni dei cittadini al Comune", "Citizens' reports to the municipality";
     SkipToList => "Vai all'elenco delle segnalazioni", "Skip to the list of reports";
+    SkipToContent => "Vai al contenuto", "Skip to the content";
     MapLabel => "Mappa delle segnalazioni", "Map of reports";
     ListHeading => "Segnalazioni in quest'area", "Reports in this area";
     ListEmpty => "Nessuna segnalazione in quest'area della mappa.", "No reports in this area of the map.";
@@ -172,6 +173,8 @@ messages! {
     StepWhat => "2. Che cosa", "2. What";
     StepPhotos => "3. Foto", "3. Photos";
     StepWho => "4. Chi lo vede", "4. Who sees it";
+    Step => "Passo", "Step";
+    StepOfFour => "di 4", "of 4";
     Next => "Avanti", "Next";
     Back => "Indietro", "Back";
     PlaceHelp => "Tocca la mappa o trascina il segnaposto, usa la tua posizione, cerca un indirizzo, oppure scegli il quartiere se il punto non ha un indirizzo.", "Tap the map or drag the pin, use your location, search for an address, or choose the district if the spot has no address.";

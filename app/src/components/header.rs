@@ -73,6 +73,9 @@ pub fn Header() -> impl IntoView {
         .into_any(),
     };
     view! {
+        // First on every page: keyboard and screen-reader users skip the header (every page's <main> is
+        // `#contenuto`).
+        <a class="skip-link" href="#contenuto">{locale.t(Msg::SkipToContent)}</a>
         <header class="site-header">
             // External: the map is in the public bundle, and this header is on pages of every bundle.
             <a class="brand" href="/" rel="external">

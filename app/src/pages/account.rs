@@ -45,7 +45,7 @@ pub fn AccountFrame(title: &'static str, children: Children) -> impl IntoView {
     view! {
         <Title text=format!("{title} · {}", locale.t(Msg::AppName)) />
         <Header />
-        <main class="page narrow account-page" id="contenuto">
+        <main class="page narrow account-page" id="contenuto" tabindex="-1">
             <h1>{title}</h1>
             {children()}
         </main>

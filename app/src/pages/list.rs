@@ -96,7 +96,7 @@ pub fn ListPage() -> impl IntoView {
         <Title text=move || format!("{} · {}", locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle }), locale.t(Msg::AppName)) />
         <a class="skip-link" href="#risultati">{locale.t(Msg::SkipToList)}</a>
         <Header />
-        <main class="list-page">
+        <main class="list-page" id="contenuto" tabindex="-1">
             <h1>{move || locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle })}</h1>
             <p class="muted">{move || locale.t(if resolved() { BrowseMsg::ResolvedIntro } else { BrowseMsg::ListIntro })}</p>
             <nav class="tabs" aria-label=locale.t(BrowseMsg::State)>

@@ -91,7 +91,7 @@ pub fn MapPage() -> impl IntoView {
         } />
         <a class="skip-link" href="#elenco">{locale.t(Msg::SkipToList)}</a>
         <Header />
-        <main class="map-page">
+        <main class="map-page" id="contenuto" tabindex="-1">
             <section class="map-pane" aria-label=locale.t(Msg::MapLabel)>
                 <Suspense fallback=move || view! { <div class="map-placeholder">{locale.t(Msg::Loading)}</div> }>
                     {move || Suspend::new(async move {

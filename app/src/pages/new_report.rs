@@ -34,7 +34,7 @@ pub fn NewReportPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(R::NewReportTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page report-form-page" id="contenuto">
+        <main class="page report-form-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(R::NewReportTitle)}</h1>
             <p class="lead">{locale.t(R::NewReportIntro)}</p>
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
@@ -118,6 +118,15 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
     });
 
     let hidden = move |n: u8| mounted.get() && step.get() != n;
+    // A new step takes the focus on its heading (a screen reader reads it; the live region below says where
+    // the person is), so that "Avanti" never leaves them nowhere.
+    Effect::new(move |prev: Option<u8>| {
+        let now = step.get();
+        if prev.is_some_and(|p| p != now) {
+            focus_element(&format!("passo-{now}"));
+        }
+        now
+    });
     let signed_in = setup.signed_in;
     let error = fb.error_of(FORM);
     let chosen_office = move || {
@@ -130,6 +139,11 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
 
     view! {
         <FormError error=error.clone() />
+        <p id="passo-annuncio" class="visually-hidden" role="status" aria-live="polite">
+            {move || mounted.get().then(|| {
+                format!("{} {} {}", locale.t(R::Step), step.get(), locale.t(R::StepOfFour))
+            })}
+        </p>
         <form
             id="report-form"
             class="report-form"
@@ -146,7 +160,7 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
         >
             <input type="hidden" name="idempotency_key" value=setup.idempotency_key.clone() />
             <fieldset class="step" hidden=move || hidden(1)>
-                <legend>{locale.t(R::StepPlace)}</legend>
+                <legend id="passo-1" tabindex="-1">{locale.t(R::StepPlace)}</legend>
                 <p class="field-hint">{locale.t(R::PlaceHelp)}</p>
                 <div class="map-picker-wrap" role="group" aria-label=locale.t(R::PlaceMapLabel)>
                     <PlacePicker
@@ -212,7 +226,7 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
             </fieldset>
 
             <fieldset class="step" hidden=move || hidden(2)>
-                <legend>{locale.t(R::StepWhat)}</legend>
+                <legend id="passo-2" tabindex="-1">{locale.t(R::StepWhat)}</legend>
                 <fieldset class="kinds">
                     <legend>{locale.t(R::KindLabel)}</legend>
                     {ReportKind::ALL.into_iter().map(|k| {
@@ -260,7 +274,7 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
             </fieldset>
 
             <fieldset class="step" hidden=move || hidden(3)>
-                <legend>{locale.t(R::StepPhotos)}</legend>
+                <legend id="passo-3" tabindex="-1">{locale.t(R::StepPhotos)}</legend>
                 <div class="field" class:field-invalid=field_error(Field::Photos).is_some()>
                     <label for="campo-photos">{locale.t(R::PhotosLabel)}</label>
                     <p class="field-hint" id="campo-photos-aiuto">{locale.t(R::PhotosHint)}</p>
@@ -281,7 +295,7 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
             </fieldset>
 
             <fieldset class="step" hidden=move || hidden(4)>
-                <legend>{locale.t(R::StepWho)}</legend>
+                <legend id="passo-4" tabindex="-1">{locale.t(R::StepWho)}</legend>
                 <div class="who-sees">
                     <h2>{locale.t(R::WhoSeesWhat)}</h2>
                     <p>{locale.t(R::OfficeSees)}</p>
@@ -394,9 +408,33 @@ fn step_valid(ev: &leptos::ev::MouseEvent) -> bool {
     let Some(elements) = js_sys::Reflect::get(&fieldset, &"elements".into()).ok() else {
         return true;
     };
-    js_sys::Array::from(&elements).iter().all(|el| {
-        call(&el, "reportValidity", &js_sys::Array::new()).is_none_or(|v| v.as_bool() != Some(false))
-    })
+    // Only the fields of the report's own form: a step also holds fields of other forms (the duplicate
+    // suggestions' "same problem" address, `form=sostieni-…`), which this form never sends.
+    let own_form = js_sys::Reflect::get(&fieldset, &"form".into()).unwrap_or_default();
+    js_sys::Array::from(&elements)
+        .iter()
+        .filter(|el| {
+            js_sys::Reflect::get(el, &"form".into()).is_ok_and(|f| js_sys::Object::is(&f, &own_form))
+        })
+        .all(|el| {
+            call(&el, "reportValidity", &js_sys::Array::new()).is_none_or(|v| v.as_bool() != Some(false))
+        })
+}
+
+/// Moves the keyboard focus to the element `id` (in the browser; nothing on the server).
+fn focus_element(id: &str) {
+    let el = js_sys::Reflect::get(&js_sys::global(), &"document".into())
+        .and_then(|d| {
+            let f = js_sys::Reflect::get(&d, &"getElementById".into())?;
+            js_sys::Function::from(f).call1(&d, &id.into())
+        })
+        .ok()
+        .filter(|e| !e.is_null() && !e.is_undefined());
+    if let Some(el) = el
+        && let Ok(f) = js_sys::Reflect::get(&el, &"focus".into())
+    {
+        let _ = js_sys::Function::from(f).call0(&el);
+    }
 }
 
 /// "Use my location": the browser's geolocation, asked only when the button is pressed.
@@ -485,7 +523,14 @@ fn AddressSearch(point: RwSignal<Option<Point>>, initial: String, error: Option<
                             {h.into_iter().map(|hit| {
                                 let name = hit.name.clone();
                                 view! { <li><button type="button" class="link-button"
-                                    on:click=move |_| { point.set(Some((hit.lat, hit.lng))); address.set(name.clone()); hits.set(None); }>
+                                    on:click=move |_| {
+                                        point.set(Some((hit.lat, hit.lng)));
+                                        address.set(name.clone());
+                                        hits.set(None);
+                                        // The list goes away with the button pressed: the focus goes back to
+                                        // the address, which now names the place (the status says the point).
+                                        focus_element("campo-address");
+                                    }>
                                     {hit.name.clone()}</button></li> }
                             }).collect_view()}
                         </ul>

@@ -24,7 +24,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text=locale.t(Msg::NotFoundTitle) />
         <Header />
-        <main class="page narrow">
+        <main class="page narrow" id="contenuto" tabindex="-1">
             <h1>{locale.t(Msg::NotFoundTitle)}</h1>
             <p role="alert" data-code=shared::ErrorCode::NotFound.as_str()>{locale.t(Msg::NotFoundText)}</p>
             <p><a href="/" rel="external">{locale.t(Msg::BackToMap)}</a></p>

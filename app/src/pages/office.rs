@@ -33,7 +33,7 @@ pub fn InboxView() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(W::Inbox), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page office-page" id="contenuto">
+        <main class="page office-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(W::Inbox)}</h1>
             <p class="lead">{locale.t(W::InboxIntro)}</p>
             {crate::auth::use_signed_in()
@@ -246,13 +246,13 @@ fn InboxRow(item: InboxItem, now: chrono::DateTime<chrono::Utc>) -> impl IntoVie
 #[component]
 pub fn StaffNewReportPage() -> impl IntoView {
     use crate::pages::new_report::ReportForm;
-    use crate::server_fns::reports::get_report_form;
+    use crate::server_fns::reports::get_staff_report_form;
     let locale = use_locale();
-    let setup = Resource::new(|| (), |_| get_report_form());
+    let setup = Resource::new(|| (), |_| get_staff_report_form());
     view! {
         <Title text=format!("{} · {}", locale.t(W::NewStaffReport), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page report-form-page" id="contenuto">
+        <main class="page report-form-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/ufficio">{"‹ "}{locale.t(W::BackToInbox)}</a></p>
             <h1>{locale.t(W::NewStaffReport)}</h1>
             <p class="lead">{locale.t(W::NewStaffReportIntro)}</p>
@@ -327,7 +327,7 @@ pub fn ModerationPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", t(W::Moderation), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page office-page" id="contenuto">
+        <main class="page office-page" id="contenuto" tabindex="-1">
             <h1>{t(W::Moderation)}</h1>
             <p class="lead">{t(W::ModerationIntro)}</p>
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
@@ -370,7 +370,7 @@ pub fn WorkPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(W::WorkTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page office-page" id="contenuto">
+        <main class="page office-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/ufficio">{"‹ "}{locale.t(W::BackToInbox)}</a></p>
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -669,9 +669,11 @@ fn StaffPhotos(work: WorkView) -> impl IntoView {
         <section class="photos">
             <h2>{locale.t(Msg::Photos)}</h2>
             <ul class="photo-list">
-                {work.staff_photos.into_iter().map(|p| view! {
+                {work.staff_photos.into_iter().enumerate().map(|(i, p)| view! {
                     <li>
-                        <a href=p.photo.url.clone()><img src=p.photo.thumb_url.clone() alt="" loading="lazy" /></a>
+                        // The link's name is its image's: "Foto della segnalazione 2".
+                        <a href=p.photo.url.clone()><img src=p.photo.thumb_url.clone()
+                            alt=format!("{} {}", locale.t(shared::i18n::ReportMsg::PhotoAlt), i + 1) loading="lazy" /></a>
                         {p.hidden.then(|| view! { <span class="tag">{t(W::Hidden)}</span> })}
                         {may.then(|| view! {
                             <form method="post" class="inline" action=format!("/ufficio/segnalazioni/{code}/hide_photo")>

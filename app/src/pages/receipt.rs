@@ -30,7 +30,7 @@ pub fn ReceiptPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(R::ReceiptTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page narrow receipt-page" id="contenuto">
+        <main class="page narrow receipt-page" id="contenuto" tabindex="-1">
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match receipt.await {
@@ -79,7 +79,7 @@ pub fn ConfirmActionPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(R::ConfirmTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page narrow" id="contenuto">
+        <main class="page narrow" id="contenuto" tabindex="-1">
             <h1>{locale.t(R::ConfirmTitle)}</h1>
             <FormError error=feedback.error_of("confirm") />
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>

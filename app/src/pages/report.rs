@@ -45,7 +45,7 @@ pub fn ReportPage() -> impl IntoView {
 
     view! {
         <Header />
-        <main class="page report-page">
+        <main class="page report-page" id="contenuto" tabindex="-1">
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (report.await, tiles.await) {

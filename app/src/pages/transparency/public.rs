@@ -36,7 +36,7 @@ pub fn TransparencyPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(S::Title), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page" id="contenuto">
+        <main class="page stats-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::Title)}</h1>
             <p class="lead">{locale.t(S::Intro)}</p>
             <Suspense fallback=|| ()>
@@ -393,7 +393,7 @@ pub fn PeriodListPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(S::PeriodReports), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page" id="contenuto">
+        <main class="page stats-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/trasparenza" rel="external">{"‹ "}{locale.t(S::Title)}</a></p>
             <h1>{locale.t(S::PeriodReports)}</h1>
             <p class="lead">{locale.t(S::PeriodReportsIntro)}</p>
@@ -451,7 +451,7 @@ pub fn PeriodPage() -> impl IntoView {
     });
     view! {
         <Header />
-        <main class="page stats-page period-report" id="contenuto">
+        <main class="page stats-page period-report" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/trasparenza/resoconti" rel="external">{"‹ "}{locale.t(S::PeriodReports)}</a></p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -22,7 +22,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(S::DashboardTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page stats-page dashboard" id="contenuto">
+        <main class="page stats-page dashboard" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::DashboardTitle)}</h1>
             <p class="lead">{locale.t(S::DashboardIntro)}</p>
             <Suspense fallback=|| ()>

@@ -32,7 +32,7 @@ pub fn SurveyPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", locale.t(S::SurveyTitle), locale.t(Msg::AppName)) />
         <Header />
-        <main class="page narrow survey-page" id="contenuto">
+        <main class="page narrow survey-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::SurveyTitle)}</h1>
             {done.then(|| view! {
                 <p class="notice" role="status">{locale.t(S::SurveyThanks)}</p>
