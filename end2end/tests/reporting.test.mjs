@@ -216,6 +216,12 @@ for (const viewport of [{ name: 'desktop', width: 1280, height: 800 }, { name: '
   });
 }
 
+// The focus moves after the frame that shows a step: wait for it (or fail with what holds it instead).
+async function focusIs(page, id, message) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5_000 }).catch(() => {});
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id, message);
+}
+
 test('"it is the same problem": a visitor supports an existing report instead of filing a new one', async () => {
   const { context, page, errors } = await openPage(browser);
   try {
@@ -243,11 +249,11 @@ test('"it is the same problem": a visitor supports an existing report instead of
     // A duplicate on show does not hold the visitor back (its "same problem" address is another form's field):
     // "Avanti" goes on, and the new step's heading takes the focus while the status says where they are.
     await goToStep(page, 3);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'passo-3', 'the focus is on step 3');
+    await focusIs(page, 'passo-3', 'the focus is on step 3');
     assert.equal((await page.locator('#passo-annuncio').textContent()).trim(), 'Passo 3 di 4');
     await page.click(`${step(3)} .step-buttons button:not(.primary)`);
     await page.waitForSelector(`${step(2)}:not([hidden])`);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'passo-2', 'and back on step 2');
+    await focusIs(page, 'passo-2', 'and back on step 2');
     const email = unique('sostenitore');
     await dup.locator('input[type=email]').fill(email);
     await Promise.all([

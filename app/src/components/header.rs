@@ -74,8 +74,8 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         // First on every page: keyboard and screen-reader users skip the header (every page's <main> is
-        // `#contenuto`).
-        <a class="skip-link" href="#contenuto">{locale.t(Msg::SkipToContent)}</a>
+        // `#contenuto`). External: the client router would take the in-page link and leave the focus behind.
+        <a class="skip-link" href="#contenuto" rel="external">{locale.t(Msg::SkipToContent)}</a>
         <header class="site-header">
             // External: the map is in the public bundle, and this header is on pages of every bundle.
             <a class="brand" href="/" rel="external">

@@ -94,7 +94,7 @@ pub fn ListPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} · {}", locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle }), locale.t(Msg::AppName)) />
-        <a class="skip-link" href="#risultati">{locale.t(Msg::SkipToList)}</a>
+        <a class="skip-link" href="#risultati" rel="external">{locale.t(Msg::SkipToList)}</a>
         <Header />
         <main class="list-page" id="contenuto" tabindex="-1">
             <h1>{move || locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle })}</h1>

@@ -89,7 +89,7 @@ pub fn MapPage() -> impl IntoView {
             let town = setup.get().and_then(Result::ok).map(|s| s.municipality).unwrap_or_default();
             if town.is_empty() { locale.t(Msg::AppName).to_owned() } else { format!("{} · {town}", locale.t(Msg::AppName)) }
         } />
-        <a class="skip-link" href="#elenco">{locale.t(Msg::SkipToList)}</a>
+        <a class="skip-link" href="#elenco" rel="external">{locale.t(Msg::SkipToList)}</a>
         <Header />
         <main class="map-page" id="contenuto" tabindex="-1">
             <section class="map-pane" aria-label=locale.t(Msg::MapLabel)>

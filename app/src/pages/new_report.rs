@@ -123,7 +123,8 @@ pub fn ReportForm(setup: ReportFormSetup, #[prop(optional)] extra: Option<ViewFn
     Effect::new(move |prev: Option<u8>| {
         let now = step.get();
         if prev.is_some_and(|p| p != now) {
-            focus_element(&format!("passo-{now}"));
+            // After the frame that shows the step: a hidden fieldset's heading cannot take the focus.
+            request_animation_frame(move || focus_element(&format!("passo-{now}")));
         }
         now
     });
