@@ -5,7 +5,7 @@
 //! Rooms: the doors by aggregate (`accounts`, `intake`, `work`, `admin`, `stats`, `browse`, `map`, `reports`,
 //! `lang`, `health`), and the plumbing every door shares — `form` (form posts and their answers), `body`
 //! (reading bodies within their limits), `extract` (language, path and query), `refusal` and `error` (refusals in
-//! the app's shape), `doors` (the routes as a list), `session`, `origin`, `limits`.
+//! the app's shape), `doors` (the routes as a list), `session`, `origin`.
 
 pub mod accounts;
 pub mod admin;
@@ -18,7 +18,6 @@ pub mod form;
 pub mod health;
 pub mod intake;
 pub mod lang;
-pub mod limits;
 pub mod map;
 pub mod origin;
 pub mod refusal;
@@ -41,7 +40,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The non-page routes that need no session (health, language switch, map tiles, exports and feeds).
 pub fn public_doors() -> doors::Doors {
@@ -76,11 +75,14 @@ pub fn files(state: &AppState) -> Router<AppState> {
     static_files::router(state)
 }
 
-/// The Content-Security-Policy with the given `script-src` sources.
+/// The Content-Security-Policy with the given `script-src` sources. Styles: `style` attributes are allowed (the
+/// clusters' rings, the badges' colours, the mails' preview), `<style>` elements and sheets from elsewhere are not
+/// (`style-src-elem`, CSP level 3; older browsers fall back to `style-src`): docs/security.md says why.
 fn policy(config: &Config, script_src: &str) -> String {
     let tiles = config.tile_origin().unwrap_or_default();
     format!(
         "default-src 'self'; script-src {script_src} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         style-src-elem 'self'; \
          img-src 'self' data: {tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     )

@@ -5,7 +5,9 @@
 
 pub mod config;
 pub mod http;
+pub mod limits;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 
 pub use config::Config;

@@ -10,7 +10,6 @@ use app::server_fns::mail::SmtpConfigured;
 use app::server_fns::reports::TileConfig;
 use app::shell::{Assets, shell};
 use axum::Router;
-use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -19,46 +18,8 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::http;
-use crate::http::limits::IpLimiter;
-
-/// What every page render provides as Leptos context (the routes, and forms rendered again after a failed post).
-pub type PageContext = Arc<dyn Fn() + Send + Sync>;
-
-/// The axum state: everything a handler may need.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub backend: backend::State,
-    pub assets: Assets,
-    pub config: Arc<Config>,
-    pub limiter: IpLimiter,
-    /// Per-IP limits on new reports and on their photos.
-    pub report_limiter: IpLimiter,
-    pub photo_limiter: IpLimiter,
-    pub page_context: PageContext,
-    /// Set when the server starts to stop: long-lived answers (the live event streams) end then, so that the
-    /// graceful shutdown does not wait for them for ever.
-    pub stopping: watch::Receiver<bool>,
-    stop: Arc<watch::Sender<bool>>,
-}
-
-/// The page routes, for rendering a page again in answer to a failed form post. Every request carries them as
-/// an extension: the routes hold the state, so the state must not hold them (an `Arc` cycle would keep the
-/// database pool of a stopped server open for ever).
-#[derive(Clone)]
-pub struct PageRoutes(pub Router);
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(s: &AppState) -> Self {
-        s.leptos_options.clone()
-    }
-}
-
-impl FromRef<AppState> for backend::State {
-    fn from_ref(s: &AppState) -> Self {
-        s.backend.clone()
-    }
-}
+use crate::limits::IpLimiter;
+pub use crate::state::{AppState, PageContext, PageRoutes};
 
 /// The name the WASM bundle is built under (scripts/lib.sh, `[workspace.metadata.leptos]`).
 pub const OUTPUT_NAME: &str = "segnala";
@@ -245,9 +206,14 @@ impl Application {
         )));
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let signalled = stop_tx.clone();
+        let mut asked = stop.clone();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(async move {
-                shutdown_signal().await;
+                // SIGTERM or Ctrl-C, or `AppState::stop` (an embedding program, the tests).
+                tokio::select! {
+                    () = shutdown_signal() => {}
+                    _ = asked.wait_for(|stopping| *stopping) => {}
+                }
                 let _ = signalled.send(true);
             })
             .await

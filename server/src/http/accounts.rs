@@ -17,7 +17,7 @@ use super::extract::{ApiLocale, Path};
 use super::form::{FormPost, render_page, see_other};
 use super::refusal::Refusal;
 use super::session::{CurrentUser, DEVICE_COOKIE, PENDING_COOKIE, cookie, session_cookie, set_cookie};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Where the sub-forms of "La mia pagina" are.
 const MY_PAGE: &str = "/la-mia-pagina";

@@ -12,7 +12,7 @@ use super::body::{self, Files};
 use super::doors::Doors;
 use super::extract::Path;
 use super::form::{FormPost, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The largest area upload (a detailed municipal boundary is a few megabytes of GeoJSON).
 const MAX_AREA_BYTES: usize = 20 * 1024 * 1024;

@@ -12,7 +12,7 @@ use backend::photos::Upload;
 use shared::report::submission::{MAX_PHOTO_BYTES, MAX_PHOTOS};
 use shared::{Field, Rule, ValidationError};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Plain forms (sign-in, staff commands, administration): small.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;

@@ -25,7 +25,7 @@ use shared::{Locale, ReceiptCode, ValidationError};
 use super::doors::Doors;
 use super::error::ApiError;
 use super::extract::ApiLocale;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new()

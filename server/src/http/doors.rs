@@ -7,7 +7,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::MethodRouter;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One route: its method and its path as written for axum (`/segnalazioni/{code}/segui`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use super::body::{MAX_FORM_BYTES, form_fields};
 use super::extract::page_locale;
 use super::refusal::Refusal;
 use super::session::client_info;
-use crate::startup::{AppState, PageRoutes};
+use crate::state::{AppState, PageRoutes};
 
 /// A form post: its fields (read leniently: missing fields are empty, and the services say what is wrong), who
 /// sent it and from where, and the request to render its page again.

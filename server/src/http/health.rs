@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::doors::Doors;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new().get("/healthz", healthz)

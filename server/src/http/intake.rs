@@ -24,7 +24,7 @@ use super::error::ApiError;
 use super::extract::{ApiLocale, Path};
 use super::form::{FormPost, report_page, see_other, too_many};
 use super::session::{CurrentUser, client_info};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new()

@@ -13,7 +13,7 @@ use shared::map::{MapFilter, Tile};
 use super::doors::Doors;
 use super::error::ApiError;
 use super::extract::{ApiLocale, Path};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new().get("/api/v1/map/{z}/{x}/{y}", tile)

@@ -16,7 +16,7 @@ use shared::ErrorCode;
 use super::extract::api_locale;
 use super::refusal::Refusal;
 use super::session::cookie;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The `scheme://host[:port]` of a URL (an `Origin` is already one).
 fn origin_of(url: &str) -> Option<String> {

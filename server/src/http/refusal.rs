@@ -15,7 +15,7 @@ use shared::i18n::Msg;
 use shared::{ErrorCode, Locale, ValidationError};
 
 use super::extract::{api_locale, page_locale};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A refused request: its code, and the field and rule when it is about one.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use super::doors::Doors;
 use super::error::ApiError;
 use super::extract::{ApiLocale, Path, one, query_pairs};
 use super::session::CurrentUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new()

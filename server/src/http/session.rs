@@ -16,7 +16,7 @@ use axum::response::Response;
 use backend::users::sessions::COOKIE as SESSION_COOKIE;
 use backend::users::{Authenticated, ClientInfo};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The trusted-device cookie (per address: spares the person on their usual browser the throttling that
 /// strangers' failed sign-ins cause).

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, header};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let dir = std::path::Path::new(&state.config.site_root).join("pkg");

@@ -20,7 +20,7 @@ use super::doors::Doors;
 use super::error::ApiError;
 use super::extract::{ApiLocale, Path};
 use super::form::{FormPost, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn doors() -> Doors {
     Doors::new()

@@ -25,7 +25,7 @@ use super::error::ApiError;
 use super::extract::{ApiLocale, Path, one, query_pairs};
 use super::form::{FormPost, report_page, see_other, too_many};
 use super::session::CurrentUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A contractor's progress with its photos: the photos' limit, and room for the note.
 const MAX_COMMAND_BYTES: usize = shared::report::submission::MAX_SUBMISSION_BYTES;
