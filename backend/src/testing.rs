@@ -12,11 +12,45 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 
 use crate::reports::store::{self, NewReport};
 
-/// A database of its own for one test.
+/// A database of its own for one test, dropped when the test is over (`SEGNALA_KEEP_TEST_DB=1` keeps them, to look
+/// into a failure); handles on it ([`TestDb::handle`]) drop nothing.
 pub struct TestDb {
     pub name: String,
     pub url: String,
     pub pool: PgPool,
+    owner: bool,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.owner && std::env::var_os("SEGNALA_KEEP_TEST_DB").is_none() {
+            drop_database(&self.name);
+        }
+    }
+}
+
+/// Drops the database `name`, closing whatever still holds it (a test's server, its pool). On a thread of its
+/// own, so that it works from inside a test's runtime as from outside.
+pub fn drop_database(name: &str) {
+    let name = name.to_owned();
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let mut conn = PgConnection::connect(&admin_url()).await.ok()?;
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "drop database if exists \"{name}\" with (force)"
+            )))
+            .await
+            .ok()
+        })
+    })
+    .join();
+    if !matches!(dropped, Ok(Some(_))) {
+        eprintln!("could not drop a test database; `scripts/test` drops what earlier runs left");
+    }
 }
 
 /// Settings for tests: cheap password hashing (a few milliseconds instead of ~100), no padding of answers.
@@ -120,7 +154,27 @@ impl TestDb {
             .connect(&url)
             .await
             .expect("connect test database");
-        Self { name, url, pool }
+        Self {
+            name,
+            url,
+            pool,
+            owner: true,
+        }
+    }
+
+    /// Another handle on the same database (for a second server instance): dropping it drops nothing.
+    pub fn handle(&self) -> Self {
+        Self {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            pool: self.pool.clone(),
+            owner: false,
+        }
+    }
+
+    /// Keeps the database after this handle is dropped (the caller drops it, with [`drop_database`]).
+    pub fn keep(&mut self) {
+        self.owner = false;
     }
 
     /// The services' state over this database, with [`test_settings`] and a photo folder of its own.
@@ -343,6 +397,28 @@ impl ReceivedMail {
             .find(|w| w.starts_with(prefix))
             .map(|w| w.trim_end_matches(LINK_END).to_owned())
     }
+}
+
+/// The text of the one compile-time-checked query in `.sqlx/` (the offline data of every `query!`) containing
+/// every marker: tests EXPLAIN exactly what the services run, not a hand copy.
+pub fn offline_query(markers: &[&str]) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.sqlx");
+    let found: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read .sqlx")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter_map(|text| {
+            let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+            Some(json["query"].as_str()?.to_owned())
+        })
+        .filter(|q| markers.iter().all(|m| q.contains(m)))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one query with {markers:?} in .sqlx, found {}",
+        found.len()
+    );
+    found.into_iter().next().unwrap_or_default()
 }
 
 /// What may follow a link in running text without being part of it.

@@ -8,27 +8,6 @@ use chrono::{TimeZone, Utc};
 use shared::{BBox, ReportState};
 use sqlx::Row;
 
-/// The text of the one query in `.sqlx/` (the store's compile-time-checked queries) containing every marker.
-fn store_query(markers: &[&str]) -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.sqlx");
-    let found: Vec<String> = std::fs::read_dir(&dir)
-        .expect("read .sqlx")
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-        .filter_map(|text| {
-            let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-            Some(json["query"].as_str()?.to_owned())
-        })
-        .filter(|q| markers.iter().all(|m| q.contains(m)))
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one query with {markers:?} in .sqlx, found {}",
-        found.len()
-    );
-    found.into_iter().next().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn state_transitions_in_sql_match_the_shared_rules() {
     let db = TestDb::new().await;
@@ -271,7 +250,7 @@ async fn the_viewport_query_uses_the_gist_index() {
     // queries, so this checks exactly what the server runs.
     let bbox = BBox::new(11.86, 45.40, 11.88, 45.41).expect("bbox");
     for (what, marker) in [("pins", "limit $5"), ("count", "count(*)")] {
-        let sql = store_query(&["ST_MakeEnvelope($1, $2, $3, $4, 4326)", marker]);
+        let sql = backend::testing::offline_query(&["ST_MakeEnvelope($1, $2, $3, $4, 4326)", marker]);
         let mut explain = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!("explain {sql}")))
             .bind(bbox.west())
             .bind(bbox.south())

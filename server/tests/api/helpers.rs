@@ -110,11 +110,7 @@ pub async fn spawn_on(db: &TestDb, site_root: Option<&std::path::Path>, extra: &
         .expect("client");
     TestApp {
         base,
-        db: TestDb {
-            name: db.name.clone(),
-            url: db.url.clone(),
-            pool: db.pool.clone(),
-        },
+        db: db.handle(),
         client,
         state,
     }
