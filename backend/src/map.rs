@@ -306,13 +306,22 @@ struct CellRow {
 /// The tile's cells with the counts of the reports matching a filter beyond the state (plain tiles read
 /// `map_cell` in [`plain_cells`]), in key order.
 async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Vec<CellCount>> {
+    let rows: Vec<CellRow> = cells_query("", tile, filter)
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(fold_cells(rows, filter.state))
+}
+
+/// The query of [`cells`], after `prefix` (`explain ` for the tests that read its plan).
+fn cells_query(prefix: &str, tile: Tile, filter: &MapFilter) -> QueryBuilder<Postgres> {
     let (level, stored, lo, hi) = tile.cells_in(&shared::map::DETAIL_LEVELS);
     // Stored keys to the cluster level's keys.
     let merge = 2 * (i32::from(stored) - i32::from(level));
     let states = filter.state.states();
-    let rows: Vec<CellRow> = if filter.text.is_some() {
+    if filter.text.is_some() {
         // Only the matching reports, grouped by the same cells.
-        let mut qb = QueryBuilder::<Postgres>::new("select r.mq >> ");
+        let mut qb = QueryBuilder::<Postgres>::new(format!("{prefix}select r.mq >> "));
         qb.push_bind(52 - 2 * i32::from(level));
         qb.push(
             " as q, r.state, count(*) as n, sum(r.mx::bigint)::bigint as sx, sum(r.my::bigint)::bigint as sy \
@@ -320,9 +329,9 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
         );
         push_report_filters(&mut qb, tile, filter);
         qb.push(" group by 1, 2 order by 1");
-        qb.build_query_as().fetch_all(&mut *conn).await?
+        qb
     } else {
-        let mut qb = QueryBuilder::<Postgres>::new("select q >> ");
+        let mut qb = QueryBuilder::<Postgres>::new(format!("{prefix}select q >> "));
         qb.push_bind(merge)
             .push(
                 " as q, state, sum(n)::bigint as n, sum(sx)::bigint as sx, sum(sy)::bigint as sy \
@@ -335,7 +344,7 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
             .push_bind(hi as i64)
             .push(" and n > 0");
         if filter.state != StateFilter::All {
-            qb.push(" and state = any(").push_bind(states.clone()).push(")");
+            qb.push(" and state = any(").push_bind(states).push(")");
         }
         if let Some(k) = filter.kind {
             qb.push(" and kind = ").push_bind(k);
@@ -356,9 +365,8 @@ async fn cells(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Resul
             qb.push(" and month <= ").push_bind(m.index());
         }
         qb.push(" group by 1, 2 order by 1");
-        qb.build_query_as().fetch_all(&mut *conn).await?
-    };
-    Ok(fold_cells(rows, filter.state))
+        qb
+    }
 }
 
 /// `where` conditions on `report r` for the public reports of `tile` that match `filter` (what the map shows:
@@ -430,20 +438,10 @@ async fn pin_rows(
     tile: Tile,
     filter: &MapFilter,
 ) -> Result<(Option<i64>, Vec<PinRow>, bool)> {
-    let (_, stored, lo, hi) = tile.cluster_cells();
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "select (select coalesce(max(version), 0) from map_cell where level = ",
-    );
-    qb.push_bind(i16::from(stored))
-        .push(" and q >= ")
-        .push_bind(lo as i64)
-        .push(" and q < ")
-        .push_bind(hi as i64)
-        .push(") as version, r.receipt_code, r.state, r.mx, r.my from report r where ");
-    push_report_filters(&mut qb, tile, filter);
-    qb.push(" order by r.receipt_code limit ")
-        .push_bind(PIN_CAP as i64 + 1);
-    let rows: Vec<PinDbRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let rows: Vec<PinDbRow> = pins_query("", tile, filter)
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
     let version = rows.first().map(|r| r.version);
     let truncated = rows.len() > PIN_CAP;
     let pins = rows
@@ -462,9 +460,58 @@ async fn pin_rows(
     Ok((version, pins, truncated))
 }
 
-async fn count_rows(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<u32> {
-    let mut qb = QueryBuilder::<Postgres>::new("select count(*) from report r where ");
+/// The query of [`pin_rows`], after `prefix` (`explain ` for the tests that read its plan).
+fn pins_query(prefix: &str, tile: Tile, filter: &MapFilter) -> QueryBuilder<Postgres> {
+    let (_, stored, lo, hi) = tile.cluster_cells();
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "{prefix}select (select coalesce(max(version), 0) from map_cell where level = "
+    ));
+    qb.push_bind(i16::from(stored))
+        .push(" and q >= ")
+        .push_bind(lo as i64)
+        .push(" and q < ")
+        .push_bind(hi as i64)
+        .push(") as version, r.receipt_code, r.state, r.mx, r.my from report r where ");
     push_report_filters(&mut qb, tile, filter);
-    let n: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+    qb.push(" order by r.receipt_code limit ")
+        .push_bind(PIN_CAP as i64 + 1);
+    qb
+}
+
+async fn count_rows(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<u32> {
+    let n: i64 = count_query("", tile, filter)
+        .build_query_scalar()
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+fn count_query(prefix: &str, tile: Tile, filter: &MapFilter) -> QueryBuilder<Postgres> {
+    let mut qb = QueryBuilder::<Postgres>::new(format!("{prefix}select count(*) from report r where "));
+    push_report_filters(&mut qb, tile, filter);
+    qb
+}
+
+/// The plans of the queries a tile with `filter` reads, as `EXPLAIN` gives them: the tests check that they use
+/// the indexes, on the very queries served. At cluster zooms that is the filtered cells (the pins of a sparse
+/// answer are read only when the whole tile holds at most `SPARSE_SCAN_MAX` reports, a bounded range); at
+/// street zooms the pins and, when they are cut, their count.
+#[cfg(any(test, feature = "testing"))]
+pub async fn plans(conn: &mut PgConnection, tile: Tile, filter: &MapFilter) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let queries = if tile.z > CLUSTER_MAX_ZOOM {
+        vec![
+            pins_query("explain ", tile, filter),
+            count_query("explain ", tile, filter),
+        ]
+    } else if filter.is_plain() {
+        Vec::new()
+    } else {
+        vec![cells_query("explain ", tile, filter)]
+    };
+    for mut qb in queries {
+        let lines: Vec<String> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
+        out.push(lines.join("\n"));
+    }
+    Ok(out)
 }

@@ -418,3 +418,63 @@ async fn cluster_counts_equal_count_star_for_random_tiles_filters_and_writes() {
         "both kinds of answer exercised: {clustered} clustered, {pinned} pinned"
     );
 }
+
+/// The map's queries, as the service builds and runs them (`backend::map::plans` EXPLAINs the very builders that
+/// serve tiles), read the indexes on a town of 20,000 reports: the public reports' partial index on `mq` for pins,
+/// counts and text searches, `map_cell_detail`'s key for filtered clusters — never a scan of `report`.
+#[tokio::test]
+async fn the_map_queries_read_the_indexes() {
+    let mut rng = Rng::new(0x5e97_a1a0_2026);
+    let db = TestDb::new().await;
+    let town = town(&db.pool).await;
+    for i in 0..10 {
+        insert_reports(&db.pool, &mut rng, &town, 2000, i * 2000).await;
+    }
+    sqlx::query("analyze").execute(&db.pool).await.expect("analyze");
+    let at = |z: i64| {
+        let shift = 26 - z;
+        shared::map::Tile::new(
+            z,
+            i64::from(shared::map::world_x(11.87) >> shift),
+            i64::from(shared::map::world_y(45.40) >> shift),
+        )
+        .expect("tile")
+    };
+    let category = MapFilter {
+        category: Some(town.categories[0].0),
+        ..MapFilter::default()
+    };
+    let text = MapFilter {
+        text: Some("buca".into()),
+        ..MapFilter::default()
+    };
+    let mut conn = db.pool.acquire().await.expect("connection");
+    for (what, tile, filter) in [
+        ("street pins", at(17), MapFilter::default()),
+        ("street pins by category", at(17), category.clone()),
+        ("street pins by text", at(17), text.clone()),
+        ("region clusters by category", at(10), category),
+        ("region clusters by text", at(10), text),
+    ] {
+        let plans = backend::map::plans(&mut conn, tile, &filter)
+            .await
+            .expect("plans");
+        assert!(!plans.is_empty(), "{what}: no query to check");
+        for plan in &plans {
+            assert!(
+                !plan.contains("Seq Scan on report"),
+                "{what} scans report:\n{plan}"
+            );
+            // The map's own indexes, or, for words, the search indexes (a handful of matches in a region).
+            let indexes: &[&str] = if filter.text.is_some() {
+                &["report_map_mq_idx", "report_search_gin", "report_title_trgm"]
+            } else {
+                &["report_map_mq_idx", "map_cell_detail_pkey"]
+            };
+            assert!(
+                indexes.iter().any(|i| plan.contains(i)),
+                "{what} reads none of {indexes:?}:\n{plan}"
+            );
+        }
+    }
+}

@@ -4,8 +4,12 @@
 //
 //   node server/tests/oidc_provider.mjs PORT
 //
-// Prints "ready <issuer>" when it listens.
+// Prints "ready <issuer>" when it listens. SEGNALA_TEST_OIDC_BREAK makes its ID tokens fail one check a client
+// must make: `signature` (a byte of the signature changed), `audience` (for another client), `nonce` (not the
+// one sent), `expired` (an hour ago), `issuer` (another issuer's name).
 import { OAuth2Server } from 'oauth2-mock-server';
+
+const broken = process.env.SEGNALA_TEST_OIDC_BREAK ?? '';
 
 const port = Number(process.argv[2] ?? 0);
 const server = new OAuth2Server();
@@ -16,6 +20,19 @@ server.service.on('beforeTokenSigning', (token) => {
   token.payload.email_verified = (process.env.SEGNALA_TEST_OIDC_EMAIL_VERIFIED ?? 'true') === 'true';
   token.payload.given_name = 'Giovanna';
   token.payload.family_name = 'Spid';
+  const now = Math.floor(Date.now() / 1000);
+  if (broken === 'audience') token.payload.aud = 'un-altro-servizio';
+  if (broken === 'nonce') token.payload.nonce = 'not-the-nonce-that-was-sent';
+  if (broken === 'expired') Object.assign(token.payload, { iat: now - 7200, exp: now - 3600 });
+  if (broken === 'issuer') token.payload.iss = 'http://127.0.0.1:9/another-issuer';
+});
+server.service.on('beforeResponse', (response) => {
+  if (broken === 'signature' && response.body.id_token) {
+    const [head, payload, signature] = response.body.id_token.split('.');
+    const bytes = Buffer.from(signature, 'base64url');
+    bytes[bytes.length >> 1] ^= 0x01;
+    response.body.id_token = [head, payload, bytes.toString('base64url')].join('.');
+  }
 });
 await server.start(port, '127.0.0.1');
 // It names itself "localhost"; the tests use the address it listens on.

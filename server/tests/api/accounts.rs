@@ -258,6 +258,18 @@ async fn registering_an_address_twice_answers_the_same_and_tells_its_owner() {
     // The existing account is untouched: the old password still works, the new one does not.
     let b2 = app.browser();
     b2.sign_in("anna@esempio.it", PASSWORD).await;
+    let res = app
+        .browser()
+        .post(
+            "/accedi",
+            &[("email", "anna@esempio.it"), ("password", "un'altra frase lunga")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        401,
+        "the second registration's password opens nothing"
+    );
 }
 
 #[tokio::test]
@@ -448,10 +460,25 @@ async fn sessions_survive_a_restart_and_work_on_another_instance() {
     app.account("anna@esempio.it", PASSWORD, Role::Citizen).await;
     let b = app.browser();
     b.sign_in("anna@esempio.it", PASSWORD).await;
-    let other = crate::helpers::spawn_on(&app.db, None, &[]).await;
-    let b2 = other.browser();
-    b2.set_cookie("segnala_session", &b.cookie("segnala_session").expect("session"));
+    let session = b.cookie("segnala_session").expect("session");
+    // Another instance beside it takes the same session.
+    let beside = crate::helpers::spawn_on(&app.db, None, &[]).await;
+    let b2 = beside.browser();
+    b2.set_cookie("segnala_session", &session);
     assert_eq!(b2.me().await, (200, Some("anna@esempio.it".into())));
+    // Both stopped, as a restart stops them; a new one started on the same database still knows the session.
+    for stopped in [&app, &beside] {
+        stopped.state.stop();
+        let base = stopped.base.clone();
+        backend::testing::wait_until("the instance to stop listening", 30, || async {
+            reqwest::get(format!("{base}/healthz")).await.is_err()
+        })
+        .await;
+    }
+    let restarted = crate::helpers::spawn_on(&app.db, None, &[]).await;
+    let b3 = restarted.browser();
+    b3.set_cookie("segnala_session", &session);
+    assert_eq!(b3.me().await, (200, Some("anna@esempio.it".into())));
 }
 
 #[tokio::test]

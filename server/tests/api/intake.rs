@@ -775,16 +775,22 @@ async fn the_duplicate_query_uses_the_spatial_index() {
     .execute(&app.db.pool)
     .await
     .expect("rows");
-    let plan: Vec<String> = sqlx::query_scalar(
-        "explain select r.report_id from report r
-         where r.state not in ('resolved', 'closed', 'rejected', 'duplicate')
-           and r.is_public and r.confirmed_at is not null and r.category_id = 1
-           and r.location && ST_Expand(ST_SetSRID(ST_MakePoint(11.86, 45.40), 4326), 0.0032, 0.0023)
-           and ST_DWithin(r.location::geography, ST_SetSRID(ST_MakePoint(11.86, 45.40), 4326)::geography, 250)",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("explain");
+    // The service's own query, from the offline data its `query!` compiled against: EXPLAINed with the
+    // values the service binds for this point, category and text.
+    let sql =
+        backend::testing::offline_query(&["ST_DWithin(r.location::geography", "similarity(lower(r.title)"]);
+    let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {sql}")))
+        .bind(11.86_f64)
+        .bind(45.40_f64)
+        .bind(Some(pothole))
+        .bind(0.0032_f64)
+        .bind(0.0023_f64)
+        .bind(250.0_f64)
+        .bind("segnalazione")
+        .bind(5_i64)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("explain");
     let plan = plan.join("\n");
     assert!(
         plan.contains("report_open_category_location_gix") || plan.contains("report_location_gix"),

@@ -261,3 +261,80 @@ async fn without_smtp_mail_stays_in_the_outbox_for_the_mailbox_page() {
         "the text and the HTML of the message"
     );
 }
+
+/// A notification to an address that turned it off is written as `suppressed` and never reaches the SMTP
+/// server; a message of another kind (or one the person cannot turn off) still goes; turned back on, the next one
+/// goes too.
+#[tokio::test]
+async fn a_notification_turned_off_is_recorded_as_suppressed_and_never_sent() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url())]).await;
+    let b = app.browser();
+    let off = backend::mail::unsubscribe_path(
+        &app.state.backend,
+        "maria@esempio.it",
+        Scope::One(shared::mail::NotificationKind::FollowedReports),
+    )
+    .await
+    .expect("path");
+    assert_eq!(b.post(&off, &[("azione", "disiscrivi")]).await.status(), 303);
+    let update = |n: u32| Message::ReportUpdate {
+        code: format!("SEG-2026-00000{n}"),
+        title: "Buca in via Roma".into(),
+        step: "Presa in carico".into(),
+        signed: "ing. Marco Rossi".into(),
+        mine: false,
+        link: "http://127.0.0.1/segnalazioni/SEG-2026-000001".into(),
+    };
+    let to = Email::parse("maria@esempio.it").expect("email");
+    let send = |message: Message| {
+        let state = app.state.backend.clone();
+        let to = to.clone();
+        async move {
+            let mut tx = state.pool.begin().await.expect("begin");
+            backend::mail::enqueue(&mut tx, &state, &Recipient::address(&to, Locale::It), &message)
+                .await
+                .expect("enqueue");
+            tx.commit().await.expect("commit");
+        }
+    };
+    send(update(1)).await;
+    send(Message::Test {
+        by: "l'amministratore".into(),
+    })
+    .await;
+    assert_eq!(
+        app.count("outbox_mail where status = 'suppressed' and kind = 'report_update'")
+            .await,
+        1
+    );
+    // The test message goes; after it, nothing of the suppressed one can still go (it was never pending).
+    wait_until("the test message to be sent", 20, || async {
+        app.count("outbox_mail where status = 'sent'").await == 1
+    })
+    .await;
+    let got = sink.messages_to("maria@esempio.it");
+    assert_eq!(got.len(), 1, "only the message that was not turned off");
+    assert_eq!(got[0].subject, "Messaggio di prova di Segnala");
+
+    // Turned back on: the next update goes.
+    assert_eq!(b.post(&off, &[("azione", "riattiva")]).await.status(), 303);
+    send(update(2)).await;
+    wait_outbox_sent_or_suppressed(&app).await;
+    assert_eq!(sink.messages_to("maria@esempio.it").len(), 2);
+    assert_eq!(
+        app.count("outbox_mail where status = 'suppressed'").await,
+        1,
+        "the one suppressed before stays so"
+    );
+}
+
+/// Every message either sent or suppressed (never to be sent).
+async fn wait_outbox_sent_or_suppressed(app: &TestApp) {
+    wait_until("every message to be sent or suppressed", 20, || async {
+        app.count("outbox_mail where status not in ('sent', 'suppressed')")
+            .await
+            == 0
+    })
+    .await;
+}

@@ -154,6 +154,36 @@ async fn answers_not_meant_for_this_browser_or_without_a_verified_address_sign_n
     expect_page(res, 400, "non è valido").await;
 }
 
+/// An ID token that fails any check a client must make — its signature, its audience, the nonce this sign-in
+/// sent, its expiry, its issuer — signs nobody in and creates no account.
+#[tokio::test]
+async fn a_token_failing_any_check_signs_nobody_in() {
+    for broken in ["signature", "audience", "nonce", "expired", "issuer"] {
+        let p = provider(&[("SEGNALA_TEST_OIDC_BREAK", broken)]);
+        let app = app_with(&p).await;
+        let b = app.browser();
+        let res = round_trip(&app, &b).await;
+        assert_eq!(res.status(), 400, "{broken}");
+        let page = res.text().await.expect("page");
+        assert!(
+            page.contains("non è valido"),
+            "{broken}: the page says the sign-in failed"
+        );
+        assert!(b.cookie("segnala_session").is_none(), "{broken}: no session");
+        assert_eq!(b.me().await.0, 401, "{broken}");
+        assert_eq!(app.count("app_user").await, 0, "{broken}: no account");
+        assert_eq!(
+            app.count("user_identity").await,
+            0,
+            "{broken}: no identity linked"
+        );
+    }
+    // The same provider, unbroken, signs in: the checks above refused the tokens, not the set-up.
+    let p = provider(&[]);
+    let app = app_with(&p).await;
+    assert_eq!(round_trip(&app, &app.browser()).await.status(), 303);
+}
+
 #[tokio::test]
 async fn without_oidc_configured_there_is_no_button_and_no_route() {
     let app = spawn_app_with(&[]).await;

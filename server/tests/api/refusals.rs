@@ -453,3 +453,53 @@ async fn the_refusals_the_testers_met_say_what_is_wrong() {
         "{page}"
     );
 }
+
+/// The usual open-redirect bypasses, through the language switch and the sign-in form: each lands on this site.
+#[tokio::test]
+async fn return_addresses_never_lead_off_the_site() {
+    let app = spawn_app().await;
+    app.account("anna@esempio.it", PASSWORD, Role::Citizen).await;
+    let bypasses = [
+        "//example.org",
+        "/\\example.org",
+        "/\t/example.org",
+        "/%09/example.org",
+        "/%2F/example.org",
+        "/%5C/example.org",
+        "\\/\\/example.org",
+        "https://example.org",
+        "https:example.org",
+        "javascript:alert(1)",
+        "/ /example.org",
+    ];
+    for back in bypasses {
+        let encoded = crate::helpers::urlencode(back);
+        let res = app.get(&format!("/lingua/en?ritorno={encoded}")).await;
+        assert_eq!(res.status(), 303, "{back:?}");
+        assert_eq!(
+            res.headers()["location"],
+            "/",
+            "the language switch with {back:?}"
+        );
+        let b = app.browser();
+        let res = b
+            .post(
+                "/accedi",
+                &[
+                    ("email", "anna@esempio.it"),
+                    ("password", PASSWORD),
+                    ("ritorno", back),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{back:?}");
+        assert_eq!(
+            res.headers()["location"],
+            "/la-mia-pagina",
+            "signing in with {back:?}"
+        );
+    }
+    // A path of the site is where they go back to.
+    let res = app.get("/lingua/en?ritorno=%2Felenco%3Fstato%3Drisolte").await;
+    assert_eq!(res.headers()["location"], "/elenco?stato=risolte");
+}
