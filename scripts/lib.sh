@@ -83,9 +83,9 @@ ensure_npm() {
 }
 
 # build_bundle NAME FEATURES [SUFFIX]: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
-# $CARGO_TARGET_DIR/site-stage/NAME. Both bundles share the profile wasm-release and every compiled dependency;
-# they differ only in app's features. A cdylib's file name carries no feature hash, so the full bundle is linked
-# under a name of its own (rustc -C extra-filename=SUFFIX): each bundle's file is its own, whatever cargo thinks
+# $CARGO_TARGET_DIR/site-stage/NAME. The bundles share the profile wasm-release and every compiled dependency;
+# they differ only in app's features. A cdylib's file name carries no feature hash, so the reporting and full
+# bundles are linked under names of their own (rustc -C extra-filename=SUFFIX): each bundle's file is its own, whatever cargo thinks
 # is fresh. Cargo keeps one fingerprint for app's cdylib whatever the features, so switching bundles recompiles
 # app: a bundle whose sources (app/, shared/, the manifests) did not change since it was made is not rebuilt.
 build_bundle() {
@@ -176,6 +176,36 @@ wait_server_build() {
   else
     SERVER_BIN="$CARGO_TARGET_DIR/debug/segnala"
   fi
+}
+
+# audit_dependencies: Cargo.lock against the RustSec advisory database, when a copy of it is on this machine
+# (SEGNALA_ADVISORY_DB, or ~/.cargo/advisory-db: a clone of https://github.com/rustsec/advisory-db). Machines
+# without network (CI, air-gapped servers) have none: the step says so and the run goes on. deny.toml lists the
+# advisories Segnala is not exposed to, each with its reason (docs/security.md).
+audit_dependencies() {
+  local db="${SEGNALA_ADVISORY_DB:-$HOME/.cargo/advisory-db}"
+  if [ ! -d "$db/crates" ]; then
+    step "Dependency audit: skipped (no advisory database at $db; SEGNALA_ADVISORY_DB names a clone of rustsec/advisory-db)"
+    return
+  fi
+  step "Dependency audit: cargo deny check advisories (database of $(git -C "$db" log -1 --format=%cs 2>/dev/null || echo 'unknown date'))"
+  if ! command -v cargo-deny >/dev/null; then
+    step "Installing cargo-deny from crates.io (about 5 minutes on 2 cores, once)"
+    # Without --locked, as for wasm-bindgen-cli: the registry snapshot may lack its lock file's exact versions.
+    env -u CARGO_TARGET_DIR cargo install cargo-deny || die "could not install cargo-deny"
+  fi
+  # cargo-deny reads a database at DB-PATH/advisory-db-<hash of its URL>: the copy is linked there, and the
+  # configuration points at it (a copy of deny.toml with that path).
+  local dbs="$CARGO_TARGET_DIR/advisory-dbs"
+  mkdir -p "$dbs"
+  ln -sfn "$(cd "$db" && pwd)" "$dbs/advisory-db-3157b0e258782691"
+  sed "s|^db-path = .*|db-path = \"$dbs\"|" deny.toml > "$dbs/deny.toml"
+  # The graph covers every platform's crates; cargo fetches those it lacks from the registry, then cargo-deny
+  # runs offline (it would otherwise try to update the database from GitHub).
+  cargo fetch --locked >/dev/null 2>&1 || die "cargo fetch failed: the crate registry must be reachable for the audit"
+  cargo deny --offline --log-level error --config "$dbs/deny.toml" check advisories \
+    || die "the dependency audit found advisories that are new: see above, and docs/security.md"
+  info "no advisory Segnala is exposed to"
 }
 
 # The private PostgreSQL cluster lives in data/ when the postgres user can reach it, else under /var/tmp.
