@@ -47,7 +47,8 @@ test('from the region to a street, filters in the address, reload, back, and the
     if (!moved && (await clusters.count()) === 0) break;
     assert.ok(moved, `pressing a cluster at zoom ${zoom} zooms in`);
     zoom = zoomOf(page.url());
-    await page.waitForTimeout(500);
+    // The new zoom's tiles drawn (the map marks the zoom whose answers it shows).
+    await page.waitForSelector(`.report-map[data-drawn-zoom="${zoom}"]`, { timeout: 30_000 });
   }
   assert.ok(zoom >= 13, `zoomed in to ${zoom}`);
   await visiblePin(page);

@@ -280,6 +280,10 @@ fn LeafletClusterMap(
             if generation.get_value() != generation_now {
                 return; // a newer view has been asked for
             }
+            // The zoom whose answers are on show, for whoever waits for a view to be drawn (the browser tests).
+            let _ = m
+                .get_container()
+                .set_attribute("data-drawn-zoom", &zoom.to_string());
             // The same answers as drawn (a live refresh where nothing in view changed): keep the markers, and
             // the keyboard focus on one of them.
             if !error && drawn.with_value(|d| *d == texts) {
