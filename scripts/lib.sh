@@ -56,19 +56,37 @@ ensure_rust() {
     || rustup target add wasm32-unknown-unknown
 }
 
+# ensure_wasm_bindgen: installs wasm-bindgen-cli when it is missing, in the background (its output in a log), so
+# that the browser bundles' Rust build (which does not need it) runs beside it; build_bundle waits for it
+# (wait_wasm_bindgen) just before its first wasm-bindgen step.
 ensure_wasm_bindgen() {
   if command -v wasm-bindgen >/dev/null && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$WASM_BINDGEN_VERSION" ]; then
     info "wasm-bindgen $WASM_BINDGEN_VERSION present"
     return
   fi
-  step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 2 minutes on 2 cores, once)"
+  WASM_BINDGEN_LOG="${TMPDIR:-/tmp}/segnala-wasm-bindgen-install.log"
+  step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io in the background (about 2 minutes on 2 cores, once; log: $WASM_BINDGEN_LOG)"
   # Without --locked: the registry snapshot reachable here may lack the exact versions of its lock file.
   # Optimisation off (release semantics otherwise): it installs in 102 s instead of 233 s on 2 cores and runs
-  # in about 2 s instead of 0.6 s per bundle, with byte-identical output (docs/benchmarks.md).
+  # in about 2 s instead of 0.6 s per bundle, with byte-identical output (docs/benchmarks.md). Without its
+  # default features: they are the TLS stack its test runner downloads browser drivers with (10 s less).
   # In a temporary build folder of its own, not CARGO_TARGET_DIR: that one is locked by the server build running
   # beside it (`scripts/run`), and the install would wait for the whole server build (seen: 10 minutes).
-  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
-    --config 'profile.release.opt-level=0' || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --no-default-features \
+    --config 'profile.release.opt-level=0' >"$WASM_BINDGEN_LOG" 2>&1 &
+  WASM_BINDGEN_PID=$!
+}
+
+# wait_wasm_bindgen: waits for the installation ensure_wasm_bindgen started, if any.
+wait_wasm_bindgen() {
+  [ -n "${WASM_BINDGEN_PID:-}" ] || return 0
+  step "Waiting for the wasm-bindgen-cli installation"
+  if ! wait "$WASM_BINDGEN_PID"; then
+    tail -30 "$WASM_BINDGEN_LOG"
+    die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION (log: $WASM_BINDGEN_LOG)"
+  fi
+  WASM_BINDGEN_PID=
+  command -v wasm-bindgen >/dev/null || die "wasm-bindgen is not on PATH after its installation (~/.cargo/bin)"
 }
 
 ensure_npm() {
@@ -85,22 +103,25 @@ ensure_npm() {
 # build_bundle NAME FEATURES [SUFFIX]: one browser bundle (Rust -> WASM -> wasm-bindgen -> wasm-opt) staged in
 # $CARGO_TARGET_DIR/site-stage/NAME. The bundles share the profile wasm-release and every compiled dependency;
 # they differ only in app's features. A cdylib's file name carries no feature hash, so the reporting and full
-# bundles are linked under names of their own (rustc -C extra-filename=SUFFIX): each bundle's file is its own, whatever cargo thinks
-# is fresh. Cargo keeps one fingerprint for app's cdylib whatever the features, so switching bundles recompiles
-# app: a bundle whose sources (app/, shared/, the manifests) did not change since it was made is not rebuilt.
+# bundles are linked under names of their own (rustc -C extra-filename=SUFFIX): each bundle's file is its own,
+# whatever cargo thinks is fresh. Cargo keeps one fingerprint for app's cdylib whatever the features, so switching
+# bundles recompiles app: a bundle whose sources (app/, shared/, the manifests) did not change since it was made is
+# not rebuilt. wasm-bindgen and wasm-opt run in the background on a copy of the WASM, beside the next bundle's
+# Rust build (whose last step, the link-time optimisation, keeps one core busy); build_site waits for them.
+BUNDLE_JOBS=()
 build_bundle() {
   local name="$1" features="$2" suffix="${3:-}"
   local out="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
   local wasm="$out/app.wasm"
   [ -n "$suffix" ] && wasm="$out/deps/app$suffix.wasm"
   local stage="$CARGO_TARGET_DIR/site-stage/$name"
-  local stamp="$stage/.input-sha" sources="$stage/.sources-stamp"
+  local stamp="$stage/.input-sha" sources="$stage/.sources-stamp" started="$CARGO_TARGET_DIR/.bundle-started-$name"
   if [ -f "$sources" ] && [ -f "$stage/segnala_bg.wasm" ] && [ -z "$(find app shared Cargo.toml Cargo.lock \
        rust-toolchain.toml -newer "$sources" -print -quit)" ]; then
     info "$name browser bundle: its sources did not change since it was built"
     return
   fi
-  mkdir -p "$CARGO_TARGET_DIR" && touch "$CARGO_TARGET_DIR/.bundle-started"
+  mkdir -p "$CARGO_TARGET_DIR" && touch "$started"
   step "Building the $name browser bundle (Rust -> WASM, profile wasm-release, features $features)"
   local extra=()
   [ -n "$suffix" ] && extra=(-- -C "extra-filename=$suffix")
@@ -110,26 +131,50 @@ build_bundle() {
   sum="$(sha256sum "$wasm" | cut -c1-64)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$stage/segnala_bg.wasm" ]; then
     info "WASM unchanged: skipping wasm-bindgen and wasm-opt"
-  else
-    step "wasm-bindgen + wasm-opt -Oz, $name bundle (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
+    mv "$started" "$sources"
+    return
+  fi
+  wait_wasm_bindgen
+  local input="$CARGO_TARGET_DIR/site-stage/$name.input.wasm" log="$CARGO_TARGET_DIR/site-stage/$name.log"
+  mkdir -p "$CARGO_TARGET_DIR/site-stage" && cp "$wasm" "$input"
+  step "wasm-bindgen + wasm-opt -Oz, $name bundle, in the background (npm's binaryen; Debian's wasm-opt 108 breaks the WASM)"
+  (
     rm -rf "$stage" && mkdir -p "$stage"
-    wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$wasm" \
-      || die "wasm-bindgen failed"
+    wasm-bindgen --target web --no-typescript --out-name segnala --out-dir "$stage" "$input" \
+      || die "wasm-bindgen failed ($name bundle)"
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
       --enable-sign-ext --enable-mutable-globals \
-      "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed"
+      "$stage/segnala_bg.wasm" -o "$stage/segnala_bg.opt.wasm" || die "wasm-opt failed ($name bundle)"
     mv "$stage/segnala_bg.opt.wasm" "$stage/segnala_bg.wasm"
     echo "$sum" > "$stamp"
-  fi
-  mv "$CARGO_TARGET_DIR/.bundle-started" "$sources"
+    mv "$started" "$sources"
+    rm -f "$input"
+  ) >"$log" 2>&1 &
+  BUNDLE_JOBS+=("$!:$name:$log")
 }
 
-# build_site: both browser bundles under $SEGNALA_SITE_ROOT. The public one (map and report pages: what a
-# citizen loads first) stays small; the full one adds the signed-in pages (app/src/lib.rs, docs/build-notes.md).
+# wait_bundles: waits for the bundles' wasm-bindgen and wasm-opt (build_bundle), failing with the log of one that
+# failed.
+wait_bundles() {
+  local job pid name log
+  for job in "${BUNDLE_JOBS[@]}"; do
+    IFS=: read -r pid name log <<<"$job"
+    if ! wait "$pid"; then
+      cat "$log"
+      die "wasm-bindgen or wasm-opt failed for the $name bundle (log: $log)"
+    fi
+  done
+  BUNDLE_JOBS=()
+}
+
+# build_site: the three browser bundles under $SEGNALA_SITE_ROOT. The public one (map and report pages: what a
+# citizen loads first) stays small; the reporting one adds the reporting form, the full one the signed-in pages
+# (app::page_table, docs/build-notes.md).
 build_site() {
   build_bundle public hydrate
   build_bundle reporting hydrate,reporting -reporting
   build_bundle full hydrate,pages -full
+  wait_bundles
   step "Hashing and pre-compressing site assets (gzip + brotli)"
   python3 scripts/site.py --bundle "public=$CARGO_TARGET_DIR/site-stage/public" \
     --bundle "reporting=$CARGO_TARGET_DIR/site-stage/reporting" \
@@ -160,7 +205,10 @@ start_server_build() {
   step "Building the server (profile $SERVER_PROFILE) in the background (log: $SERVER_LOG)"
   local flag=()
   [ "$SERVER_PROFILE" = release ] && flag=(--release)
-  cargo build -p server "${flag[@]}" >"$SERVER_LOG" 2>&1 &
+  # At a lower priority: the bundles' builds (wasm-bindgen-cli's, then each bundle's Rust, link-time optimisation
+  # and wasm-opt) have long single-core stretches, and the server's build (many crates at once until its last
+  # three) fills the other core; the other way round, the server's one-core tail would end the run alone.
+  nice -n 10 cargo build -p server "${flag[@]}" >"$SERVER_LOG" 2>&1 &
   SERVER_BUILD_PID=$!
 }
 
