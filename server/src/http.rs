@@ -4,8 +4,8 @@
 //!
 //! Rooms: the doors by aggregate (`accounts`, `intake`, `work`, `admin`, `stats`, `browse`, `map`, `reports`,
 //! `lang`, `health`), and the plumbing every door shares — `form` (form posts and their answers), `body`
-//! (reading bodies within their limits), `extract` (language, path and query), `refusal` and `error` (refusals in
-//! the app's shape), `doors` (the routes as a list), `session`, `origin`.
+//! (reading bodies within their limits), `locale` (the visitor's language), `extract` (path and query),
+//! `refusal` and `error` (refusals in the app's shape), `doors` (the routes as a list), `session`, `origin`.
 
 pub mod accounts;
 pub mod admin;
@@ -18,6 +18,7 @@ pub mod form;
 pub mod health;
 pub mod intake;
 pub mod lang;
+pub mod locale;
 pub mod map;
 pub mod origin;
 pub mod refusal;

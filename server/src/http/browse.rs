@@ -24,7 +24,7 @@ use shared::{Locale, ReceiptCode, ValidationError};
 
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::ApiLocale;
+use super::locale::ApiLocale;
 use crate::state::AppState;
 
 pub fn doors() -> Doors {

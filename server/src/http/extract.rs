@@ -1,57 +1,12 @@
-//! What the doors read from a request besides its body: the visitor's language, path parameters and query
-//! strings — each refused in the app's own shape ([`super::refusal`]), never with the framework's words.
+//! What the doors read from a request besides its body and language ([`super::locale`]): path parameters and
+//! query strings — each refused in the app's own shape ([`super::refusal`]), never with the framework's words.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Uri, header};
 use serde::de::DeserializeOwned;
-use shared::{ErrorCode, Field, Locale, Rule, ValidationError};
+use shared::{ErrorCode, Field, Rule, ValidationError};
 
 use super::refusal::Refusal;
-
-/// The language of the pages: the visitor's choice (the language cookie), else Italian.
-pub fn page_locale(headers: &HeaderMap) -> Locale {
-    page_locale_choice(headers).unwrap_or_default()
-}
-
-/// The language cookie's choice, if the visitor made one.
-fn page_locale_choice(headers: &HeaderMap) -> Option<Locale> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(Locale::from_cookie)
-}
-
-/// The language of an API answer: `?lang=en`, else the language cookie, else `Accept-Language`, else Italian.
-pub fn api_locale(uri: &Uri, headers: &HeaderMap) -> Locale {
-    let from_query = uri.query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "lang")
-            .and_then(|(_, v)| Locale::from_tag(v))
-    });
-    let from_cookie = page_locale_choice(headers);
-    let from_accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|tag| Locale::from_tag(tag.split(';').next().unwrap_or_default()))
-        });
-    from_query.or(from_cookie).or(from_accept).unwrap_or_default()
-}
-
-/// The caller's language for an API answer ([`api_locale`]).
-pub struct ApiLocale(pub Locale);
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ApiLocale(api_locale(&parts.uri, &parts.headers)))
-    }
-}
 
 /// Path parameters. One that does not parse (`abc` where an id goes) names nothing that exists: 404, as for any
 /// address that leads nowhere.

@@ -13,7 +13,7 @@ use backend::users::{Authenticated, ClientInfo};
 use shared::Locale;
 
 use super::body::{MAX_FORM_BYTES, form_fields};
-use super::extract::page_locale;
+use super::locale::page_locale;
 use super::refusal::Refusal;
 use super::session::client_info;
 use crate::state::{AppState, PageRoutes};

@@ -21,8 +21,9 @@ use shared::{Field, Locale, Rule};
 use super::body::{self, MAX_TEXT_BYTES, Read};
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::{ApiLocale, Path};
+use super::extract::Path;
 use super::form::{FormPost, report_page, see_other, too_many};
+use super::locale::ApiLocale;
 use super::session::{CurrentUser, client_info};
 use crate::state::AppState;
 

@@ -12,7 +12,8 @@ use shared::map::{MapFilter, Tile};
 
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::{ApiLocale, Path};
+use super::extract::Path;
+use super::locale::ApiLocale;
 use crate::state::AppState;
 
 pub fn doors() -> Doors {

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use shared::ErrorCode;
 
-use super::extract::api_locale;
+use super::locale::api_locale;
 use super::refusal::Refusal;
 use super::session::cookie;
 use crate::state::AppState;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use shared::i18n::Msg;
 use shared::{ErrorCode, Locale, ValidationError};
 
-use super::extract::{api_locale, page_locale};
+use super::locale::{api_locale, page_locale};
 use crate::state::AppState;
 
 /// A refused request: its code, and the field and rule when it is about one.

@@ -9,7 +9,8 @@ use shared::{BBox, Field, Rule, ValidationError};
 
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::{ApiLocale, Path, one, query_pairs};
+use super::extract::{Path, one, query_pairs};
+use super::locale::ApiLocale;
 use super::session::CurrentUser;
 use crate::state::AppState;
 

@@ -18,8 +18,9 @@ use shared::stats::StatsQuery;
 
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::{ApiLocale, Path};
+use super::extract::Path;
 use super::form::{FormPost, see_other};
+use super::locale::ApiLocale;
 use crate::state::AppState;
 
 pub fn doors() -> Doors {

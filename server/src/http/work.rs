@@ -22,8 +22,9 @@ use shared::{Field, Rule, ValidationError};
 use super::body::{self, MAX_FORM_BYTES};
 use super::doors::Doors;
 use super::error::ApiError;
-use super::extract::{ApiLocale, Path, one, query_pairs};
+use super::extract::{Path, one, query_pairs};
 use super::form::{FormPost, report_page, see_other, too_many};
+use super::locale::ApiLocale;
 use super::session::CurrentUser;
 use crate::state::AppState;
 
