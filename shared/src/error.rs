@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Locale, Msg};
+use crate::i18n::Msg;
+use crate::locale::Locale;
 
 /// A stable, `snake_case` error code, the same in the REST API and in the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod geo;
 pub mod html;
 pub mod i18n;
 pub mod ids;
+pub mod locale;
 pub mod mail;
 pub mod map;
 pub mod permission;
@@ -21,8 +22,8 @@ pub mod validation;
 
 pub use error::ErrorCode;
 pub use geo::{BBox, LatLng};
-pub use i18n::Locale;
 pub use ids::{AreaId, CategoryId, ContractorId, MailId, OfficeId, ReportId, SessionId, UpdateId, UserId};
+pub use locale::Locale;
 pub use report::{Description, ReceiptCode, ReportKind, ReportState, Title};
 pub use user::{Role, Viewer};
 pub use validation::{Field, Rule, ValidationError};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Locale;
+use crate::locale::Locale;
 
 /// Optional notifications. Each is on by default and can be turned off on "La mia pagina" or with the one-click
 /// unsubscribe link every such message carries.

@@ -2,8 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Locale;
-use crate::report::ReportState;
+use crate::locale::Locale;
+use crate::report::state::ReportState;
+
+/// The placeholders an answer template may use ([`crate::report::work`] fills them when a template is applied);
+/// a template naming any other is refused with [`Rule::UnknownPlaceholder`], whose message lists these.
+pub const PLACEHOLDERS: [&str; 6] = ["codice", "titolo", "categoria", "ufficio", "data", "firma"];
 
 /// The input field a validation error is about. The `snake_case` name is stable (used by API clients).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -477,11 +481,11 @@ impl ValidationError {
             }
             (Rule::UnknownPlaceholder { name }, Locale::It) => format!(
                 "Il campo «{field}» usa il segnaposto {{{name}}}, che non esiste: quelli validi sono {}.",
-                crate::report::work::PLACEHOLDERS.join(", ")
+                PLACEHOLDERS.join(", ")
             ),
             (Rule::UnknownPlaceholder { name }, Locale::En) => format!(
                 "The field “{field}” uses the placeholder {{{name}}}, which does not exist: the valid ones are {}.",
-                crate::report::work::PLACEHOLDERS.join(", ")
+                PLACEHOLDERS.join(", ")
             ),
             (Rule::Closed, Locale::It) => {
                 format!("Il campo «{field}» non è più accettato: la segnalazione è chiusa.")

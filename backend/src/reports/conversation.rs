@@ -7,7 +7,8 @@
 
 use serde_json::json;
 use shared::permission::{Action, Target, can};
-use shared::report::work::{CommentText, CommentView, ReportedComment};
+use shared::report::CommentView;
+use shared::report::work::{CommentText, ReportedComment};
 use shared::user::Email;
 use shared::{Field, Locale, ReceiptCode, ReportId, Rule, Viewer};
 use sqlx::PgConnection;

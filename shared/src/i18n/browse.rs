@@ -1,7 +1,7 @@
 //! The strings of browsing the public reports: the map's filters and clusters, the list, the exports and the
 //! feeds (the public bundle carries them: they are part of the map page).
 
-use super::{Locale, Text};
+use crate::locale::{Locale, Text};
 
 messages! {
     /// Strings of the map's filters, the list view, exports and feeds.

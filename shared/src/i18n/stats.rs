@@ -1,7 +1,7 @@
 //! The strings of the transparency pages, the staff dashboard, the periodic reports and the satisfaction
 //! questionnaire. These pages are rendered on the server only (no browser bundle carries them).
 
-use super::{Locale, Text};
+use crate::locale::{Locale, Text};
 
 messages! {
     /// Strings of the statistics pages.

@@ -1,7 +1,7 @@
 //! The strings of the back office (the full browser bundle only): the inbox, the staff page of a report, the
 //! audit log.
 
-use super::{Locale, Text};
+use crate::locale::{Locale, Text};
 
 messages! {
     /// Strings of the staff pages.

@@ -8,9 +8,10 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ReportDetail, ReportKind, ReportState};
-use crate::i18n::Locale;
+use super::{CommentView, ReportDetail, ReportKind, ReportState};
 use crate::ids::{CategoryId, ContractorId, OfficeId, UserId};
+use crate::locale::Locale;
+pub use crate::validation::PLACEHOLDERS;
 use crate::validation::{Field, Rule, ValidationError};
 
 /// How urgent a report is for the office.
@@ -135,9 +136,6 @@ impl CommentText {
         &self.0
     }
 }
-
-/// The placeholders an answer template may use, filled when the template is applied.
-pub const PLACEHOLDERS: [&str; 6] = ["codice", "titolo", "categoria", "ufficio", "data", "firma"];
 
 /// Checks a template's text: every `{name}` is a known placeholder, braces are balanced.
 pub fn check_template(body: &str) -> Result<(), ValidationError> {
@@ -547,18 +545,6 @@ pub struct InboxPage {
 pub struct StaffEntry {
     pub entry: super::TimelineEntry,
     pub is_public: bool,
-}
-
-/// A comment, as a page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CommentView {
-    pub id: i64,
-    pub author: String,
-    pub body: String,
-    pub at: DateTime<Utc>,
-    /// Only staff pages see hidden comments (with this flag); public pages leave them out.
-    pub hidden: bool,
-    pub abuse_reports: i32,
 }
 
 /// A photo on the staff page (hidden ones too).
