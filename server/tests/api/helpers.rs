@@ -270,6 +270,32 @@ impl Browser<'_> {
         res
     }
 
+    /// Files a report through `POST /api/v1/reports` as this browser (its session, its site), with PNG photos.
+    pub async fn file_report(&self, report: &serde_json::Value, photos: Vec<Vec<u8>>) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().text("report", report.to_string());
+        for (i, bytes) in photos.into_iter().enumerate() {
+            form = form.part(
+                "photos",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name(format!("foto{i}.png"))
+                    .mime_str("image/png")
+                    .expect("mime"),
+            );
+        }
+        let res = self
+            .app
+            .client
+            .post(format!("{}/api/v1/reports", self.app.base))
+            .header("cookie", self.cookie_header())
+            .header("origin", &self.app.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        self.keep(&res);
+        res
+    }
+
     /// A form post from this site's own page.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.post_from(path, form, Some(&self.app.base.clone())).await

@@ -976,26 +976,7 @@ async fn a_reporter_sees_the_photos_of_their_private_report_and_nobody_else_does
     let mut report = body(pothole);
     report["is_public"] = json!(false);
     report.as_object_mut().expect("object").remove("email");
-    let form = Form::new().text("report", report.to_string()).part(
-        "photos",
-        Part::bytes(small_png())
-            .file_name("buca.png")
-            .mime_str("image/png")
-            .expect("mime"),
-    );
-    let session = format!(
-        "segnala_session={}",
-        maria.cookie("segnala_session").expect("session")
-    );
-    let res = app
-        .client
-        .post(format!("{}/api/v1/reports", app.base))
-        .header("cookie", &session)
-        .header("origin", &app.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("request");
+    let res = maria.file_report(&report, vec![small_png()]).await;
     assert_eq!(res.status(), 201);
     let code = res.json::<Value>().await.expect("receipt")["receipt_code"]
         .as_str()

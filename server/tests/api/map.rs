@@ -7,7 +7,7 @@ use shared::map::{Tile, decode_tile, world_x, world_y};
 use crate::helpers::{TestApp, spawn_app};
 
 /// The tile of zoom `z` holding `lat, lng`.
-fn tile_at(z: u8, lat: f64, lng: f64) -> Tile {
+pub(crate) fn tile_at(z: u8, lat: f64, lng: f64) -> Tile {
     let shift = 26 - u32::from(z);
     Tile {
         z,

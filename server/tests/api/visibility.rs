@@ -1,7 +1,9 @@
-//! Every staff listing names exactly the reports its viewer may open: one rule (the staff's sight,
-//! `shared::permission::StaffSight`, `report_in_sight` in SQL) for the staff page and for the inbox (its list
-//! and map), the dashboard's deadlines and their CSV. The testers found an observer's inbox listing private
-//! reports whose page answered 403; this walks every role over every listing.
+//! Who sees which report. Every staff listing names exactly the reports its viewer may open: one rule (the
+//! staff's sight, `shared::permission::StaffSight`, `report_in_sight` in SQL) for the staff page and for the inbox
+//! (its list and map), the dashboard's deadlines and their CSV. The testers found an observer's inbox listing
+//! private reports whose page answered 403; this walks every role over every listing. And every public door —
+//! pages, lists, exports, feeds, tiles, photos, `#[server]` fns, live streams — shows nothing of a report that
+//! is private, unconfirmed or internal.
 
 use std::collections::BTreeSet;
 
@@ -208,4 +210,308 @@ async fn every_staff_listing_names_exactly_what_its_viewer_may_open() {
         inbox("neri@edilstrade.example").is_empty(),
         "and nothing of another company's"
     );
+}
+
+/// A form's fields, to post.
+type Form = Vec<(&'static str, String)>;
+
+/// What one door answered one visitor.
+struct Answer {
+    door: String,
+    who: &'static str,
+    status: u16,
+    body: String,
+}
+
+/// A map tile's total and pins' codes (the map answers everyone alike, so no visitor is named).
+async fn tile(app: &TestApp, z: u8) -> (u32, BTreeSet<String>) {
+    let t = crate::map::tile_at(z, 45.40, 11.866);
+    let body = app
+        .get(&format!("/api/v1/map/{}/{}/{}", t.z, t.x, t.y))
+        .await
+        .text()
+        .await
+        .expect("tile");
+    let d = shared::map::decode_tile(t, &body).expect("a tile");
+    (d.total, d.pins.into_iter().map(|p| p.code).collect())
+}
+
+/// Reports that everyone may not see — private (with a photo), unconfirmed, internal — leave no trace on any
+/// public door, for a visitor or another citizen: neither their codes nor their titles nor their photos, in any
+/// answer, and each door answers as it does for any visitor (a list 200, a report it may not show 404, exactly
+/// as for one that does not exist). The reporter of the private one still sees it, so the probe is not vacuous.
+#[tokio::test]
+async fn no_public_door_shows_a_private_unconfirmed_or_internal_report() {
+    let app = spawn_app().await;
+    let (pothole, _, _) = backend::testing::reporting_town(&app.db.pool).await;
+    let (_, public) = backend::testing::create_report(
+        &app.db.pool,
+        CategoryId(pothole),
+        "Buca visibile in via Roma",
+        45.40,
+        11.866,
+    )
+    .await;
+    let public = public.to_string();
+    let tiles_before = (tile(&app, 16).await, tile(&app, 12).await);
+    for email in ["maria@esempio.it", "luca@esempio.it"] {
+        app.account(email, PASSWORD, Role::Citizen).await;
+    }
+    let maria = signed_in(&app, "maria@esempio.it").await;
+    let luca = signed_in(&app, "luca@esempio.it").await;
+    let submission = |title: &str, public: bool| {
+        serde_json::json!({
+            "kind": "problem", "category_id": pothole, "lat": 45.40, "lng": 11.866, "title": title,
+            "description": "Descrizione che nessun altro deve leggere.", "is_public": public,
+        })
+    };
+
+    // Private, with a photo, filed by a signed-in citizen.
+    let res = maria
+        .file_report(
+            &submission("Segreto privato settemila", false),
+            vec![backend::photos::gradient_png(64, 48)],
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let private: serde_json::Value = res.json().await.expect("receipt");
+    let private = private["receipt_code"].as_str().expect("code").to_owned();
+    let mine: serde_json::Value = maria
+        .get(&format!("/api/v1/reports/{private}"))
+        .await
+        .json()
+        .await
+        .expect("her own report");
+    let photos: Vec<String> = ["url", "thumb_url"]
+        .iter()
+        .map(|k| mine["photos"][0][*k].as_str().expect("photo").to_owned())
+        .collect();
+    assert_eq!(
+        maria.get(&photos[0]).await.status(),
+        200,
+        "the reporter sees her photo"
+    );
+
+    // Unconfirmed: sent without an account, its address not confirmed yet.
+    let mut anonymous = submission("Segreto non confermato ottomila", true);
+    anonymous["email"] = "anna@esempio.it".into();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/reports", app.base))
+        .json(&anonymous)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 201);
+    let receipt: serde_json::Value = res.json().await.expect("receipt");
+    assert_eq!(receipt["awaiting_confirmation"], true);
+    let unconfirmed = receipt["receipt_code"].as_str().expect("code").to_owned();
+
+    // Internal: the office's own (never public).
+    let (id, internal) = backend::testing::create_report(
+        &app.db.pool,
+        CategoryId(pothole),
+        "Segreto interno novemila",
+        45.40,
+        11.866,
+    )
+    .await;
+    sqlx::query("update report set is_internal = true, is_public = false where report_id = $1")
+        .bind(id.0)
+        .execute(&app.db.pool)
+        .await
+        .expect("internal");
+    let internal = internal.to_string();
+    let hidden = [private.as_str(), unconfirmed.as_str(), internal.as_str()];
+    let secrets: [&str; 9] = [
+        "Segreto privato",
+        "Segreto non confermato",
+        "Segreto interno",
+        "nessun altro deve leggere",
+        &private,
+        &unconfirmed,
+        &internal,
+        &photos[0],
+        &photos[1],
+    ];
+
+    // Every public door that lists reports, with the status it gives everyone; then each door that names one
+    // report, for each hidden one: what it answers for a code that does not exist.
+    let bbox = "11.80,45.35,11.95,45.45";
+    let mut gets: Vec<(String, u16)> = [
+        "/",
+        "/elenco",
+        "/elenco?q=Segreto",
+        "/elenco?q=settemila",
+        "/elenco?stato=aperte",
+        "/trasparenza",
+        "/api/v1/export.geojson",
+        "/api/v1/export.csv",
+        "/api/v1/export.csv?q=Segreto",
+        "/feed/nuove.atom",
+        "/feed/nuove.rss",
+        "/feed/risolte.atom",
+        "/feed/risolte.rss",
+    ]
+    .iter()
+    .map(|p| ((*p).to_owned(), 200))
+    .chain([(format!("/api/v1/reports?bbox={bbox}"), 200)])
+    .collect();
+    let nobody = "SEG-2026-999999";
+    // 0: whatever the same door answers for a code that does not exist (checked below to be a refusal).
+    for code in hidden.iter().chain([&nobody]) {
+        gets.push((format!("/segnalazioni/{code}"), 404));
+        gets.push((format!("/api/v1/reports/{code}"), 404));
+        gets.push((format!("/api/v1/live?report={code}"), 0));
+    }
+    for url in &photos {
+        gets.push((url.clone(), 404));
+    }
+    let mut fns: Vec<(&str, Form, u16)> = vec![
+        ("map_setup", vec![], 200),
+        ("tiles", vec![], 200),
+        ("viewport", vec![("bbox", bbox.to_owned())], 200),
+        (
+            "list",
+            vec![("query", String::new()), ("limit", "100".into())],
+            200,
+        ),
+        (
+            "list",
+            vec![("query", "q=Segreto".into()), ("limit", "100".into())],
+            200,
+        ),
+        (
+            "duplicates",
+            vec![
+                ("lat", "45.40".into()),
+                ("lng", "11.866".into()),
+                ("category", pothole.to_string()),
+                ("text", "Segreto privato non confermato interno".into()),
+            ],
+            200,
+        ),
+        (
+            "point_info",
+            vec![("lat", "45.40".into()), ("lng", "11.866".into())],
+            200,
+        ),
+        ("places", vec![("q", "Segreto".into())], 200),
+        ("transparency", vec![("search", String::new())], 200),
+    ];
+    for code in hidden.iter().chain([&nobody]) {
+        fns.push(("report", vec![("code", (*code).to_owned())], 0));
+        fns.push((
+            "receipt",
+            vec![("code", (*code).to_owned()), ("signature", "0".repeat(64))],
+            0,
+        ));
+    }
+
+    let visitor = app.browser();
+    let mut answers = Vec::new();
+    for (who, b) in [("a visitor", &visitor), ("another citizen", &luca)] {
+        for (path, status) in &gets {
+            let res = b.get(path).await;
+            let got = res.status().as_u16();
+            // A live stream that opened would never end: its status is the answer.
+            let body = if got == 200 && path.starts_with("/api/v1/live") {
+                String::new()
+            } else {
+                res.text().await.expect("body")
+            };
+            answers.push((
+                Answer {
+                    door: path.clone(),
+                    who,
+                    status: got,
+                    body,
+                },
+                *status,
+            ));
+        }
+        for (name, form, status) in &fns {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = b.post(&format!("/api/{name}"), &form).await;
+            answers.push((
+                Answer {
+                    door: format!("/api/{name} {form:?}"),
+                    who,
+                    status: res.status().as_u16(),
+                    body: res.text().await.expect("body"),
+                },
+                *status,
+            ));
+        }
+        // A hidden report takes no comment, follower or support from them, as one that does not exist.
+        for code in hidden.iter().chain([&nobody]) {
+            for (door, form) in [
+                ("commenti", vec![("comment", "Anche io l'ho vista")]),
+                ("segui", vec![("segui", "1")]),
+                ("sostieni", vec![]),
+            ] {
+                let path = format!("/segnalazioni/{code}/{door}");
+                let res = b.post(&path, &form).await;
+                answers.push((
+                    Answer {
+                        door: path,
+                        who,
+                        status: res.status().as_u16(),
+                        body: res.text().await.expect("body"),
+                    },
+                    0,
+                ));
+            }
+        }
+        // `/vai` sends a code to its page without looking it up: the same for any code.
+        for code in hidden.iter().chain([&nobody]) {
+            let res = b.get(&format!("/vai?codice={code}")).await;
+            assert_eq!(res.status(), 303);
+            assert_eq!(
+                res.headers()["location"],
+                format!("/segnalazioni/{code}").as_str()
+            );
+        }
+    }
+    for (a, status) in &answers {
+        if *status == 0 {
+            let code = hidden
+                .iter()
+                .chain([&nobody])
+                .find(|c| a.door.contains(**c))
+                .expect("a code");
+            let door = a.door.replace(code, nobody);
+            let same = answers
+                .iter()
+                .find(|(b, _)| b.door == door && b.who == a.who)
+                .expect("the same door for a code that does not exist");
+            assert!(
+                (400..500).contains(&same.0.status),
+                "{door} for {}: {}",
+                a.who,
+                same.0.status
+            );
+            assert_eq!(a.status, same.0.status, "{} for {}: {}", a.door, a.who, a.body);
+        } else {
+            assert_eq!(a.status, *status, "{} for {}: {}", a.door, a.who, a.body);
+        }
+        for s in secrets {
+            // A door addressed by a code may repeat the code it was given, as it does for one that does not exist.
+            if hidden.contains(&s) && a.door.contains(s) {
+                continue;
+            }
+            assert!(!a.body.contains(s), "{} for {} shows {s}", a.door, a.who);
+        }
+    }
+    // The probes reach what they should: the public report is on the lists, the map and the feeds.
+    for door in ["/", "/elenco", "/api/v1/export.csv", "/feed/nuove.atom"] {
+        let a = answers.iter().find(|(a, _)| a.door == door).expect("asked");
+        assert!(a.0.body.contains(&public), "{door} lists the public report");
+    }
+    assert_eq!(app.count("report_comment").await, 0);
+    assert_eq!(app.count("report_follower").await, 0);
+    assert_eq!(app.count("report_supporter").await, 0);
+    // The map: no hidden report counts in a cluster or shows as a pin.
+    assert_eq!((tile(&app, 16).await, tile(&app, 12).await), tiles_before);
+    assert!(tiles_before.0.1.contains(&public));
 }
