@@ -322,6 +322,22 @@ pub async fn reporting_town(pool: &PgPool) -> (i32, i32, i32) {
     )
 }
 
+/// A signed-in person of `role` (id 7): office 1 when the role works for offices, company 3 for a contractor.
+pub fn viewer(role: shared::Role) -> shared::Viewer {
+    shared::Viewer {
+        id: shared::UserId(7),
+        name: "Maria Rossi".into(),
+        email: "maria@esempio.it".into(),
+        role,
+        offices: if role.needs_office() {
+            vec![OfficeId(1)]
+        } else {
+            vec![]
+        },
+        contractor: (role == shared::Role::Contractor).then_some(shared::ContractorId(3)),
+    }
+}
+
 /// A public problem report at `lat, lng`, submitted at `at`.
 pub async fn create_report_at(
     pool: &PgPool,

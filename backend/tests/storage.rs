@@ -37,7 +37,7 @@ async fn state_transitions_in_sql_match_the_shared_rules() {
 #[tokio::test]
 async fn the_report_rules_in_sql_match_the_shared_rules() {
     use shared::permission::{ReportAccess, StaffSight};
-    use shared::{ContractorId, OfficeId, Role, UserId, Viewer};
+    use shared::{ContractorId, OfficeId, Role, UserId};
     let db = TestDb::new().await;
     for state in ReportState::ALL {
         let (open, resolved): (bool, bool) = sqlx::query_as(
@@ -71,18 +71,7 @@ async fn the_report_rules_in_sql_match_the_shared_rules() {
     let people = [None, Some(UserId(7)), Some(UserId(8))];
     let companies = [None, Some(ContractorId(3)), Some(ContractorId(4))];
     for role in Role::ALL {
-        let viewer = Viewer {
-            id: UserId(7),
-            name: "Maria Rossi".into(),
-            email: "maria@esempio.it".into(),
-            role,
-            offices: if role.needs_office() {
-                vec![OfficeId(1)]
-            } else {
-                vec![]
-            },
-            contractor: (role == Role::Contractor).then_some(ContractorId(3)),
-        };
+        let viewer = backend::testing::viewer(role);
         let sight = StaffSight::of(Some(&viewer));
         let args = backend::reports::sight::SightArgs::from(&sight);
         for office in [OfficeId(1), OfficeId(2)] {

@@ -968,22 +968,8 @@ async fn choices_for_assignment(conn: &mut PgConnection, f: &Facts) -> Result<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::viewer;
     use shared::permission::Action;
-
-    fn viewer(role: Role) -> Viewer {
-        Viewer {
-            id: UserId(7),
-            name: "Maria Rossi".into(),
-            email: "maria@esempio.it".into(),
-            role,
-            offices: if role.needs_office() {
-                vec![OfficeId(1)]
-            } else {
-                vec![]
-            },
-            contractor: (role == Role::Contractor).then_some(ContractorId(3)),
-        }
-    }
 
     fn report(state: ReportState, completion: bool) -> Facts {
         Facts {
