@@ -158,6 +158,12 @@ pub struct StatsQuery {
 }
 
 impl StatsQuery {
+    /// Reads the filters from a page's query string (`ufficio=2&dal=2026-01`, percent-encoded).
+    pub fn from_query(query: &str) -> Result<Self, ValidationError> {
+        let pairs = crate::map::parse_query(query);
+        Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     /// Reads `ufficio`, `categoria`, `quartiere`, `dal`, `al` from query pairs; the other names are ignored.
     /// Errors name the field and the rule: a number that is not one, two scopes at once, an inverted or absurd
     /// span of months.
@@ -457,6 +463,11 @@ mod tests {
         let e = StatsQuery::from_pairs(pairs("dal=1999-12")).unwrap_err();
         assert_eq!(e.field, Field::DateRange);
         let e = StatsQuery::from_pairs(pairs("ufficio=abc")).unwrap_err();
+        assert_eq!(StatsQuery::from_query("ufficio=abc").unwrap_err(), e);
+        assert_eq!(
+            StatsQuery::from_query("ufficio=3&dal=2026-01&al=2026-03").unwrap(),
+            q
+        );
         assert_eq!((e.field, e.rule), (Field::Office, Rule::NotANumber));
         let e = StatsQuery::from_pairs(pairs("categoria=-2")).unwrap_err();
         assert_eq!((e.field, e.rule), (Field::Category, Rule::NotANumber));

@@ -13,9 +13,7 @@ use super::reports::state;
 /// The filters of a statistics page's address (`?ufficio=2&dal=2026-01…`); a bad one answers 400.
 #[cfg(feature = "ssr")]
 fn query_of(search: &str) -> Result<shared::stats::StatsQuery, AppError> {
-    let pairs = shared::map::parse_query(search);
-    shared::stats::StatsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| AppError::from_backend(e.into()))
+    shared::stats::StatsQuery::from_query(search).map_err(|e| AppError::from_backend(e.into()))
 }
 
 /// The Trasparenza page: the figures of the scope in `search` (its address' query) and the districts' outlines.
