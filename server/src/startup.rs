@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::http;
 use crate::limits::IpLimiter;
-pub use crate::state::{AppState, PageContext, PageRoutes};
+use crate::state::{AppState, PageContext, PageRoutes};
 
 /// The name the WASM bundle is built under (scripts/lib.sh, `[workspace.metadata.leptos]`).
 pub const OUTPUT_NAME: &str = "segnala";

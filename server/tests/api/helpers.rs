@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use backend::testing::{TestDb, create_category, create_office, create_report};
-use server::startup::AppState;
+use server::state::AppState;
 use server::{Application, Config};
 use shared::{CategoryId, ContractorId, OfficeId, ReceiptCode, ReportId, Role, UserId};
 
