@@ -31,7 +31,10 @@ const PREFIX: &str = "photos";
 /// Where photos are kept.
 #[derive(Clone)]
 pub struct PhotoStore {
-    store: Arc<dyn ObjectStore>,
+    /// Opened at the first use for a local folder, so that commands which never touch photos (`segnala admin
+    /// create` in any folder) do not leave an empty one behind; the server opens it at start
+    /// ([`PhotoStore::ready`]), so that a folder it cannot create stops it there.
+    store: Arc<std::sync::OnceLock<Arc<dyn ObjectStore>>>,
     /// For the logs: where that is.
     pub location: String,
 }
@@ -50,13 +53,28 @@ impl PhotoStore {
             return Self::open_s3(rest, url);
         }
         let dir = url.strip_prefix("file://").unwrap_or(url);
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the photo folder {dir}"))?;
-        let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
-            .with_context(|| format!("cannot open the photo folder {dir}"))?;
         Ok(Self {
-            store: Arc::new(store),
+            store: Arc::default(),
             location: dir.to_owned(),
         })
+    }
+
+    /// Opens the store now (a local folder is created): for the server's start.
+    pub fn ready(&self) -> Result<()> {
+        self.store().map(|_| ())
+    }
+
+    fn store(&self) -> Result<Arc<dyn ObjectStore>> {
+        if let Some(s) = self.store.get() {
+            return Ok(s.clone());
+        }
+        let dir = &self.location;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the photo folder {dir}"))?;
+        let local: Arc<dyn ObjectStore> = Arc::new(
+            object_store::local::LocalFileSystem::new_with_prefix(dir)
+                .with_context(|| format!("cannot open the photo folder {dir}"))?,
+        );
+        Ok(self.store.get_or_init(|| local).clone())
     }
 
     #[cfg(feature = "s3")]
@@ -72,7 +90,7 @@ impl PhotoStore {
             Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
         };
         Ok(Self {
-            store,
+            store: Arc::new(std::sync::OnceLock::from(store)),
             location: url.to_owned(),
         })
     }
@@ -85,7 +103,7 @@ impl PhotoStore {
     }
 
     async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
-        self.store
+        self.store()?
             .put(&ObjectPath::from(key), PutPayload::from(bytes))
             .await
             .map_err(|e| Error::Unavailable(anyhow::anyhow!("cannot store photo {key}: {e}")))?;
@@ -94,7 +112,7 @@ impl PhotoStore {
 
     /// The bytes of `key`, `None` if there is no such object.
     pub async fn get(&self, key: &str) -> Result<Option<bytes::Bytes>> {
-        match self.store.get(&ObjectPath::from(key)).await {
+        match self.store()?.get(&ObjectPath::from(key)).await {
             Ok(r) => Ok(Some(r.bytes().await.map_err(|e| Error::Unavailable(e.into()))?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(Error::Unavailable(e.into())),
@@ -103,7 +121,7 @@ impl PhotoStore {
 
     /// Removes `key` (nothing happens if it is not there).
     pub async fn delete(&self, key: &str) -> Result<()> {
-        match self.store.delete(&ObjectPath::from(key)).await {
+        match self.store()?.delete(&ObjectPath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(Error::Unavailable(e.into())),
         }
@@ -113,7 +131,8 @@ impl PhotoStore {
     async fn list(&self, prefix: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
         let prefix = ObjectPath::from(prefix);
         let mut out = Vec::new();
-        let mut stream = self.store.list(Some(&prefix));
+        let store = self.store()?;
+        let mut stream = store.list(Some(&prefix));
         while let Some(meta) = stream.next().await {
             let meta = meta.map_err(|e| Error::Unavailable(e.into()))?;
             out.push((meta.location.to_string(), meta.last_modified));

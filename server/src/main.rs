@@ -89,9 +89,7 @@ struct CreateArgs {
     /// Language of their emails.
     #[arg(long, value_enum, default_value_t = LangArg::It)]
     lang: LangArg,
-    /// Read the password from the first line of standard input (otherwise SEGNALA_ADMIN_PASSWORD, otherwise a
-    /// strong one is generated and printed once).
-    #[arg(long)]
+    #[arg(long, help = password_help())]
     password_stdin: bool,
 }
 
@@ -287,6 +285,57 @@ async fn seed_demo(config: &Config, reports: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--password-stdin`'s help: where the password comes from, and the rules it must meet (the policy's own
+/// figures).
+fn password_help() -> String {
+    format!(
+        "Read the password from standard input: asked twice without echo on a terminal, otherwise the first line \
+         (without the option: SEGNALA_ADMIN_PASSWORD, else a strong one is generated and printed once). A password \
+         has {} to {} characters (a passphrase of a few words is best), is not one character repeated, a sequence, \
+         the email address or a common password",
+        shared::user::PASSWORD_MIN,
+        shared::user::PASSWORD_MAX
+    )
+}
+
+/// The password from standard input: on a terminal, asked twice with the echo off; otherwise its first line.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = prompt_hidden("Password (not shown): ")?;
+    let again = prompt_hidden("Again, to check: ")?;
+    anyhow::ensure!(first == again, "the two passwords differ: nothing created");
+    Ok(first)
+}
+
+/// One line from the terminal with its echo off (restored afterwards).
+fn prompt_hidden(prompt: &str) -> anyhow::Result<String> {
+    use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+    use std::io::Write;
+    let stdin = std::io::stdin();
+    let before = tcgetattr(&stdin).context("reading the terminal's settings")?;
+    let mut quiet = before.clone();
+    quiet.local_flags.remove(LocalFlags::ECHO);
+    quiet.local_flags.insert(LocalFlags::ECHONL);
+    // The echo off before the prompt shows: whoever types on seeing it is never echoed.
+    tcsetattr(&stdin, SetArg::TCSANOW, &quiet).context("turning the terminal's echo off")?;
+    eprint!("{prompt}");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    tcsetattr(&stdin, SetArg::TCSANOW, &before).context("turning the terminal's echo back on")?;
+    read.context("reading the password from the terminal")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 /// A strong random password (for an administrator created without one), 24 characters.
 fn generated_password() -> String {
     backend::secrets::new_token().chars().take(24).collect()
@@ -307,12 +356,7 @@ async fn create_account(state: &backend::State, args: CreateArgs) -> anyhow::Res
         None => None,
     };
     let (password, generated) = if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+        (read_password()?, false)
     } else if let Ok(p) = std::env::var("SEGNALA_ADMIN_PASSWORD") {
         (p, false)
     } else {

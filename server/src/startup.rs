@@ -33,7 +33,8 @@ pub fn app_state(config: Config, pool: sqlx::PgPool) -> anyhow::Result<AppState>
         .site_addr(config.addr)
         .build();
     let assets = Assets::load(&config.site_root, "pkg", OUTPUT_NAME);
-    let backend = backend::State::new(pool, config.settings.clone()).context("opening the photo storage")?;
+    let backend = backend::State::new(pool, config.settings.clone())?;
+    backend.photos.ready().context("opening the photo storage")?;
     let tiles = TileConfig {
         url: config.tile_url.clone(),
         attribution: config.tile_attribution.clone(),

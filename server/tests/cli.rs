@@ -71,6 +71,16 @@ fn help_lists_the_commands() {
         help.contains("--email") && help.contains("--password-stdin") && help.contains("urp-operator"),
         "{help}"
     );
+    // The password rules, with the policy's own figures.
+    let rules = format!(
+        "{} to {} characters",
+        shared::user::PASSWORD_MIN,
+        shared::user::PASSWORD_MAX
+    );
+    assert!(
+        help.contains(&rules) && help.contains("common password"),
+        "{help}"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_segnala"))
         .arg("nonsense")
         .output()
@@ -352,4 +362,92 @@ async fn stats_and_admin_commands_honour_segnala_migrate_false() {
             text(&out)
         );
     }
+}
+
+/// On a terminal, `--password-stdin` asks twice with the echo off (nothing typed appears on the screen), refuses
+/// two different passwords; and `admin create` run in any folder leaves no photo folder there.
+#[tokio::test]
+async fn admin_create_prompts_without_echo_on_a_terminal_and_leaves_no_folder_behind() {
+    use std::io::Read;
+    use std::os::fd::OwnedFd;
+
+    let db = TestDb::new().await;
+    let folder = std::env::temp_dir().join(format!("segnala-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("folder");
+
+    // The screen of a terminal: what the program wrote plus what the terminal echoed of the typing.
+    let run = |email: &str, lines: [&str; 2]| -> (bool, String) {
+        let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+        let tty = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("fd"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_segnala"))
+            .args([
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Anna Neri",
+                "--password-stdin",
+            ])
+            .current_dir(&folder)
+            .env("DATABASE_URL", &db.url)
+            .env("SEGNALA_PASSWORD_MEMORY_KIB", "1024")
+            .env("SEGNALA_PASSWORD_ITERATIONS", "1")
+            .env_remove("SEGNALA_PHOTOS")
+            .stdin(tty(&pty.slave))
+            .stdout(tty(&pty.slave))
+            .stderr(tty(&pty.slave))
+            .spawn()
+            .expect("run segnala");
+        drop(pty.slave);
+        let mut master = std::fs::File::from(pty.master);
+        let mut screen = String::new();
+        let mut buf = [0u8; 4096];
+        // Answer each prompt once it is on the screen (typing earlier would be echoed before the echo is off).
+        for (prompt, line) in ["Password (not shown): ", "Again, to check: "].iter().zip(lines) {
+            while !screen.contains(prompt) {
+                let n = master.read(&mut buf).expect("read the terminal");
+                assert!(n > 0, "the prompt {prompt:?} never came: {screen}");
+                screen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            master.write_all(format!("{line}\n").as_bytes()).expect("type");
+            screen.push_str("|typed|");
+        }
+        // The rest, until the program closes the terminal (EIO on Linux once the last slave is closed).
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            screen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        (child.wait().expect("segnala ran").success(), screen)
+    };
+
+    let (ok, screen) = run(
+        "anna.neri@comune.example.it",
+        ["tartaruga lampione 42", "tartaruga lampione 42"],
+    );
+    assert!(ok, "{screen}");
+    assert!(!screen.contains("tartaruga"), "the password was echoed: {screen}");
+    assert!(
+        screen.contains("anna.neri@comune.example.it (administrator)"),
+        "{screen}"
+    );
+
+    let (ok, screen) = run(
+        "bruno@comune.example.it",
+        ["tartaruga lampione 42", "tartaruga lampione 43"],
+    );
+    assert!(!ok && screen.contains("the two passwords differ"), "{screen}");
+    let n: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 1);
+
+    assert!(
+        !folder.join("data").exists(),
+        "admin create left a folder in its working directory"
+    );
+    std::fs::remove_dir_all(&folder).ok();
 }
