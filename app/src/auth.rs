@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::server::SharedValue;
 use serde::{Deserialize, Serialize};
 use shared::Role;
+use shared::site::Site;
 
 /// The signed-in person, as the header shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub struct AuthOptions {
 struct PageContext {
     signed_in: Option<SignedIn>,
     options: AuthOptions,
+    /// The municipality: its name, logo, contacts (the header, footer and titles of every page).
+    site: Site,
 }
 
 /// Provides the signed-in person and the sign-in options to every component below (call once, in `App`).
@@ -33,6 +36,12 @@ pub fn provide_auth() {
     let ctx = SharedValue::new(read_context).into_inner();
     provide_context(ctx.signed_in);
     provide_context(ctx.options);
+    provide_context(ctx.site);
+}
+
+/// The municipality the site serves.
+pub fn use_site() -> Site {
+    use_context::<Site>().unwrap_or_default()
 }
 
 /// The signed-in person, if any.
@@ -52,6 +61,14 @@ fn read_context() -> PageContext {
             role: a.viewer.role,
         }),
         options: use_context::<AuthOptions>().unwrap_or_default(),
+        site: use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<std::sync::Arc<backend::site::SiteRecord>>()
+                    .cloned()
+            })
+            .map(|r| r.site.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -61,6 +78,7 @@ fn read_context() -> PageContext {
     PageContext {
         signed_in: None,
         options: AuthOptions::default(),
+        site: Site::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod cluster_map;
 pub mod filter_form;
+pub mod footer;
 pub mod header;
 pub mod place_picker;
 pub mod report_list;

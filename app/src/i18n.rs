@@ -36,3 +36,9 @@ fn current_locale() -> Locale {
         .and_then(|tag| Locale::from_tag(&tag))
         .unwrap_or_default()
 }
+
+/// The language of the request being served (for `#[server]` fns, which render text on the server).
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    current_locale()
+}

@@ -31,8 +31,7 @@ use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::Router;
 
 use crate::auth::provide_auth;
-use crate::i18n::{provide_locale, use_locale};
-use shared::i18n::Msg;
+use crate::i18n::provide_locale;
 
 pub use page_table::{Bundle, PAGES, Page, bundle_for};
 
@@ -42,12 +41,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_locale();
     provide_auth();
-    let locale = use_locale();
+    let site = crate::auth::use_site();
     view! {
-        // The formatter of every page's title (the last one given wins, and pages give none).
-        <Title text=locale.t(Msg::AppName) formatter=title_text />
+        // The formatter of every page's title (the last one given wins, and pages give none): "Page · Comune di
+        // Vigonza".
+        <Title text="" formatter=move |t: String| title_text(site.title(&t)) />
         <Router>
             {page_table::routes()}
+            <components::footer::Footer />
         </Router>
     }
 }

@@ -103,6 +103,10 @@ pages! {
     "/trasparenza/resoconti" => Static, Async, crate::pages::transparency::PeriodListPage;
     "/trasparenza/resoconti/:period" => Static, Async, crate::pages::transparency::PeriodPage;
     "/soddisfazione/:token" => Static, Async, crate::pages::transparency::SurveyPage;
+    "/privacy" => Static, Async, crate::pages::site::PrivacyPage;
+    "/accessibilita" => Static, Async, crate::pages::site::AccessibilityPage;
+    "/note-legali" => Static, Async, crate::pages::site::LegalNotesPage;
+    "/amministrazione/ente" => Static, Async, crate::pages::site::IdentityAdminPage;
 }
 
 /// The router's routes of this build, with the 404 page for anything else.

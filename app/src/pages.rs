@@ -15,4 +15,6 @@ pub mod office;
 pub mod receipt;
 pub mod report;
 #[cfg(any(feature = "ssr", feature = "pages"))]
+pub mod site;
+#[cfg(any(feature = "ssr", feature = "pages"))]
 pub mod transparency;

@@ -2,6 +2,7 @@
 
 pub mod mail;
 pub mod reports;
+pub mod site;
 pub mod stats;
 pub mod users;
 pub mod work;

@@ -4,7 +4,8 @@
 
 use serde_json::json;
 use shared::admin::{
-    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeRow, RuleRow, StaffRow, TemplateRow,
+    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeRow, Retirable, Retire, RuleRow, StaffRow,
+    TemplateRow,
 };
 use shared::permission::{Action, Target};
 use shared::report::work::check_template;
@@ -70,10 +71,10 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
     let mut conn = state.pool.acquire().await?;
     let offices = sqlx::query!(
         r#"
-        select o.office_id, o.name, o.email,
+        select o.office_id, o.name, o.email, o.disabled_at is not null as "disabled!",
                (select count(*) from report r where r.office_id = o.office_id
                 and report_state_is_open(r.state)) as "open!"
-        from office o order by o.name
+        from office o order by o.disabled_at is not null, o.name
         "#
     )
     .fetch_all(&mut *conn)
@@ -84,6 +85,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         name: o.name,
         email: o.email,
         open: o.open,
+        disabled: o.disabled,
     })
     .collect();
     let categories = sqlx::query!(
@@ -107,7 +109,8 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
     .collect();
     let templates = sqlx::query!(
         r#"
-        select t.answer_template_id, t.category_id, c.name as "category_name?", t.name, t.body
+        select t.answer_template_id, t.category_id, c.name as "category_name?", t.name, t.body,
+               t.disabled_at is not null as "disabled!"
         from answer_template t left join category c using (category_id) order by c.name nulls first, t.name
         "#
     )
@@ -120,23 +123,28 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         category_name: t.category_name,
         name: t.name,
         body: t.body,
+        disabled: t.disabled,
     })
     .collect();
-    let contractors = sqlx::query!("select contractor_id, name, email from contractor order by name")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|c| ContractorRow {
-            id: ContractorId(c.contractor_id),
-            name: c.name,
-            email: c.email,
-        })
-        .collect();
+    let contractors = sqlx::query!(
+        r#"select contractor_id, name, email, disabled_at is not null as "disabled!" from contractor
+           order by disabled_at is not null, name"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|c| ContractorRow {
+        id: ContractorId(c.contractor_id),
+        name: c.name,
+        email: c.email,
+        disabled: c.disabled,
+    })
+    .collect();
     let areas = sqlx::query!(
         r#"
         select area_id, kind = 'municipality' as "municipality!", name,
-               ST_Area(boundary::geography) / 1e6 as "km2!"
-        from area order by kind, name
+               ST_Area(boundary::geography) / 1e6 as "km2!", disabled_at is not null as "disabled!"
+        from area order by kind, disabled_at is not null, name
         "#
     )
     .fetch_all(&mut *conn)
@@ -147,6 +155,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         municipality: a.municipality,
         name: a.name,
         km2: a.km2,
+        disabled: a.disabled,
     })
     .collect();
     let rules = sqlx::query!(
@@ -364,16 +373,107 @@ pub async fn save_template(
     Ok(id)
 }
 
-pub async fn delete_template(state: &State, viewer: Option<&Viewer>, id: i32) -> Result<()> {
-    let (v, mut tx) = begin(state, viewer, Action::ManageCategories).await?;
-    let n = sqlx::query!("delete from answer_template where answer_template_id = $1", id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(Error::NotFound);
+/// Disables, enables again or deletes an office, a category, an answer template, a contractor or a district.
+/// Disabled, it is hidden from every choice (citizens' districts, assignment, answering, new categories) and kept
+/// for history and statistics; deleted only when nothing refers to it (reports, categories, staff, rules),
+/// otherwise refused with [`Rule::InUse`]. Audit-logged as `disable_office`, `delete_district`, …
+pub async fn retire(
+    state: &State,
+    viewer: Option<&Viewer>,
+    kind: Retirable,
+    id: i32,
+    action: Retire,
+) -> Result<()> {
+    let permission = match kind {
+        Retirable::Office | Retirable::District => Action::ManageOffices,
+        Retirable::Category | Retirable::Template => Action::ManageCategories,
+        Retirable::Contractor => Action::ManageStaff,
+    };
+    let (v, mut tx) = begin(state, viewer, permission).await?;
+    let disabled = action == Retire::Disable;
+    let name: Option<String> = match (kind, action) {
+        (Retirable::Office, Retire::Delete) => {
+            sqlx::query_scalar!("delete from office where office_id = $1 returning name", id)
+                .fetch_optional(&mut *tx)
+                .await
+        }
+        (Retirable::Office, _) => sqlx::query_scalar!(
+            "update office set disabled_at = case when $2 then coalesce(disabled_at, now()) end, updated_at = now()
+             where office_id = $1 returning name",
+            id,
+            disabled
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::Category, Retire::Delete) => {
+            sqlx::query_scalar!("delete from category where category_id = $1 returning name", id)
+                .fetch_optional(&mut *tx)
+                .await
+        }
+        (Retirable::Category, _) => sqlx::query_scalar!(
+            "update category set enabled = not $2, updated_at = now() where category_id = $1 returning name",
+            id,
+            disabled
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::Template, Retire::Delete) => sqlx::query_scalar!(
+            "delete from answer_template where answer_template_id = $1 returning name",
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::Template, _) => sqlx::query_scalar!(
+            "update answer_template set disabled_at = case when $2 then coalesce(disabled_at, now()) end
+             where answer_template_id = $1 returning name",
+            id,
+            disabled
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::Contractor, Retire::Delete) => sqlx::query_scalar!(
+            "delete from contractor where contractor_id = $1 returning name",
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::Contractor, _) => sqlx::query_scalar!(
+            "update contractor set disabled_at = case when $2 then coalesce(disabled_at, now()) end,
+                    updated_at = now()
+             where contractor_id = $1 returning name",
+            id,
+            disabled
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        // Districts only: the municipality's boundary is replaced, never removed.
+        (Retirable::District, Retire::Delete) => sqlx::query_scalar!(
+            "delete from area where area_id = $1 and kind = 'district' returning name",
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await,
+        (Retirable::District, _) => sqlx::query_scalar!(
+            "update area set disabled_at = case when $2 then coalesce(disabled_at, now()) end
+             where area_id = $1 and kind = 'district' returning name",
+            id,
+            disabled
+        )
+        .fetch_optional(&mut *tx)
+        .await,
     }
-    audit(&mut tx, v, "delete_template", json!({ "template": id })).await?;
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("23503") => invalid(Field::Name, Rule::InUse),
+        _ => e.into(),
+    })?;
+    let name = name.ok_or(Error::NotFound)?;
+    audit(
+        &mut tx,
+        v,
+        &format!("{}_{}", action.as_str(), kind.as_str()),
+        json!({ kind.as_str(): id, "name": name }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -660,7 +760,7 @@ pub async fn upload_area(state: &State, viewer: Option<&Viewer>, upload: &AreaUp
         sqlx::query_scalar!(
             r#"
             insert into area (kind, parent_id, name, boundary) values ('district', $1, $2, ST_GeomFromEWKB($3))
-            on conflict (kind, name) do update set boundary = excluded.boundary, updated_at = now()
+            on conflict (kind, name_key(name)) do update set boundary = excluded.boundary, updated_at = now()
             returning area_id
             "#,
             parent,

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod secrets;
 pub mod seed;
 pub mod settings;
+pub mod site;
 pub mod stats;
 pub mod survey;
 #[cfg(feature = "testing")]
@@ -53,6 +54,8 @@ pub struct State {
     pub map_cache: Arc<map::Cache>,
     /// The time, for what counts in time steps (the second factor); tests move it instead of sleeping.
     pub clock: clock::Clock,
+    /// This instance's copy of the municipality's identity (`site`), dropped when it changes.
+    pub site: Arc<site::Cache>,
 }
 
 impl State {
@@ -78,6 +81,7 @@ impl State {
             live_listening: Arc::new(tokio::sync::watch::Sender::new(false)),
             map_cache,
             clock: clock::Clock::default(),
+            site: Arc::default(),
         })
     }
 

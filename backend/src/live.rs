@@ -5,7 +5,7 @@
 //! all of them. The payload is an id only: each page asks for what its viewer may see.
 //!
 //! The same connection listens to `map_cells` (migration 0014): the map cells a write changed, whose cached
-//! tiles this instance drops (`map::Cache`).
+//! tiles this instance drops (`map::Cache`), and to `site`: the municipality's identity changed (`site::Cache`).
 
 use std::time::Duration;
 
@@ -55,13 +55,17 @@ pub async fn run(state: State, mut stop: watch::Receiver<bool>) {
                 }
             }
         };
-        if let Err(e) = listener.listen_all([CHANNEL, crate::map::CHANNEL]).await {
+        if let Err(e) = listener
+            .listen_all([CHANNEL, crate::map::CHANNEL, crate::site::CHANNEL])
+            .await
+        {
             tracing::debug!(error = %e, "live listener: cannot listen; retrying");
             continue;
         }
         state.live_listening.send_replace(true);
         if !first {
             state.map_cache.clear();
+            state.site.clear();
             let _ = state.live.send(LiveEvent::Everything);
         }
         first = false;
@@ -69,6 +73,7 @@ pub async fn run(state: State, mut stop: watch::Receiver<bool>) {
             tokio::select! {
                 n = listener.recv() => match n {
                     Ok(n) if n.channel() == crate::map::CHANNEL => state.map_cache.apply_notification(n.payload()),
+                    Ok(n) if n.channel() == crate::site::CHANNEL => state.site.clear(),
                     Ok(n) => {
                         if let Some(e) = LiveEvent::parse(n.payload()) {
                             // No subscribers is not an error.

@@ -230,11 +230,13 @@ pub async fn enqueue(
     };
     let scope = notification.map_or(Scope::All, Scope::One);
     let unsubscribe = state.link(&unsubscribe_path(state, &to.email, scope).await?);
+    let site = crate::site::get_in(state, conn).await?;
     let rendered = templates::render(
         message,
         to.locale,
         &templates::Frame {
-            organisation: &state.settings.organisation,
+            organisation: site.site.display_name(),
+            of_organisation: &site.site.of(to.locale),
             site: &state.settings.public_url,
             unsubscribe: &unsubscribe,
             optional: notification.is_some(),

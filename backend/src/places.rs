@@ -139,7 +139,7 @@ pub async fn locate(conn: &mut PgConnection, p: LatLng) -> Result<(bool, Option<
           d.area_id as "district_id?", d.name as "district?"
         from (select 1) as one
         left join lateral (
-          select area_id, name from area where kind = 'district'
+          select area_id, name from area where kind = 'district' and disabled_at is null
             and ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))
           order by area_id limit 1
         ) d on true
@@ -263,7 +263,7 @@ pub async fn district_point(conn: &mut PgConnection, district: AreaId) -> Result
     let row = sqlx::query!(
         r#"
         select ST_Y(ST_PointOnSurface(boundary)) as "lat!", ST_X(ST_PointOnSurface(boundary)) as "lng!"
-        from area where area_id = $1 and kind = 'district'
+        from area where area_id = $1 and kind = 'district' and disabled_at is null
         "#,
         district.0
     )
@@ -278,9 +278,11 @@ pub async fn district_point(conn: &mut PgConnection, district: AreaId) -> Result
 
 /// The districts, for the "no address" choice: (id, name).
 pub async fn districts(state: &State) -> Result<Vec<(AreaId, String)>> {
-    let rows = sqlx::query!("select area_id, name from area where kind = 'district' order by name")
-        .fetch_all(&state.pool)
-        .await?;
+    let rows = sqlx::query!(
+        "select area_id, name from area where kind = 'district' and disabled_at is null order by name"
+    )
+    .fetch_all(&state.pool)
+    .await?;
     Ok(rows.into_iter().map(|r| (AreaId(r.area_id), r.name)).collect())
 }
 

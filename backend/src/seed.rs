@@ -113,6 +113,22 @@ pub async fn load_demo(
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
 
+    // Who the demo town is, how to reach it, and that it is open (a year ago: its reports go back that far).
+    sqlx::query!(
+        r#"
+        update site set name = $1, urp_address = 'Via del Municipio 1, 35122 Padova', phone = '049 820 1111',
+               email = 'urp@comune.padova.it', pec = 'protocollo.generale@pec.comune.padova.it',
+               hours = 'Lunedì-venerdì 9-13, giovedì anche 15-17', dpo = 'Responsabile della protezione dei dati, dpo@comune.padova.it',
+               accessibility_url = 'https://form.agid.gov.it/view/demo', example_street = 'Prato della Valle',
+               footer = 'Dati di prova: segnalazioni e persone sono inventate.',
+               opened_at = now() - interval '400 days', updated_at = now()
+        "#,
+        format!("Comune di {}", town::NAME)
+    )
+    .execute(&mut *tx)
+    .await
+    .context("setting the demo town's identity")?;
+
     let municipality_id: i32 = sqlx::query_scalar!(
         "insert into area (kind, name, boundary) values ('municipality', $1, ST_GeomFromText($2, 4326)) \
          returning area_id",

@@ -131,6 +131,11 @@ impl TestDb {
                 .expect("connect template");
             crate::db::check_server(&pool).await.expect("PostGIS present");
             crate::db::migrate(&pool).await.expect("migrate template");
+            // Tests run in a town that has gone live long ago (the tests of going live close it first).
+            sqlx::query("update site set opened_at = '2000-01-01'")
+                .execute(&pool)
+                .await
+                .expect("open the test town");
             pool.close().await;
         }
         let name = format!(
@@ -253,7 +258,7 @@ pub async fn create_district(pool: &PgPool, name: &str, w: f64, s: f64, e: f64, 
     let municipality: i32 = sqlx::query_scalar(
         "insert into area (kind, name, boundary) values ('municipality', 'Comune di prova', \
          ST_Multi(ST_MakeEnvelope($1, $2, $3, $4, 4326))) \
-         on conflict (kind, name) do update set name = excluded.name returning area_id",
+         on conflict (kind, name_key(name)) do update set name = excluded.name returning area_id",
     )
     .bind(w)
     .bind(s)

@@ -81,3 +81,38 @@ test('a report page has no serious accessibility violations, in English either, 
     await context.close();
   }
 });
+
+test('every page carries the footer (contacts, privacy, accessibility), forms link the privacy notice, and the legal and identity pages have no serious violations', async () => {
+  const { signIn } = await import('./flows.mjs');
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { context, page, errors } = await openPage(browser);
+    await page.setViewportSize(viewport);
+    for (const path of ['/', '/elenco', '/segnala', '/trasparenza', '/accedi', '/registrati']) {
+      await page.goto(BASE + path);
+      const footer = page.locator('footer.site-footer');
+      assert.equal(await footer.locator('a[href="/privacy"]').count(), 1, `${path}: the footer links the privacy notice`);
+      assert.equal(await footer.locator('a[href="/note-legali"]').count(), 1, `${path}: the footer links the legal notes`);
+      assert.ok((await footer.innerText()).includes('urp@comune.padova.it'), `${path}: the footer gives the URP's contacts`);
+      assert.ok(await footer.locator('a[href*="agid"], a[href="/accessibilita"]').count() >= 1, `${path}: the accessibility statement`);
+    }
+    for (const path of ['/segnala', '/registrati']) {
+      await page.goto(BASE + path);
+      assert.ok(await page.locator('main .privacy-note a[href="/privacy"]').count() >= 1, `${path}: the form links the privacy notice`);
+    }
+    for (const path of ['/privacy', '/accessibilita', '/note-legali']) {
+      await page.goto(BASE + path);
+      await page.waitForSelector('main h1');
+      assert.deepEqual(await audit(page), [], `${path} at ${viewport.width} px`);
+    }
+    assert.ok((await page.title()).includes('Comune di Padova'), 'the title names the municipality');
+    await signIn(page, { email: 'amministratore@segnala.example', password: 'demo-amministratore-padova' });
+    await page.goto(BASE + '/amministrazione/ente');
+    await page.waitForSelector('main form');
+    assert.deepEqual(await audit(page), [], `/amministrazione/ente at ${viewport.width} px`);
+    await page.goto(BASE + '/amministrazione');
+    await page.waitForSelector('#lista [data-step]');
+    assert.deepEqual(await audit(page), [], `/amministrazione at ${viewport.width} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -24,6 +24,7 @@ pub mod origin;
 pub mod refusal;
 pub mod reports;
 pub mod session;
+pub mod site;
 pub mod static_files;
 pub mod stats;
 pub mod work;
@@ -61,6 +62,7 @@ pub fn people_doors() -> doors::Doors {
         .merge(intake::doors())
         .merge(work::doors())
         .merge(admin::doors())
+        .merge(site::doors())
         .merge(stats::doors())
 }
 

@@ -13,6 +13,8 @@ pub struct OfficeRow {
     pub email: Option<String>,
     /// Open reports it answers for.
     pub open: i64,
+    /// Hidden from the choices (assignment, new categories), kept for history and statistics.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +36,8 @@ pub struct TemplateRow {
     pub category_name: Option<String>,
     pub name: String,
     pub body: String,
+    /// Not offered when answering.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +45,8 @@ pub struct ContractorRow {
     pub id: ContractorId,
     pub name: String,
     pub email: Option<String>,
+    /// Not offered for assignment.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +55,8 @@ pub struct AreaRow {
     pub municipality: bool,
     pub name: String,
     pub km2: f64,
+    /// A district hidden from citizens (the municipality's boundary is never disabled).
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,4 +92,113 @@ pub struct AdminOverview {
     pub areas: Vec<AreaRow>,
     pub rules: Vec<RuleRow>,
     pub staff: Vec<StaffRow>,
+}
+
+/// What the administrator can disable, enable again, or delete when nothing refers to it. Categories are
+/// disabled through their own "enabled" box; routing rules are deleted only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Retirable {
+    Office,
+    Category,
+    Template,
+    Contractor,
+    District,
+}
+
+impl Retirable {
+    pub const ALL: [Retirable; 5] = [
+        Retirable::Office,
+        Retirable::Category,
+        Retirable::Template,
+        Retirable::Contractor,
+        Retirable::District,
+    ];
+
+    /// Its path segment, and the administration page's section (`/amministrazione/{slug}/{id}/{action}`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Retirable::Office => "uffici",
+            Retirable::Category => "categorie",
+            Retirable::Template => "modelli",
+            Retirable::Contractor => "ditte",
+            Retirable::District => "aree",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
+    /// The name a refusal is shown under on the administration page (above the section's table).
+    pub fn form(self) -> String {
+        format!("retire-{}", self.slug())
+    }
+
+    /// The audit log's name of the thing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Retirable::Office => "office",
+            Retirable::Category => "category",
+            Retirable::Template => "template",
+            Retirable::Contractor => "contractor",
+            Retirable::District => "district",
+        }
+    }
+}
+
+/// What happens to a [`Retirable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Retire {
+    Disable,
+    Enable,
+    Delete,
+}
+
+impl Retire {
+    pub const ALL: [Retire; 3] = [Retire::Disable, Retire::Enable, Retire::Delete];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Retire::Disable => "disattiva",
+            Retire::Enable => "riattiva",
+            Retire::Delete => "elimina",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.slug() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Retire::Disable => "disable",
+            Retire::Enable => "enable",
+            Retire::Delete => "delete",
+        }
+    }
+
+    /// The form's address for one thing.
+    pub fn href(self, kind: Retirable, id: i32) -> String {
+        format!("/amministrazione/{}/{id}/{}", kind.slug(), self.slug())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_retire_address_reads_back() {
+        for kind in Retirable::ALL {
+            assert_eq!(Retirable::from_slug(kind.slug()), Some(kind));
+            for a in Retire::ALL {
+                assert_eq!(Retire::from_slug(a.slug()), Some(a));
+                assert!(
+                    a.href(kind, 7)
+                        .starts_with(&format!("/amministrazione/{}/7/", kind.slug()))
+                );
+            }
+        }
+        assert_eq!(Retirable::from_slug("personale"), None);
+    }
 }

@@ -31,10 +31,30 @@ macro_rules! messages {
     };
 }
 
+/// The header's line under the name: "Segnalazioni dei cittadini al Comune di Vigonza".
+pub fn tagline(site: &crate::site::Site, locale: Locale) -> String {
+    format!("{} {}", Msg::Tagline.text(locale), site.to(locale))
+}
+
+/// The address field's example: one of the town's own streets ("Per esempio «via Arrigoni 12»").
+pub fn address_hint(site: &crate::site::Site, locale: Locale) -> String {
+    let street = if site.example_street.is_empty() {
+        "via Roma"
+    } else {
+        site.example_street.as_str()
+    };
+    match locale {
+        Locale::It => format!("Per esempio «{street} 12»."),
+        Locale::En => format!("For example “{street} 12”."),
+    }
+}
+
 mod browse;
+mod site;
 mod stats;
 mod work;
 pub use browse::BrowseMsg;
+pub use site::{SiteMsg, setup_step_label};
 pub use stats::StatsMsg;
 pub use work::WorkMsg;
 
@@ -43,7 +63,16 @@ messages! {
     /// pages use are in [`AccountMsg`], so that the public browser bundle does not carry them.
     Msg {
     AppName => "Segnala", "Segnala";
-    Tagline => "Segnalazioni dei cittadini al Comune", "Citizens' reports to the municipality";
+    Tagline => "Segnalazioni dei cittadini", "Citizens' reports to";
+    Contacts => "Contatti", "Contacts";
+    PrivacyNotice => "Informativa privacy", "Privacy notice";
+    AccessibilityStatement => "Dichiarazione di accessibilità", "Accessibility statement";
+    AccessibilityFeedback => "Segnala un problema di accessibilità", "Report an accessibility problem";
+    AccessibilityLimits => "Limiti di accessibilità noti", "Known accessibility limits";
+    LegalNotes => "Note legali", "Legal notes";
+    PrivacyNote => "I dati che inserisci sono trattati come spiegato nell'informativa privacy.", "What you enter is processed as the privacy notice explains.";
+    OpensSoon => "Il servizio apre a breve", "The service opens soon";
+    OpensSoonBody => "Il Comune sta preparando il servizio di segnalazioni: presto potrai inviare le tue. Per un problema urgente contatta l'URP.", "The municipality is setting up the reporting service: soon you will be able to file your reports. For an urgent problem contact the URP.";
     SkipToList => "Vai all'elenco delle segnalazioni", "Skip to the list of reports";
     SkipToContent => "Vai al contenuto", "Skip to the content";
     MapLabel => "Mappa delle segnalazioni", "Map of reports";
@@ -124,7 +153,6 @@ messages! {
     PinAtCentre => "Metti il segnaposto al centro della mappa", "Put the pin at the centre of the map";
     LocationUnavailable => "Non è stato possibile leggere la tua posizione: scegli il punto sulla mappa o cerca un indirizzo.", "Your location could not be read: choose the spot on the map or search for an address.";
     AddressLabel => "Indirizzo o luogo", "Address or place";
-    AddressHint => "Per esempio «via Roma 12» o «Prato della Valle».", "For example “via Roma 12” or “Prato della Valle”.";
     Search => "Cerca", "Search";
     NoPlacesFound => "Nessuna via o luogo trovato con questo nome.", "No street or place found with this name.";
     PlacesFound => "Risultati della ricerca", "Search results";

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod map;
 pub mod permission;
 pub mod report;
+pub mod site;
 pub mod stats;
 pub mod url;
 pub mod user;

@@ -45,13 +45,20 @@ fn percent_decoded(s: &str) -> String {
 
 /// A local path for a query parameter, percent-encoded; anything that is not one ([`local_path`]) becomes `/`.
 pub fn encode_local_path(back: &str) -> String {
-    let back = local_path(back).unwrap_or("/");
+    encode(local_path(back).unwrap_or("/"), true)
+}
+
+/// Any text as one query parameter's value (a `mailto:` subject), percent-encoded.
+pub fn encode_component(text: &str) -> String {
+    encode(text, false)
+}
+
+fn encode(text: &str, keep_slash: bool) -> String {
     let mut encoded = String::new();
-    for b in back.bytes() {
+    for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                encoded.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(b as char),
+            b'/' if keep_slash => encoded.push('/'),
             _ => encoded.push_str(&format!("%{b:02X}")),
         }
     }

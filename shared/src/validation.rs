@@ -81,6 +81,21 @@ pub enum Field {
     Quality,
     /// The page to go back to after an action (`ritorno`).
     ReturnTo,
+    /// The administration's name ("Comune di Vigonza").
+    SiteName,
+    NameOf,
+    NameTo,
+    Logo,
+    Pec,
+    Hours,
+    Footer,
+    Dpo,
+    AccessibilityUrl,
+    PrivacyNotice,
+    LegalNotes,
+    ExampleStreet,
+    /// The setup as a whole (opening the service before its required steps are done).
+    Setup,
 }
 
 impl Field {
@@ -136,6 +151,19 @@ impl Field {
             Field::Timeliness => "timeliness",
             Field::Quality => "quality",
             Field::ReturnTo => "ritorno",
+            Field::SiteName => "site_name",
+            Field::NameOf => "name_of",
+            Field::NameTo => "name_to",
+            Field::Logo => "logo",
+            Field::Pec => "pec",
+            Field::Hours => "hours",
+            Field::Footer => "footer",
+            Field::Dpo => "dpo",
+            Field::AccessibilityUrl => "accessibility_url",
+            Field::PrivacyNotice => "privacy_notice",
+            Field::LegalNotes => "legal_notes",
+            Field::ExampleStreet => "example_street",
+            Field::Setup => "setup",
         }
     }
 
@@ -240,6 +268,32 @@ impl Field {
             (Field::Quality, Locale::En) => "quality",
             (Field::ReturnTo, Locale::It) => "pagina di ritorno",
             (Field::ReturnTo, Locale::En) => "return page",
+            (Field::SiteName, Locale::It) => "nome dell'ente",
+            (Field::SiteName, Locale::En) => "administration's name",
+            (Field::NameOf, Locale::It) => "nome con «di» (del Comune di…)",
+            (Field::NameOf, Locale::En) => "name with “of” (Italian)",
+            (Field::NameTo, Locale::It) => "nome con «a» (al Comune di…)",
+            (Field::NameTo, Locale::En) => "name with “to” (Italian)",
+            (Field::Logo, Locale::It) => "stemma o logo",
+            (Field::Logo, Locale::En) => "coat of arms or logo",
+            (Field::Pec, Locale::It) => "PEC",
+            (Field::Pec, Locale::En) => "certified email (PEC)",
+            (Field::Hours, Locale::It) => "orari di apertura",
+            (Field::Hours, Locale::En) => "opening hours",
+            (Field::Footer, Locale::It) => "piè di pagina",
+            (Field::Footer, Locale::En) => "footer",
+            (Field::Dpo, Locale::It) => "responsabile della protezione dei dati (DPO)",
+            (Field::Dpo, Locale::En) => "data protection officer (DPO)",
+            (Field::AccessibilityUrl, Locale::It) => "indirizzo della dichiarazione di accessibilità",
+            (Field::AccessibilityUrl, Locale::En) => "accessibility statement address",
+            (Field::PrivacyNotice, Locale::It) => "informativa privacy",
+            (Field::PrivacyNotice, Locale::En) => "privacy notice",
+            (Field::LegalNotes, Locale::It) => "note legali",
+            (Field::LegalNotes, Locale::En) => "legal notes",
+            (Field::ExampleStreet, Locale::It) => "via di esempio",
+            (Field::ExampleStreet, Locale::En) => "example street",
+            (Field::Setup, Locale::It) => "configurazione",
+            (Field::Setup, Locale::En) => "setup",
         }
     }
 }
@@ -319,6 +373,12 @@ pub enum Rule {
     NotEnded,
     /// More rows than an answer may have.
     TooManyRows { max: u64 },
+    /// Still in use (an office with categories or reports, a district with reports): disable it instead.
+    InUse,
+    /// The service is not open to citizens yet (the municipality is still setting it up).
+    NotOpenYet,
+    /// Steps of the setup that must be done first (their names, in the viewer's language).
+    StepsMissing { steps: String },
 }
 
 /// A field and the rule its value broke.
@@ -517,6 +577,24 @@ impl ValidationError {
             (Rule::TooManyRows { max }, Locale::En) => format!(
                 "The request exceeds the maximum of {max} rows ({field}): narrow the filters or the area."
             ),
+            (Rule::InUse, Locale::It) => format!(
+                "Il valore del campo «{field}» è ancora in uso (segnalazioni, categorie o regole lo usano): disattivalo invece di eliminarlo."
+            ),
+            (Rule::InUse, Locale::En) => format!(
+                "The value of the field “{field}” is still in use (reports, categories or rules refer to it): disable it instead of deleting it."
+            ),
+            (Rule::NotOpenYet, Locale::It) => {
+                "Il servizio di segnalazioni apre a breve: il Comune lo sta ancora preparando.".to_owned()
+            }
+            (Rule::NotOpenYet, Locale::En) => {
+                "The reporting service opens soon: the municipality is still setting it up.".to_owned()
+            }
+            (Rule::StepsMissing { steps }, Locale::It) => {
+                format!("Prima di aprire il servizio completa: {steps}.")
+            }
+            (Rule::StepsMissing { steps }, Locale::En) => {
+                format!("Before opening the service, complete: {steps}.")
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ pub use shared::url::encode_local_path as encode_path;
 #[component]
 pub fn Header() -> impl IntoView {
     let locale = use_locale();
+    let site = crate::auth::use_site();
     let location = use_location();
     let here = move || {
         let search = location.search.get();
@@ -79,8 +80,9 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             // External: the map is in the public bundle, and this header is on pages of every bundle.
             <a class="brand" href="/" rel="external">
-                <span class="brand-name">{locale.t(Msg::AppName)}</span>
-                <span class="brand-tagline">{locale.t(Msg::Tagline)}</span>
+                {site.logo_url().map(|src| view! { <img class="brand-logo" src=src alt="" width="32" height="32" /> })}
+                <span class="brand-name">{site.display_name().to_owned()}</span>
+                <span class="brand-tagline">{shared::i18n::tagline(&site, locale)}</span>
             </a>
             <a class="transparency-link" href="/trasparenza" rel="external">{locale.t(Msg::Transparency)}</a>
             <a class="button new-report-link" href="/segnala" rel="external">{locale.t(shared::i18n::ReportMsg::NewReport)}</a>

@@ -9,7 +9,7 @@ pub mod unsubscribe;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::i18n::{AccountMsg as A, Msg};
+use shared::i18n::AccountMsg as A;
 
 use crate::components::header::Header;
 use crate::i18n::use_locale;
@@ -41,9 +41,8 @@ pub fn Notice(notice: Option<A>) -> impl IntoView {
 /// The frame of an account page: title, header, a narrow main column.
 #[component]
 pub fn AccountFrame(title: &'static str, children: Children) -> impl IntoView {
-    let locale = use_locale();
     view! {
-        <Title text=format!("{title} · {}", locale.t(Msg::AppName)) />
+        <Title text=title />
         <Header />
         <main class="page narrow account-page" id="contenuto" tabindex="-1">
             <h1>{title}</h1>

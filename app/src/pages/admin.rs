@@ -225,6 +225,57 @@ pub fn AuditPageView() -> impl IntoView {
     }
 }
 
+/// The steps from an empty installation to an open service, and the button that opens it.
+#[component]
+fn SetupChecklist() -> impl IntoView {
+    use crate::server_fns::site::get_checklist;
+    use shared::i18n::{SiteMsg as S, setup_step_label};
+    let locale = use_locale();
+    let fb = use_feedback();
+    let list = Resource::new(|| (), |_| get_checklist());
+    view! {
+        <section id="lista" class="admin-section">
+            <h2>{locale.t(S::Checklist)}</h2>
+            <p class="muted">{locale.t(S::ChecklistIntro)}</p>
+            <FormError error=fb.error_of("open") />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(c) => {
+                            let opened = c.opened_at;
+                            view! {
+                                <ul class="checklist">
+                                    {c.steps.into_iter().map(|(step, done)| view! {
+                                        <li class="checklist-step" data-step=format!("{step:?}") data-done=done.to_string()>
+                                            <span class=if done { "done" } else { "todo" }>
+                                                {if done { locale.t(S::Done) } else { locale.t(S::ToDo) }}
+                                            </span>
+                                            <a href=step.href() rel="external">{setup_step_label(step, locale)}</a>
+                                            {(!step.required()).then(|| view! { <span class="muted">"("{locale.t(S::Optional)}")"</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {match opened {
+                                    Some(at) => view! {
+                                        <p class="notice service-open">{locale.t(S::OpenSince)} " " {date_label(at, locale)}</p>
+                                    }.into_any(),
+                                    None => view! {
+                                        <form method="post" action="/amministrazione/apri" class="stack">
+                                            <p class="muted">{locale.t(S::OpenServiceHint)}</p>
+                                            <button type="submit" class="button">{locale.t(S::OpenService)}</button>
+                                        </form>
+                                    }.into_any(),
+                                }}
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
 /// `/amministrazione`: offices, categories, templates, contractors, areas, routing rules, staff. Each change is
 /// a plain form post (`server::http::admin`).
 #[component]
@@ -238,7 +289,9 @@ pub fn AdminHome() -> impl IntoView {
         <AccountFrame title=locale.t(W::Admin)>
             <p class="lead">{locale.t(W::AdminIntro)}</p>
             {done.then(|| view! { <p class="notice" role="status">{locale.t(W::Saved)}</p> })}
+            <SetupChecklist />
             <nav class="admin-nav">
+                <a href="/amministrazione/ente" rel="external">{locale.t(shared::i18n::SiteMsg::IdentityTitle)}</a> " · "
                 <a href="#uffici">{locale.t(Msg::Office)}</a> " · "
                 <a href="#categorie">{locale.t(W::Categories)}</a> " · "
                 <a href="#modelli">{locale.t(W::Templates)}</a> " · "

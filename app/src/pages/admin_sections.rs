@@ -2,7 +2,7 @@
 //! `/amministrazione/...`; a failed post renders the page again with the error above its form.
 
 use leptos::prelude::*;
-use shared::admin::{AdminOverview, CategoryRow, StaffRow};
+use shared::admin::{AdminOverview, CategoryRow, Retirable, Retire, StaffRow};
 use shared::i18n::{Msg, WorkMsg as W};
 use shared::report::work::PLACEHOLDERS;
 use shared::{Locale, Role};
@@ -22,9 +22,17 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
     let locale = use_locale();
     let t = move |m: W| locale.t(m);
     let fb = use_feedback();
+    // Every office for the rows that already point at one (a disabled one included); the active ones for new
+    // categories, rules and people.
+    let all_offices: Vec<(String, String)> = overview
+        .offices
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect();
     let offices: Vec<(String, String)> = overview
         .offices
         .iter()
+        .filter(|o| !o.disabled)
         .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
     let categories: Vec<(String, String)> = overview
@@ -35,26 +43,34 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
     let districts: Vec<(String, String)> = overview
         .areas
         .iter()
-        .filter(|a| !a.municipality)
+        .filter(|a| !a.municipality && !a.disabled)
         .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    let all_contractors: Vec<(String, String)> = overview
+        .contractors
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
         .collect();
     let contractors: Vec<(String, String)> = overview
         .contractors
         .iter()
+        .filter(|c| !c.disabled)
         .map(|c| (c.id.to_string(), c.name.clone()))
         .collect();
     view! {
         <section id="uffici" class="admin-section">
             <h2>{locale.t(Msg::Office)}</h2>
+            <p class="field-hint">{t(W::RetireHint)}</p>
             <FormError error=fb.error_of("office-edit") />
+            <FormError error=fb.error_of(&Retirable::Office.form()) />
             <table class="admin-table">
                 <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Email)}</th>
-                    <th scope="col">{t(W::OpenReports)}</th><th></th></tr></thead>
+                    <th scope="col">{t(W::OpenReports)}</th><th></th><th></th></tr></thead>
                 <tbody>
                     {overview.offices.iter().map(|o| {
                         let form = format!("ufficio-{}", o.id);
                         view! {
-                            <tr>
+                            <tr class=if o.disabled { "disabled" } else { "" }>
                                 <td><input form=form.clone() name="name" value=o.name.clone() aria-label=t(W::Name) /></td>
                                 <td><input form=form.clone() name="email" type="email" value=o.email.clone().unwrap_or_default() aria-label=t(W::Email) /></td>
                                 <td>{o.open}</td>
@@ -62,6 +78,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                                     <input type="hidden" name="id" value=o.id.to_string() />
                                     <button type="submit" class="button">{t(W::Save)}</button>
                                 </form></td>
+                                <td><RetireButtons kind=Retirable::Office id=o.id.0 name=o.name.clone() disabled=Some(o.disabled) /></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -81,12 +98,13 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
         <section id="categorie" class="admin-section">
             <h2>{t(W::Categories)}</h2>
             <FormError error=fb.error_of("category-edit") />
+            <FormError error=fb.error_of(&Retirable::Category.form()) />
             <table class="admin-table">
                 <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{locale.t(Msg::Office)}</th>
                     <th scope="col">{t(W::SlaDays)}</th><th scope="col">{t(W::Radius)}</th>
-                    <th scope="col">{t(W::Enabled)}</th><th></th></tr></thead>
+                    <th scope="col">{t(W::Enabled)}</th><th></th><th></th></tr></thead>
                 <tbody>
-                    {overview.categories.iter().map(|c| view! { <CategoryLine category=c.clone() offices=offices.clone() /> }).collect_view()}
+                    {overview.categories.iter().map(|c| view! { <CategoryLine category=c.clone() offices=all_offices.clone() /> }).collect_view()}
                 </tbody>
             </table>
             <h3>{t(W::NewCategory2)}</h3>
@@ -111,15 +129,15 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
         <section id="modelli" class="admin-section">
             <h2>{t(W::Templates)}</h2>
             <FormError error=fb.error_of("template") />
+            <FormError error=fb.error_of(&Retirable::Template.form()) />
             <ul class="template-list">
                 {overview.templates.iter().map(|tpl| view! {
-                    <li>
+                    <li class=if tpl.disabled { "disabled" } else { "" }>
                         <strong>{tpl.name.clone()}</strong>
                         {format!(" ({})", tpl.category_name.clone().unwrap_or_else(|| t(W::AllCategories).to_owned()))}
+                        {tpl.disabled.then(|| format!(" · {}", t(W::Disabled)))}
                         <pre class="template-text">{tpl.body.clone()}</pre>
-                        <form method="post" class="inline" action=format!("/amministrazione/modelli/{}/elimina", tpl.id)>
-                            <button type="submit" class="link-button">{t(W::Delete)}</button>
-                        </form>
+                        <RetireButtons kind=Retirable::Template id=tpl.id name=tpl.name.clone() disabled=Some(tpl.disabled) />
                     </li>
                 }).collect_view()}
             </ul>
@@ -142,11 +160,27 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
 
         <section id="ditte" class="admin-section">
             <h2>{t(W::Contractors)}</h2>
-            <ul>
-                {overview.contractors.iter().map(|c| view! {
-                    <li>{c.name.clone()} {c.email.clone().map(|e| format!(" <{e}>"))}</li>
-                }).collect_view()}
-            </ul>
+            <FormError error=fb.error_of("contractor-edit") />
+            <FormError error=fb.error_of(&Retirable::Contractor.form()) />
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Email)}</th><th></th><th></th></tr></thead>
+                <tbody>
+                    {overview.contractors.iter().map(|c| {
+                        let form = format!("ditta-{}", c.id);
+                        view! {
+                            <tr class=if c.disabled { "disabled" } else { "" }>
+                                <td><input form=form.clone() name="name" value=c.name.clone() aria-label=t(W::Name) /></td>
+                                <td><input form=form.clone() name="email" type="email" value=c.email.clone().unwrap_or_default() aria-label=t(W::Email) /></td>
+                                <td><form id=form method="post" action="/amministrazione/ditte">
+                                    <input type="hidden" name="id" value=c.id.to_string() />
+                                    <button type="submit" class="button">{t(W::Save)}</button>
+                                </form></td>
+                                <td><RetireButtons kind=Retirable::Contractor id=c.id.0 name=c.name.clone() disabled=Some(c.disabled) /></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
             <h3>{t(W::NewContractor)}</h3>
             <FormError error=fb.error_of("contractor") />
             <form method="post" action="/amministrazione/ditte" class="inline-fields">
@@ -160,13 +194,17 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
 
         <section id="aree" class="admin-section">
             <h2>{t(W::Areas)}</h2>
+            <FormError error=fb.error_of(&Retirable::District.form()) />
             <table class="admin-table">
-                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Kind)}</th><th scope="col">"km²"</th></tr></thead>
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">{t(W::Kind)}</th><th scope="col">"km²"</th><th></th></tr></thead>
                 <tbody>
                     {overview.areas.iter().map(|a| view! {
-                        <tr><td>{a.name.clone()}</td>
+                        <tr class=if a.disabled { "disabled" } else { "" }><td>{a.name.clone()}</td>
                             <td>{if a.municipality { t(W::Municipality) } else { t(W::District) }}</td>
-                            <td>{format!("{:.2}", a.km2)}</td></tr>
+                            <td>{format!("{:.2}", a.km2)}</td>
+                            <td>{(!a.municipality).then(|| view! {
+                                <RetireButtons kind=Retirable::District id=a.id.0 name=a.name.clone() disabled=Some(a.disabled) />
+                            })}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -235,7 +273,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                     <th scope="col">{t(W::Disabled)}</th><th></th></tr></thead>
                 <tbody>
                     {overview.staff.iter().map(|s| view! {
-                        <StaffLine person=s.clone() offices=offices.clone() contractors=contractors.clone() locale=locale />
+                        <StaffLine person=s.clone() offices=all_offices.clone() contractors=all_contractors.clone() locale=locale />
                     }).collect_view()}
                 </tbody>
             </table>
@@ -289,6 +327,8 @@ fn CategoryLine(category: CategoryRow, offices: Vec<(String, String)>) -> impl I
                 <input type="hidden" name="id" value=c.id.to_string() />
                 <button type="submit" class="button">{t(W::Save)}</button>
             </form></td>
+            // Disabled through its "enabled" box: only deleting here.
+            <td><RetireButtons kind=Retirable::Category id=c.id.0 name=c.name.clone() disabled=None /></td>
         </tr>
     }
 }
@@ -320,5 +360,34 @@ fn StaffLine(
                 <button type="submit" class="button">{t(W::Save)}</button>
             </form></td>
         </tr>
+    }
+}
+
+/// Disable / enable again (when `disabled` is known) and delete, each a form post of its own; the buttons name
+/// the item for screen readers ("Elimina Lavori pubblici").
+#[component]
+fn RetireButtons(kind: Retirable, id: i32, name: String, disabled: Option<bool>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let toggle = disabled.map(|d| {
+        let (action, label) = if d {
+            (Retire::Enable, t(W::EnableIt))
+        } else {
+            (Retire::Disable, t(W::DisableIt))
+        };
+        view! {
+            <form method="post" class="inline" action=action.href(kind, id)>
+                <button type="submit" class="link-button" aria-label=format!("{label} {name}")>{label}</button>
+            </form>
+        }
+    });
+    let delete = t(W::Delete);
+    view! {
+        <span class="retire">
+            {toggle}
+            <form method="post" class="inline" action=Retire::Delete.href(kind, id)>
+                <button type="submit" class="link-button" aria-label=format!("{delete} {name}")>{delete}</button>
+            </form>
+        </span>
     }
 }

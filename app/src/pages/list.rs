@@ -93,7 +93,7 @@ pub fn ListPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || format!("{} · {}", locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle }), locale.t(Msg::AppName)) />
+        <Title text=move || locale.t(if resolved() { BrowseMsg::ResolvedTitle } else { BrowseMsg::ListTitle }) />
         <a class="skip-link" href="#risultati" rel="external">{locale.t(Msg::SkipToList)}</a>
         <Header />
         <main class="list-page" id="contenuto" tabindex="-1">

@@ -85,10 +85,7 @@ pub fn MapPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || {
-            let town = setup.get().and_then(Result::ok).map(|s| s.municipality).unwrap_or_default();
-            if town.is_empty() { locale.t(Msg::AppName).to_owned() } else { format!("{} · {town}", locale.t(Msg::AppName)) }
-        } />
+        <Title text=locale.t(Msg::MapLabel) />
         <a class="skip-link" href="#elenco" rel="external">{locale.t(Msg::SkipToList)}</a>
         <Header />
         <main class="map-page" id="contenuto" tabindex="-1">
@@ -115,6 +112,7 @@ pub fn MapPage() -> impl IntoView {
                 </Suspense>
             </section>
             <aside id="elenco" class="list-pane" aria-labelledby="elenco-titolo">
+                {(!crate::auth::use_site().open).then(|| view! { <crate::pages::new_report::OpensSoon /> })}
                 {move || filter.get().err().map(|e| view! { <ErrorBox error=e /> })}
                 <details class="filter-box" open=move || !good_filter.get().is_plain() || good_filter.get() != MapFilter::default()>
                     <summary>{locale.t(BrowseMsg::Filters)}</summary>

@@ -5,6 +5,7 @@
 //! and the checks of the server applied as people type. Either way the form carries an idempotency key, so a
 //! double click or a reload after a lost answer files one report.
 
+use crate::components::footer::PrivacyNote;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -30,22 +31,44 @@ const FORM: &str = "report";
 #[component]
 pub fn NewReportPage() -> impl IntoView {
     let locale = use_locale();
+    // Until the municipality opens the service, citizens read that it opens soon (staff may try the form).
+    let open =
+        crate::auth::use_site().open || crate::auth::use_signed_in().is_some_and(|s| s.role.is_staff());
     let setup = Resource::new(|| (), |_| get_report_form());
     view! {
-        <Title text=format!("{} · {}", locale.t(R::NewReportTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(R::NewReportTitle) />
         <Header />
         <main class="page report-form-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(R::NewReportTitle)}</h1>
-            <p class="lead">{locale.t(R::NewReportIntro)}</p>
-            <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match setup.await {
-                        Ok(s) => view! { <ReportForm setup=s /> }.into_any(),
-                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {if open {
+                view! {
+                    <p class="lead">{locale.t(R::NewReportIntro)}</p>
+                    <PrivacyNote />
+                    <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
+                        {move || Suspend::new(async move {
+                            match setup.await {
+                                Ok(s) => view! { <ReportForm setup=s /> }.into_any(),
+                                Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }.into_any()
+            } else {
+                view! { <OpensSoon /> }.into_any()
+            }}
         </main>
+    }
+}
+
+/// What citizens read before the municipality opens the service.
+#[component]
+pub fn OpensSoon() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="notice opens-soon" role="status">
+            <h2>{locale.t(Msg::OpensSoon)}</h2>
+            <p>{locale.t(Msg::OpensSoonBody)}</p>
+        </div>
     }
 }
 
@@ -504,7 +527,7 @@ fn AddressSearch(point: RwSignal<Option<Point>>, initial: String, error: Option<
     view! {
         <div class="field address-search">
             <label for="campo-address">{locale.t(R::AddressLabel)}</label>
-            <p class="field-hint" id="campo-address-aiuto">{locale.t(R::AddressHint)}</p>
+            <p class="field-hint" id="campo-address-aiuto">{shared::i18n::address_hint(&crate::auth::use_site(), locale)}</p>
             <div class="inline">
                 <input id="campo-address" name="address" autocomplete="street-address" maxlength="200"
                     aria-describedby="campo-address-aiuto" prop:value=move || address.get()

@@ -31,7 +31,7 @@ pub fn InboxView() -> impl IntoView {
     let page = Resource::new(q, get_inbox);
     let tiles = Resource::new(|| (), |_| get_tiles());
     view! {
-        <Title text=format!("{} · {}", locale.t(W::Inbox), locale.t(Msg::AppName)) />
+        <Title text=locale.t(W::Inbox) />
         <Header />
         <main class="page office-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(W::Inbox)}</h1>
@@ -250,7 +250,7 @@ pub fn StaffNewReportPage() -> impl IntoView {
     let locale = use_locale();
     let setup = Resource::new(|| (), |_| get_staff_report_form());
     view! {
-        <Title text=format!("{} · {}", locale.t(W::NewStaffReport), locale.t(Msg::AppName)) />
+        <Title text=locale.t(W::NewStaffReport) />
         <Header />
         <main class="page report-form-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/ufficio">{"‹ "}{locale.t(W::BackToInbox)}</a></p>
@@ -325,7 +325,7 @@ pub fn ModerationPage() -> impl IntoView {
     let t = move |m: W| locale.t(m);
     let queue = Resource::new(|| (), |_| get_reported_comments());
     view! {
-        <Title text=format!("{} · {}", t(W::Moderation), locale.t(Msg::AppName)) />
+        <Title text=t(W::Moderation) />
         <Header />
         <main class="page office-page" id="contenuto" tabindex="-1">
             <h1>{t(W::Moderation)}</h1>
@@ -368,7 +368,7 @@ pub fn WorkPage() -> impl IntoView {
         crate::live::on_change(Some(&c), move || work.refetch());
     });
     view! {
-        <Title text=format!("{} · {}", locale.t(W::WorkTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(W::WorkTitle) />
         <Header />
         <main class="page office-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/ufficio">{"‹ "}{locale.t(W::BackToInbox)}</a></p>

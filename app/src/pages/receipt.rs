@@ -28,7 +28,7 @@ pub fn ReceiptPage() -> impl IntoView {
         |(code, sig)| get_receipt(code, sig),
     );
     view! {
-        <Title text=format!("{} · {}", locale.t(R::ReceiptTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(R::ReceiptTitle) />
         <Header />
         <main class="page narrow receipt-page" id="contenuto" tabindex="-1">
             <Suspense fallback=move || view! { <p class="muted">{locale.t(Msg::Loading)}</p> }>
@@ -77,7 +77,7 @@ pub fn ConfirmActionPage() -> impl IntoView {
     let pending = Resource::new(token, get_pending_confirmation);
     let feedback = use_feedback();
     view! {
-        <Title text=format!("{} · {}", locale.t(R::ConfirmTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(R::ConfirmTitle) />
         <Header />
         <main class="page narrow" id="contenuto" tabindex="-1">
             <h1>{locale.t(R::ConfirmTitle)}</h1>

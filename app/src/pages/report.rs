@@ -219,7 +219,7 @@ fn SupportBox(code: String, open: bool, supporters: i64) -> impl IntoView {
 pub fn signature(e: &TimelineEntry, locale: Locale) -> String {
     match e.actor_kind {
         ActorKind::Citizen => locale.t(Msg::Citizen).to_owned(),
-        ActorKind::System => locale.t(Msg::AppName).to_owned(),
+        ActorKind::System => crate::auth::use_site().display_name().to_owned(),
         ActorKind::Staff => {
             let role = e
                 .role
@@ -259,6 +259,7 @@ fn FollowBox(code: String, follows: bool) -> impl IntoView {
                     {locale.t(if follows { R::Unfollow } else { R::Follow })}
                 </button>
             </form>
+            {(!signed_in).then(|| view! { <crate::components::footer::PrivacyNote /> })}
         </section>
     }
 }
@@ -300,6 +301,7 @@ fn Comments(report: ReportDetail) -> impl IntoView {
         view! { <p class="muted">{locale.t(R::CommentsClosed)}</p> }.into_any()
     } else if report.viewer.may_comment {
         view! {
+            <crate::components::footer::PrivacyNote />
             <form method="post" class="stack comment-form" action=format!("/segnalazioni/{code}/commenti")>
                 <label for="campo-comment">{locale.t(R::CommentLabel)}</label>
                 <textarea id="campo-comment" name="comment" rows="4" maxlength="2000" required>

@@ -147,7 +147,10 @@ pub struct Rendered {
 
 /// What every message's frame needs.
 pub struct Frame<'a> {
+    /// "Comune di Vigonza".
     pub organisation: &'a str,
+    /// The name in a sentence of the message's language: "del Comune di Vigonza" (`shared::site::Site::of`).
+    pub of_organisation: &'a str,
     pub site: &'a str,
     pub unsubscribe: &'a str,
     /// True for optional notifications (the link turns this one off), false for account messages (it turns off
@@ -164,6 +167,7 @@ fn hello(name: &str, locale: Locale) -> String {
     }
 }
 
+/// `org`: the organisation as its sentences need it (`Frame::of_organisation`).
 fn content(m: &Message, locale: Locale, org: &str) -> Content {
     use Locale::{En, It};
     let s = |it: &str, en: &str| match locale {
@@ -175,7 +179,7 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
             subject: s("Conferma il tuo indirizzo email", "Confirm your email address"),
             greeting: hello(name, locale),
             paragraphs: vec![match locale {
-                It => format!("grazie per esserti registrato su Segnala, il servizio di segnalazioni di {org}. Per attivare l'account conferma il tuo indirizzo email:"),
+                It => format!("grazie per esserti registrato su Segnala, il servizio di segnalazioni {org}. Per attivare l'account conferma il tuo indirizzo email:"),
                 En => format!("thank you for registering with Segnala, {org}'s reporting service. To activate your account, confirm your email address:"),
             }],
             action: Some((s("Conferma l'indirizzo", "Confirm the address"), link.clone())),
@@ -442,11 +446,12 @@ use shared::html::escape_html as escape;
 
 /// Renders `m` in `locale` inside the common frame.
 pub fn render(m: &Message, locale: Locale, frame: &Frame<'_>) -> Rendered {
-    let c = content(m, locale, frame.organisation);
+    // "del Comune di Vigonza" in Italian, "Comune di Vigonza" in English.
+    let c = content(m, locale, frame.of_organisation);
     let footer = match (locale, frame.optional) {
         (Locale::It, true) => format!(
-            "Ricevi questo messaggio da Segnala, il servizio di segnalazioni di {}. Per non ricevere più messaggi di questo tipo: {}",
-            frame.organisation, frame.unsubscribe
+            "Ricevi questo messaggio da Segnala, il servizio di segnalazioni {}. Per non ricevere più messaggi di questo tipo: {}",
+            frame.of_organisation, frame.unsubscribe
         ),
         (Locale::It, false) => format!(
             "Questo è un messaggio di servizio di Segnala ({}) sul tuo indirizzo: arriva comunque. Per non ricevere più le notifiche facoltative: {}",
@@ -619,6 +624,7 @@ mod tests {
     fn every_kind_renders_in_both_languages() {
         let frame = Frame {
             organisation: "Comune di Padova",
+            of_organisation: "del Comune di Padova",
             site: "https://segnala.example",
             unsubscribe: "https://segnala.example/disiscrizione/xyz",
             optional: false,

@@ -150,10 +150,11 @@ pub async fn choices(state: &State) -> Result<shared::map::FilterChoices> {
     let offices: Vec<(i32, String)> = sqlx::query_as("select office_id, name from office order by name")
         .fetch_all(&mut *conn)
         .await?;
-    let districts: Vec<(i32, String)> =
-        sqlx::query_as("select area_id, name from area where kind = 'district' order by name")
-            .fetch_all(&mut *conn)
-            .await?;
+    let districts: Vec<(i32, String)> = sqlx::query_as(
+        "select area_id, name from area where kind = 'district' and disabled_at is null order by name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(shared::map::FilterChoices {
         categories,
         offices,
@@ -264,11 +265,11 @@ pub async fn feed(
             .await?;
         scope.push(name.ok_or(Error::NotFound)?);
     }
-    let municipality: String =
-        sqlx::query_scalar("select name from area where kind = 'municipality' order by area_id limit 1")
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or_default();
+    let municipality = crate::site::get_in(state, &mut conn)
+        .await?
+        .site
+        .display_name()
+        .to_owned();
     let b = Browse {
         bbox: None,
         filter: MapFilter {

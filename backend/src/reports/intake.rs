@@ -151,6 +151,7 @@ pub async fn submit(state: &State, viewer: Option<&Viewer>, intake: Intake) -> R
     {
         return replay(state, &mut conn, found, &hash).await;
     }
+    crate::site::require_open(state, &mut conn, viewer).await?;
 
     let point = place_point(state, &mut conn, &submission.place).await?;
     let (inside, district) = crate::places::locate(&mut conn, point).await?;

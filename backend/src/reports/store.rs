@@ -341,7 +341,7 @@ pub async fn insert(conn: &mut PgConnection, new: &NewReport) -> Result<(ReportI
                             channel, is_internal)
         select $1, $2, c.category_id, coalesce($10, c.office_id),
                (select a.area_id from area a
-                where a.kind = 'district' and ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint($4, $5), 4326))
+                where a.kind = 'district' and a.disabled_at is null and ST_Intersects(a.boundary, ST_SetSRID(ST_MakePoint($4, $5), 4326))
                 order by a.area_id limit 1),
                ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9::timestamptz, $9::timestamptz, $11,
                case when $12 then $9::timestamptz end, $13, $14, $15

@@ -501,10 +501,14 @@ async fn assign(
     let unknown = || invalid(Field::Assignee, Rule::UnknownValue);
     match to {
         Assignee::Office(o) => {
-            let name = sqlx::query_scalar!("select name from office where office_id = $1", o as OfficeId)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(unknown)?;
+            // A disabled office takes no new reports.
+            let name = sqlx::query_scalar!(
+                "select name from office where office_id = $1 and disabled_at is null",
+                o as OfficeId
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(unknown)?;
             sqlx::query!(
                 r#"
                 update report set office_id = $2, assigned_user_id = null, assigned_contractor_id = null,
@@ -557,7 +561,7 @@ async fn assign(
         }
         Assignee::Contractor(c) => {
             let name = sqlx::query_scalar!(
-                "select name from contractor where contractor_id = $1",
+                "select name from contractor where contractor_id = $1 and disabled_at is null",
                 c as ContractorId
             )
             .fetch_optional(&mut *conn)
@@ -893,7 +897,8 @@ pub async fn view(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<
         .collect();
     let line = Signature::of(&mut tx, v, &f).await?.line;
     let templates = sqlx::query!(
-        "select name, body from answer_template where category_id = $1 or category_id is null order by name",
+        "select name, body from answer_template
+         where (category_id = $1 or category_id is null) and disabled_at is null order by name",
         f.category as CategoryId
     )
     .fetch_all(&mut *tx)
@@ -944,12 +949,12 @@ pub async fn view(state: &State, viewer: Option<&Viewer>, code: &str) -> Result<
 async fn choices_for_assignment(conn: &mut PgConnection, f: &Facts) -> Result<Vec<Choice>> {
     let rows = sqlx::query!(
         r#"
-        select 'office:' || office_id as "value!", name as "label!", 0 as "o!" from office
+        select 'office:' || office_id as "value!", name as "label!", 0 as "o!" from office where disabled_at is null
         union all
         select 'user:' || u.user_id, u.display_name, 1 from app_user u join user_office uo using (user_id)
         where uo.office_id = $1 and u.disabled_at is null and u.role in ('office_manager', 'office_staff')
         union all
-        select 'contractor:' || contractor_id, name, 2 from contractor
+        select 'contractor:' || contractor_id, name, 2 from contractor where disabled_at is null
         order by 3, 2
         "#,
         f.office as OfficeId

@@ -76,8 +76,13 @@ pub fn due_periods(
     out
 }
 
-/// Writes the reports of the periods ended and not written yet (see [`due_periods`]). Returns how many it wrote.
+/// Writes the reports of the periods ended and not written yet (see [`due_periods`]), from the service's opening
+/// day on (none before it opens: a period before the service existed has nothing to report). Returns how many
+/// it wrote.
 pub async fn generate_due(state: &State, now: DateTime<Utc>) -> Result<usize> {
+    let Some(opened_at) = crate::site::get(state).await?.opened_at else {
+        return Ok(0);
+    };
     let newest = sqlx::query!(
         r#"select max(period_start) filter (where kind = 'month') as month,
                   max(period_start) filter (where kind = 'year') as year
@@ -91,6 +96,9 @@ pub async fn generate_due(state: &State, now: DateTime<Utc>) -> Result<usize> {
         newest.month.map(Month::of_date),
         newest.year.map(Month::of_date),
     ) {
+        if bounds(kind, first).end <= opened_at {
+            continue;
+        }
         if generate(state, kind, first, None).await? {
             n += 1;
         }

@@ -104,7 +104,12 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
     let refreshed_at: Option<DateTime<Utc>> = sqlx::query_scalar!("select refreshed_at from stats_state")
         .fetch_one(&mut *conn)
         .await?;
-    let all = scopes(&mut conn, &state.settings.organisation).await?;
+    let organisation = crate::site::get_in(state, &mut conn)
+        .await?
+        .site
+        .display_name()
+        .to_owned();
+    let all = scopes(&mut conn, &organisation).await?;
     let chosen = all
         .iter()
         .find(|s| s.scope == scope && s.id == id)
@@ -112,7 +117,7 @@ pub async fn stats_view_at(state: &State, q: &StatsQuery, now: DateTime<Utc>) ->
         .unwrap_or_else(|| ScopeFigures {
             scope,
             id,
-            name: name.unwrap_or_else(|| state.settings.organisation.clone()),
+            name: name.unwrap_or(organisation),
             figures: Figures::default(),
             open_now: 0,
             overdue_now: 0,

@@ -6,6 +6,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use backend::admin::{self, AreaUpload, CategoryForm, StaffForm};
+use shared::admin::{Retirable, Retire};
 use shared::{CategoryId, ContractorId, Field, OfficeId, UserId};
 
 use super::body::{self, Files};
@@ -22,7 +23,7 @@ pub fn doors() -> Doors {
         .post("/amministrazione/uffici", office)
         .post("/amministrazione/categorie", category)
         .post("/amministrazione/modelli", template)
-        .post("/amministrazione/modelli/{id}/elimina", delete_template)
+        .post("/amministrazione/{kind}/{id}/{action}", retire)
         .post("/amministrazione/ditte", contractor)
         .post("/amministrazione/regole", rule)
         .post("/amministrazione/regole/elimina", delete_rule)
@@ -109,9 +110,18 @@ async fn template(State(state): State<AppState>, post: FormPost) -> Response {
     answer(post, "template", "modelli", r, &["category", "name", "body"]).await
 }
 
-async fn delete_template(State(state): State<AppState>, Path(id): Path<i32>, post: FormPost) -> Response {
-    let r = admin::delete_template(&state.backend, post.viewer(), id).await;
-    answer(post, "template", "modelli", r, &[]).await
+/// `POST /amministrazione/{kind}/{id}/{action}`: disables (`disattiva`), enables again (`riattiva`) or deletes
+/// (`elimina`) an office, a category, a template, a contractor or a district (`shared::admin::Retirable`).
+async fn retire(
+    State(state): State<AppState>,
+    Path((kind, id, action)): Path<(String, i32, String)>,
+    post: FormPost,
+) -> Response {
+    let (Some(kind), Some(action)) = (Retirable::from_slug(&kind), Retire::from_slug(&action)) else {
+        return answer(post, "retire", "", Err::<(), _>(backend::Error::NotFound), &[]).await;
+    };
+    let r = admin::retire(&state.backend, post.viewer(), kind, id, action).await;
+    answer(post, &kind.form(), kind.slug(), r, &[]).await
 }
 
 async fn contractor(State(state): State<AppState>, post: FormPost) -> Response {
@@ -123,7 +133,12 @@ async fn contractor(State(state): State<AppState>, post: FormPost) -> Response {
         &post.get("email"),
     )
     .await;
-    answer(post, "contractor", "ditte", r, &["name", "email"]).await
+    let form = if post.get("id").is_empty() {
+        "contractor"
+    } else {
+        "contractor-edit"
+    };
+    answer(post, form, "ditte", r, &["name", "email"]).await
 }
 
 async fn rule(State(state): State<AppState>, post: FormPost) -> Response {

@@ -121,6 +121,8 @@ pub enum Files {
     Photos,
     /// Text documents (an uploaded GeoJSON): read as text fields.
     Text,
+    /// One image named `logo` (the coat of arms), in `photos`; checked by its service.
+    Logo,
 }
 
 /// Reads a multipart body part by part, enforcing the limits as it goes (the whole body's limit is the route's
@@ -152,10 +154,14 @@ pub async fn read_multipart(
         let file = field
             .file_name()
             .map(str::to_owned)
-            .filter(|_| files == Files::Photos);
+            .filter(|_| files != Files::Text);
         if let Some(file_name) = file {
-            if !matches!(name.as_str(), "photos" | "photo" | "foto") {
-                return Err(invalid(Field::Photos, Rule::UnknownValue));
+            match files {
+                Files::Photos if !matches!(name.as_str(), "photos" | "photo" | "foto") => {
+                    return Err(invalid(Field::Photos, Rule::UnknownValue));
+                }
+                Files::Logo if name != "logo" => return Err(invalid(Field::Logo, Rule::UnknownValue)),
+                _ => {}
             }
             let mut field = field;
             let mut bytes = Vec::new();

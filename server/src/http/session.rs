@@ -66,6 +66,13 @@ pub fn session_cookie(state: &AppState, session: &backend::users::NewSession) ->
 
 /// Middleware: puts the request's `Authenticated` (if its session cookie is good) into its extensions.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // The municipality's identity, for the pages (this instance's copy: a lock and a pointer, no query).
+    match backend::site::get(&state.backend).await {
+        Ok(site) => {
+            req.extensions_mut().insert(site);
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the site's identity"),
+    }
     if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
         match backend::users::sessions::authenticate(&state.backend, &token).await {
             Ok(Some(auth)) => {

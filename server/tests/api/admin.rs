@@ -87,6 +87,12 @@ async fn offices_categories_and_rules_apply_at_once() {
             .expect("page")
             .contains("Il valore del campo «nome» è già in uso")
     );
+    // Regardless of case and spacing: " lavori  PUBBLICI " is the town's "Lavori pubblici" again.
+    let res = a
+        .post("/amministrazione/uffici", &[("name", " lavori  PUBBLICI ")])
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("page").contains("è già in uso"));
     // A category with a bad SLA is refused; a good one is offered on the reporting form at once.
     let res = a
         .post(
@@ -431,4 +437,112 @@ async fn staff_are_created_with_a_link_and_disabled_with_their_sessions() {
         )
         .await;
     assert_eq!(res.status(), 400);
+}
+
+/// Setup mistakes can be undone: an office nothing uses is deleted, one in use is refused (disable it instead),
+/// a district from another town is disabled (citizens are no longer offered it, new reports are not placed in it)
+/// and enabled again, a contractor and a template are disabled; each change is in the audit log.
+#[tokio::test]
+async fn mistakes_are_disabled_or_deleted_when_nothing_uses_them() {
+    use shared::admin::{Retirable, Retire};
+    let app = spawn_app().await;
+    backend::testing::reporting_town(&app.db.pool).await;
+    let a = admin(&app).await;
+    let id_of = |sql: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i32>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect(sql)
+        }
+    };
+
+    // A duplicate office, made by mistake, and deleted.
+    let res = a
+        .post("/amministrazione/uffici", &[("name", "Lavori pubblici 2")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let dup = id_of("select office_id from office where name = 'Lavori pubblici 2'").await;
+    let res = a.post(&Retire::Delete.href(Retirable::Office, dup), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("office where name = 'Lavori pubblici 2'").await, 0);
+    assert_eq!(app.count("audit_log where action = 'delete_office'").await, 1);
+
+    // An office its categories still use cannot be deleted: the page says so, and it stays.
+    let used = id_of("select office_id from office where name = 'Lavori pubblici'").await;
+    let res = a.post(&Retire::Delete.href(Retirable::Office, used), &[]).await;
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("ancora in uso"), "{page}");
+    assert_eq!(app.count("office where name = 'Lavori pubblici'").await, 1);
+
+    // A district disabled: gone from the citizens' choice and from new reports' placement; back when enabled.
+    let state = app.db.state();
+    let ovest = id_of("select area_id from area where name = 'Ovest'").await;
+    let names = |v: Vec<(shared::AreaId, String)>| v.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+    assert!(
+        names(backend::places::districts(&state).await.expect("districts")).contains(&"Ovest".to_owned())
+    );
+    let res = a
+        .post(&Retire::Disable.href(Retirable::District, ovest), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        !names(backend::places::districts(&state).await.expect("districts")).contains(&"Ovest".to_owned())
+    );
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    assert!(
+        backend::places::district_point(&mut conn, shared::AreaId(ovest))
+            .await
+            .is_err(),
+        "a disabled district is no longer a place to report in"
+    );
+    let res = a
+        .post(&Retire::Enable.href(Retirable::District, ovest), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        names(backend::places::districts(&state).await.expect("districts")).contains(&"Ovest".to_owned())
+    );
+
+    // A contractor and an answer template disabled, then the template deleted.
+    let res = a
+        .post("/amministrazione/ditte", &[("name", "Asfalti Rossi srl")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let ditta = id_of("select contractor_id from contractor where name = 'Asfalti Rossi srl'").await;
+    let res = a
+        .post(&Retire::Disable.href(Retirable::Contractor, ditta), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("contractor where disabled_at is not null").await, 1);
+    let res = a
+        .post(
+            "/amministrazione/modelli",
+            &[
+                ("name", "Presa in carico"),
+                ("body", "Presa in carico: {codice}."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let tpl = id_of("select answer_template_id from answer_template where name = 'Presa in carico'").await;
+    for action in [Retire::Disable, Retire::Delete] {
+        let res = a.post(&action.href(Retirable::Template, tpl), &[]).await;
+        assert_eq!(res.status(), 303);
+    }
+    assert_eq!(app.count("answer_template").await, 0);
+    assert_eq!(
+        app.count(
+            "audit_log where action in ('disable_district', 'enable_district', 'disable_contractor', \
+             'disable_template', 'delete_template')"
+        )
+        .await,
+        5
+    );
+
+    // An address that names nothing administered.
+    let res = a.post("/amministrazione/personale/1/elimina", &[]).await;
+    assert_eq!(res.status(), 404);
 }

@@ -13,6 +13,7 @@ mod reports;
 mod resilience;
 mod second_factor;
 mod server_fns;
+mod site;
 mod stats;
 mod visibility;
 mod work;

@@ -145,6 +145,8 @@ fn good_path(path: &str, code: &str) -> String {
             "{tag}" => "it",
             "{token}" => "abcdef",
             "{*key}" => "2026/01/x.jpg",
+            "{kind}" => "uffici",
+            "{action}" => "elimina",
             other if other.starts_with('{') => panic!("a value for {other} in {path}"),
             other => other,
         })

@@ -41,6 +41,9 @@ const CASES: &[(&str, &[&[u8]])] = &[
     ("period_reports", &[b"\xff\xfe\xfd"]),
     ("period_report", &[b"", b"\xc3\x28"]),
     ("survey", &[b"", b"\xff"]),
+    ("legal_page", &[b"", b"kind=Nope", b"\xff"]),
+    ("identity", &[b"\xff\xfe\xfd"]),
+    ("checklist", &[b"\xff\xfe\xfd"]),
 ];
 
 #[tokio::test]

@@ -111,6 +111,9 @@ messages! {
     Save => "Salva", "Save";
     Add => "Aggiungi", "Add";
     Delete => "Elimina", "Delete";
+    DisableIt => "Disattiva", "Disable";
+    EnableIt => "Riattiva", "Enable again";
+    RetireHint => "Disattivato, un elemento non è più proposto (ai cittadini, nelle assegnazioni, nelle risposte) ma resta nella storia e nelle statistiche. Si può eliminare solo ciò che nessuna segnalazione, categoria, persona o regola usa.", "Disabled, an item is no longer offered (to citizens, in assignments, in answers) but stays in the history and the statistics. Only what no report, category, person or rule uses can be deleted.";
     NewOffice => "Nuovo ufficio", "New office";
     OpenReports => "Aperte", "Open";
     Categories => "Categorie", "Categories";

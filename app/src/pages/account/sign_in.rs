@@ -148,6 +148,7 @@ pub fn RegisterPage() -> impl IntoView {
         <AccountFrame title=locale.t(A::RegisterTitle)>
             <p class="lead">{t(A::RegisterIntro)}</p>
             <FormError error=feedback.error_of("registrati") />
+            <crate::components::footer::PrivacyNote />
             <form method="post" action="/registrati" class="stack">
                 <TextField
                     name="nome"

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 use shared::Locale;
-use shared::i18n::{Msg, StatsMsg as S, date_label};
+use shared::i18n::{StatsMsg as S, date_label};
 use shared::map::Month;
 use shared::stats::{
     Figures, PeriodKind, PeriodReport, PeriodSummary, Scope, ScopeFigures, StatsView, TransparencyData,
@@ -34,7 +34,7 @@ pub fn TransparencyPage() -> impl IntoView {
     let location = use_location();
     let data = Resource::new(move || location.search.get(), get_transparency);
     view! {
-        <Title text=format!("{} · {}", locale.t(S::Title), locale.t(Msg::AppName)) />
+        <Title text=locale.t(S::Title) />
         <Header />
         <main class="page stats-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::Title)}</h1>
@@ -391,7 +391,7 @@ pub fn PeriodListPage() -> impl IntoView {
     let locale = use_locale();
     let list = Resource::new(|| (), |_| get_period_reports());
     view! {
-        <Title text=format!("{} · {}", locale.t(S::PeriodReports), locale.t(Msg::AppName)) />
+        <Title text=locale.t(S::PeriodReports) />
         <Header />
         <main class="page stats-page" id="contenuto" tabindex="-1">
             <p class="breadcrumb"><a href="/trasparenza" rel="external">{"‹ "}{locale.t(S::Title)}</a></p>
@@ -513,7 +513,7 @@ fn PeriodBody(report: PeriodReport, admin: bool) -> impl IntoView {
     let label = r.label.clone();
     let end_day = r.end - chrono::Duration::days(1);
     view! {
-        <Title text=format!("{title} · {}", locale.t(Msg::AppName)) />
+        <Title text=title.clone() />
         <h1>{title.clone()}</h1>
         <p class="muted">
             {format!("{} – {}. ", r.start.format("%d/%m/%Y"), end_day.format("%d/%m/%Y"))}

@@ -20,7 +20,7 @@ pub fn DashboardPage() -> impl IntoView {
     let location = use_location();
     let data = Resource::new(move || location.search.get(), get_dashboard);
     view! {
-        <Title text=format!("{} · {}", locale.t(S::DashboardTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(S::DashboardTitle) />
         <Header />
         <main class="page stats-page dashboard" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::DashboardTitle)}</h1>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::i18n::{Msg, StatsMsg as S, date_label};
+use shared::i18n::{StatsMsg as S, date_label};
 
 use crate::components::header::Header;
 use crate::forms::{FormError, use_feedback};
@@ -30,7 +30,7 @@ pub fn SurveyPage() -> impl IntoView {
     });
     let feedback = use_feedback();
     view! {
-        <Title text=format!("{} · {}", locale.t(S::SurveyTitle), locale.t(Msg::AppName)) />
+        <Title text=locale.t(S::SurveyTitle) />
         <Header />
         <main class="page narrow survey-page" id="contenuto" tabindex="-1">
             <h1>{locale.t(S::SurveyTitle)}</h1>
@@ -66,6 +66,7 @@ pub fn SurveyPage() -> impl IntoView {
                                     <p class="lead">{locale.t(S::SurveyIntro)}</p>
                                     <p><a href=format!("/segnalazioni/{}", s.code) rel="external">{s.title.clone()}</a>" · "{s.code.clone()}</p>
                                     <FormError error=err />
+                                    <crate::components::footer::PrivacyNote />
                                     <form method="post" class="survey-form">
                                         {marks("timeliness", S::SurveyTimeliness, t0)}
                                         {marks("quality", S::SurveyQuality, q0)}

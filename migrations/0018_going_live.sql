@@ -1,0 +1,86 @@
+-- Going live from an empty installation: the municipality's identity, contacts and legal texts (set from the
+-- administration pages, one row), its opening day, and names that can be undone (renamed, disabled, deleted)
+-- without two of them differing only in case or spacing.
+
+create table site (
+    -- One row: the installation's municipality.
+    id boolean primary key default true check (id),
+    -- "Comune di Vigonza"; empty until the administrator sets it (the pages then say "Segnala").
+    name text not null default '' check (char_length(name) <= 120),
+    -- The Italian forms for sentences: "del Comune di Vigonza", "al Comune di Vigonza" (empty: derived from
+    -- the name by `shared::site::italian_forms`).
+    name_of text not null default '' check (char_length(name_of) <= 140),
+    name_to text not null default '' check (char_length(name_to) <= 140),
+    -- The coat of arms or logo, re-encoded as PNG; its version changes the address (cached for a year).
+    logo bytea check (logo is null or octet_length(logo) <= 512 * 1024),
+    logo_version integer not null default 0,
+    -- The URP (public relations office): how citizens reach a person.
+    urp_address text not null default '' check (char_length(urp_address) <= 300),
+    phone text not null default '' check (char_length(phone) <= 60),
+    email text not null default '' check (char_length(email) <= 254),
+    pec text not null default '' check (char_length(pec) <= 254),
+    hours text not null default '' check (char_length(hours) <= 500),
+    footer text not null default '' check (char_length(footer) <= 1000),
+    -- The data protection officer's contact (GDPR art. 37), for the privacy notice.
+    dpo text not null default '' check (char_length(dpo) <= 300),
+    -- The administration's accessibility statement on AgID's form.agid.gov.it (each administration publishes
+    -- its own).
+    accessibility_url text not null default '' check (char_length(accessibility_url) <= 500),
+    -- The administrator's own privacy notice and legal notes; empty: the ones generated from the settings.
+    privacy_notice text not null default '' check (char_length(privacy_notice) <= 50000),
+    legal_notes text not null default '' check (char_length(legal_notes) <= 50000),
+    -- The example in the address field ("Prato della Valle"): one of the town's own streets.
+    example_street text not null default '' check (char_length(example_street) <= 120),
+    -- When citizens could first file reports; null: not open yet ("the service opens soon").
+    opened_at timestamptz,
+    updated_at timestamptz not null default now()
+);
+insert into site default values;
+-- An installation upgraded with reports in it was open from its first one (or from now, with a boundary).
+update site set opened_at = coalesce(
+    (select min(created_at) from report),
+    (select now() where exists (select 1 from area where kind = 'municipality')));
+
+-- Every instance drops its copy of the row when it changes (`backend::site`).
+create function site_notify() returns trigger language plpgsql as $$
+begin
+    perform pg_notify('site', '');
+    return null;
+end $$;
+create trigger site_notify after insert or update or delete on site
+    for each statement execute function site_notify();
+
+-- Names as a person tells them apart: " lavori  PUBBLICI " and "Lavori pubblici" are the same office.
+create function name_key(name text) returns text immutable parallel safe language sql as $$
+    select lower(regexp_replace(btrim(name), '\s+', ' ', 'g'))
+$$;
+
+-- Names that only the new rule makes equal get their id appended, so that the upgrade never fails.
+update office o set name = left(o.name, 100) || ' (' || o.office_id || ')'
+where exists (select 1 from office p where name_key(p.name) = name_key(o.name) and p.office_id < o.office_id);
+update category o set name = left(o.name, 100) || ' (' || o.category_id || ')'
+where exists (select 1 from category p where name_key(p.name) = name_key(o.name) and p.category_id < o.category_id);
+update contractor o set name = left(o.name, 100) || ' (' || o.contractor_id || ')'
+where exists (select 1 from contractor p where name_key(p.name) = name_key(o.name) and p.contractor_id < o.contractor_id);
+update area o set name = left(o.name, 100) || ' (' || o.area_id || ')'
+where exists (select 1 from area p where p.kind = o.kind and name_key(p.name) = name_key(o.name) and p.area_id < o.area_id);
+update answer_template o set name = left(o.name, 100) || ' (' || o.answer_template_id || ')'
+where exists (select 1 from answer_template p where p.category_id is not distinct from o.category_id
+              and name_key(p.name) = name_key(o.name) and p.answer_template_id < o.answer_template_id);
+
+alter table office drop constraint office_name_key;
+create unique index office_name_key_idx on office (name_key(name));
+alter table category drop constraint category_name_key;
+create unique index category_name_key_idx on category (name_key(name));
+alter table contractor drop constraint contractor_name_key;
+create unique index contractor_name_key_idx on contractor (name_key(name));
+alter table area drop constraint area_kind_name_key;
+create unique index area_name_key_idx on area (kind, name_key(name));
+alter table answer_template drop constraint answer_template_category_id_name_key;
+create unique index answer_template_name_key_idx on answer_template (coalesce(category_id, 0), name_key(name));
+
+-- Disabled: hidden from citizens and from the choices staff make, kept for history and statistics.
+alter table office add column disabled_at timestamptz;
+alter table contractor add column disabled_at timestamptz;
+alter table area add column disabled_at timestamptz check (disabled_at is null or kind = 'district');
+alter table answer_template add column disabled_at timestamptz;
