@@ -84,3 +84,26 @@ alter table office add column disabled_at timestamptz;
 alter table contractor add column disabled_at timestamptz;
 alter table area add column disabled_at timestamptz check (disabled_at is null or kind = 'district');
 alter table answer_template add column disabled_at timestamptz;
+
+-- The boundary (and name) an upload replaced, for a one-click rollback; rolling back swaps the two, so the
+-- rollback can be undone too.
+alter table area
+    add column previous_boundary geometry(MultiPolygon, 4326) check (previous_boundary is null or ST_IsValid(previous_boundary)),
+    add column previous_name text,
+    add column replaced_at timestamptz;
+
+-- Invitations of staff: a one-use link valid for days (not the password reset's hour), who sent it, resent
+-- or revoked from the administration page; and the messages of an invitation and of a citizen given a role.
+alter type email_token_purpose add value 'invitation';
+alter type mail_kind add value 'staff_invitation';
+alter type mail_kind add value 'role_granted';
+create table staff_invitation (
+    user_id bigint primary key references app_user on delete cascade,
+    invited_by bigint references app_user on delete set null,
+    invited_at timestamptz not null default now(),
+    expires_at timestamptz not null,
+    sent_count integer not null default 1,
+    accepted_at timestamptz,
+    revoked_at timestamptz,
+    check (accepted_at is null or revoked_at is null)
+);

@@ -81,13 +81,33 @@ impl Assets {
     }
 }
 
+/// `s` as a JavaScript string literal that cannot end the script element it is written in.
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c")
+}
+
 /// The whole document. `Assets` comes from the server's context.
 pub fn shell(assets: Assets) -> impl IntoView {
     provide_locale();
     let nonce = leptos::nonce::use_nonce();
     let locale = use_locale();
-    let path = use_context::<http::request::Parts>()
+    let parts = use_context::<http::request::Parts>();
+    let path = parts
+        .as_ref()
         .map(|p| p.uri.path().to_owned())
+        .unwrap_or_default();
+    // A failed form post is answered with its page rendered again, while the address bar shows where the form
+    // posted (`/amministrazione/aree`): before hydrating, the address becomes the page's own (so the router
+    // finds the page it hydrates, and a reload shows it), and the error is scrolled into view.
+    let answered = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<crate::forms::FormFeedback>())
+        .is_some();
+    let page = parts
+        .as_ref()
+        .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
         .unwrap_or_default();
     let bundle = crate::bundle_for(&path);
     let (js, wasm) = match bundle {
@@ -95,8 +115,18 @@ pub fn shell(assets: Assets) -> impl IntoView {
         crate::Bundle::Reporting => (assets.js_reporting.clone(), assets.wasm_reporting.clone()),
         crate::Bundle::Full => (assets.js_full.clone(), assets.wasm_full.clone()),
     };
+    let answer = if answered {
+        format!(
+            "if (location.pathname !== {path}) history.replaceState(null, '', {page} + location.hash);\n\
+             document.querySelector('.form-error')?.scrollIntoView({{ block: 'center' }});\n",
+            path = js_string(&path),
+            page = js_string(&page),
+        )
+    } else {
+        String::new()
+    };
     let boot = format!(
-        "import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);"
+        "{answer}import init, {{ hydrate }} from '{js}';\ninit({{ module_or_path: '{wasm}' }}).then(hydrate);"
     );
     // A static page (links and plain forms only) loads neither the WASM nor Leaflet.
     let scripts = (bundle != crate::Bundle::Static).then(|| {

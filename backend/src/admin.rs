@@ -4,8 +4,8 @@
 
 use serde_json::json;
 use shared::admin::{
-    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeRow, Retirable, Retire, RuleRow, StaffRow,
-    TemplateRow,
+    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeRow, PendingInvitation, Retirable, Retire,
+    RuleRow, StaffRow, TemplateRow,
 };
 use shared::permission::{Action, Target};
 use shared::report::work::check_template;
@@ -16,6 +16,10 @@ use sqlx::PgConnection;
 use crate::error::invalid;
 use crate::users::require;
 use crate::{Error, Result, State};
+
+mod boundaries;
+pub mod invitations;
+pub use boundaries::{AreaUpload, preview_area, restore_boundary, upload_area};
 
 /// A unique-constraint violation is a name already in use; anything else stays what it was.
 fn taken(e: sqlx::Error) -> Error {
@@ -143,7 +147,8 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
     let areas = sqlx::query!(
         r#"
         select area_id, kind = 'municipality' as "municipality!", name,
-               ST_Area(boundary::geography) / 1e6 as "km2!", disabled_at is not null as "disabled!"
+               ST_Area(boundary::geography) / 1e6 as "km2!", disabled_at is not null as "disabled!",
+               kind = 'municipality' and previous_boundary is not null as "restorable!"
         from area order by kind, disabled_at is not null, name
         "#
     )
@@ -156,6 +161,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         name: a.name,
         km2: a.km2,
         disabled: a.disabled,
+        restorable: a.restorable,
     })
     .collect();
     let rules = sqlx::query!(
@@ -184,10 +190,13 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         r#"
         select u.user_id, u.display_name, u.email, u.role as "role: Role", u.contractor_id,
                u.disabled_at is not null as "disabled!",
-               coalesce(array_agg(uo.office_id order by uo.office_id) filter (where uo.office_id is not null), '{}') as "offices!"
+               coalesce(array_agg(uo.office_id order by uo.office_id) filter (where uo.office_id is not null), '{}') as "offices!",
+               i.expires_at as "invitation_expires?", inviter.display_name as "invited_by?"
         from app_user u left join user_office uo using (user_id)
+        left join staff_invitation i on i.user_id = u.user_id and i.accepted_at is null and i.revoked_at is null
+        left join app_user inviter on inviter.user_id = i.invited_by
         where u.role <> 'citizen'
-        group by u.user_id order by u.display_name
+        group by u.user_id, i.expires_at, inviter.display_name order by u.display_name
         "#
     )
     .fetch_all(&mut *conn)
@@ -201,6 +210,11 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         offices: u.offices.into_iter().map(OfficeId).collect(),
         contractor: u.contractor_id.map(ContractorId),
         disabled: u.disabled,
+        invitation: u.invitation_expires.map(|expires_at| PendingInvitation {
+            invited_by: u.invited_by.clone().unwrap_or_default(),
+            expires_at,
+            expired: expires_at <= chrono::Utc::now(),
+        }),
     })
     .collect();
     Ok(AdminOverview {
@@ -594,193 +608,6 @@ pub async fn delete_rule(state: &State, viewer: Option<&Viewer>, category: i32, 
     Ok(())
 }
 
-/// The SRID a GeoJSON document declares (`crs.properties.name` as `EPSG:3003`, `urn:ogc:def:crs:EPSG::3003` or
-/// the OGC name of WGS 84), if any.
-fn declared_srid(doc: &serde_json::Value) -> Result<Option<i32>> {
-    let Some(name) = doc.pointer("/crs/properties/name").and_then(|n| n.as_str()) else {
-        return Ok(None);
-    };
-    if name.ends_with("CRS84") {
-        return Ok(Some(4326));
-    }
-    name.rsplit(':')
-        .next()
-        .and_then(|c| c.parse::<i32>().ok())
-        .map(Some)
-        .ok_or_else(|| invalid(Field::Srid, Rule::UnknownValue))
-}
-
-/// The polygons of a GeoJSON document (a geometry, a feature or a feature collection), as one GeoJSON
-/// MultiPolygon geometry's text.
-fn polygons(text: &str) -> Result<(String, Option<i32>)> {
-    let bad = |reason: &str| {
-        invalid(
-            Field::Boundary,
-            Rule::InvalidGeometry {
-                reason: reason.to_owned(),
-            },
-        )
-    };
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&format!("JSON: {e}")))?;
-    let srid = declared_srid(&doc)?;
-    let parsed = text
-        .parse::<geojson::GeoJson>()
-        .map_err(|e| bad(&e.to_string()))?;
-    let geometries: Vec<geojson::Geometry> = match parsed {
-        geojson::GeoJson::Geometry(g) => vec![g],
-        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
-        geojson::GeoJson::FeatureCollection(fc) => {
-            fc.features.into_iter().filter_map(|f| f.geometry).collect()
-        }
-    };
-    let mut rings: Vec<geojson::PolygonType> = Vec::new();
-    for g in geometries {
-        match g.value {
-            geojson::GeometryValue::Polygon { coordinates } => rings.push(coordinates),
-            geojson::GeometryValue::MultiPolygon { coordinates } => rings.extend(coordinates),
-            other => return Err(bad(&format!("{} is not a polygon", other.type_name()))),
-        }
-    }
-    if rings.is_empty() {
-        return Err(bad("no polygon in the document"));
-    }
-    let multi = geojson::Geometry::new(geojson::GeometryValue::MultiPolygon { coordinates: rings });
-    Ok((multi.to_string(), srid))
-}
-
-/// What an area upload says.
-#[derive(Debug, Clone, Default)]
-pub struct AreaUpload {
-    /// The municipality's boundary, or a district's.
-    pub municipality: bool,
-    pub name: String,
-    pub geojson: String,
-    /// The EPSG code of the coordinates when the document does not say (empty: WGS 84).
-    pub srid: String,
-}
-
-/// Loads (or replaces, by name) the municipality's boundary or a district: polygons only, valid (closed, not
-/// self-intersecting), reprojected to WGS 84 from the SRID the document declares or the form says.
-pub async fn upload_area(state: &State, viewer: Option<&Viewer>, upload: &AreaUpload) -> Result<AreaId> {
-    let (v, mut tx) = begin(state, viewer, Action::ManageAreas).await?;
-    let n = name(&upload.name)?;
-    if upload.geojson.trim().is_empty() {
-        return Err(invalid(Field::Boundary, Rule::Required));
-    }
-    let (geometry, declared) = polygons(&upload.geojson)?;
-    let given = if upload.srid.trim().is_empty() {
-        None
-    } else {
-        Some(number(Field::Srid, &upload.srid, 1, 999_999)?)
-    };
-    let srid = declared.or(given).unwrap_or(4326);
-    let known = sqlx::query_scalar!(
-        r#"select exists(select 1 from spatial_ref_sys where srid = $1) as "x!""#,
-        srid
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if !known {
-        return Err(invalid(Field::Srid, Rule::UnknownValue));
-    }
-    // Checked in the source system (where it was drawn), then reprojected; the result must lie on the globe.
-    let checked = sqlx::query!(
-        r#"
-        with g as (select ST_SetSRID(ST_GeomFromGeoJSON($1), $2) as geom)
-        select ST_IsValid(geom) as "valid!", ST_IsValidReason(geom) as "reason!",
-               case when ST_IsValid(geom) then ST_AsEWKB(ST_Multi(ST_Transform(geom, 4326))) end as wkb,
-               case when ST_IsValid(geom) then ST_XMin(ST_Transform(geom, 4326)) end as west,
-               case when ST_IsValid(geom) then ST_XMax(ST_Transform(geom, 4326)) end as east,
-               case when ST_IsValid(geom) then ST_YMin(ST_Transform(geom, 4326)) end as south,
-               case when ST_IsValid(geom) then ST_YMax(ST_Transform(geom, 4326)) end as north
-        from g
-        "#,
-        geometry,
-        srid
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) => invalid(
-            Field::Boundary,
-            Rule::InvalidGeometry {
-                reason: d.message().to_owned(),
-            },
-        ),
-        _ => e.into(),
-    })?;
-    if !checked.valid {
-        return Err(invalid(
-            Field::Boundary,
-            Rule::InvalidGeometry {
-                reason: checked.reason,
-            },
-        ));
-    }
-    let on_globe = matches!(
-        (checked.west, checked.east, checked.south, checked.north),
-        (Some(w), Some(e), Some(s), Some(n)) if w >= -180.0 && e <= 180.0 && s >= -90.0 && n <= 90.0
-    );
-    if !on_globe {
-        return Err(invalid(Field::Srid, Rule::Mismatch));
-    }
-    let wkb = checked.wkb.unwrap_or_default();
-    let id = if upload.municipality {
-        let existing = sqlx::query_scalar!(
-            "select area_id from area where kind = 'municipality' order by area_id limit 1"
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        match existing {
-            Some(a) => sqlx::query_scalar!(
-                "update area set name = $2, boundary = ST_GeomFromEWKB($3), updated_at = now() where area_id = $1 returning area_id",
-                a,
-                n,
-                wkb
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(taken)?,
-            None => sqlx::query_scalar!(
-                "insert into area (kind, name, boundary) values ('municipality', $1, ST_GeomFromEWKB($2)) returning area_id",
-                n,
-                wkb
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(taken)?,
-        }
-    } else {
-        let parent = sqlx::query_scalar!(
-            "select area_id from area where kind = 'municipality' order by area_id limit 1"
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| invalid(Field::District, Rule::Required))?;
-        sqlx::query_scalar!(
-            r#"
-            insert into area (kind, parent_id, name, boundary) values ('district', $1, $2, ST_GeomFromEWKB($3))
-            on conflict (kind, name_key(name)) do update set boundary = excluded.boundary, updated_at = now()
-            returning area_id
-            "#,
-            parent,
-            n,
-            wkb
-        )
-        .fetch_one(&mut *tx)
-        .await?
-    };
-    audit(
-        &mut tx,
-        v,
-        "upload_area",
-        json!({ "area": id, "name": n, "municipality": upload.municipality, "srid": srid }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(AreaId(id))
-}
-
 /// An office by its id or exact name (the command line names offices either way).
 pub async fn office_by_id_or_name(state: &State, id_or_name: &str) -> Result<Option<OfficeId>> {
     let id = sqlx::query_scalar!(
@@ -851,56 +678,90 @@ fn staff_parts(form: &StaffForm) -> Result<(Role, Vec<OfficeId>, Option<Contract
     let contractor = if form.contractor.trim().is_empty() {
         None
     } else {
-        Some(ContractorId(number(Field::Role, &form.contractor, 1, i32::MAX)?))
+        Some(ContractorId(number(
+            Field::Company,
+            &form.contractor,
+            1,
+            i32::MAX,
+        )?))
     };
     if role.needs_office() && offices.is_empty() {
         return Err(invalid(Field::Office, Rule::Required));
     }
-    if (role == Role::Contractor) != contractor.is_some() {
-        return Err(invalid(Field::Role, Rule::Mismatch));
+    match (role == Role::Contractor, contractor.is_some()) {
+        (true, false) => return Err(invalid(Field::Company, Rule::ContractorNeedsCompany)),
+        (false, true) => return Err(invalid(Field::Company, Rule::CompanyOnlyForContractor)),
+        _ => {}
     }
     Ok((role, offices, contractor))
 }
 
-/// Creates a member of staff (or a contractor's person) and emails them a link to choose their password.
+/// Adds a member of staff (or a contractor's person): a new account gets an invitation with a link to choose
+/// the password (`invitations`); an existing citizen's account is given the role and told by email. All in one
+/// transaction: nobody is left created without their message.
 pub async fn create_staff(
     state: &State,
     viewer: Option<&Viewer>,
     form: &StaffForm,
     locale: Locale,
 ) -> Result<UserId> {
-    let v = require(viewer, Action::ManageStaff, Target::Municipality)?;
+    let (v, mut tx) = begin(state, viewer, Action::ManageStaff).await?;
     let (role, offices, contractor) = staff_parts(form)?;
     if role == Role::Citizen {
         return Err(invalid(Field::Role, Rule::UnknownValue));
     }
-    // A long random password nobody knows: the person chooses theirs with the emailed link.
-    let password = format!("{}-{}", crate::secrets::new_token(), crate::secrets::new_token());
-    let id = crate::users::create_account(
-        state,
-        viewer,
-        &crate::users::NewAccount {
-            email: form.email.clone(),
-            name: form.name.clone(),
-            password,
-            role,
-            offices,
-            contractor,
-            locale,
-        },
-        false,
-    )
-    .await?;
-    let mut conn = state.pool.acquire().await?;
-    audit(
-        &mut conn,
-        v,
-        "create_staff",
-        json!({ "user": id, "role": role.as_str() }),
-    )
-    .await?;
-    drop(conn);
-    crate::users::request_password_reset(state, &form.email, locale).await?;
+    let email = Email::parse(&form.email)?;
+    let id = match crate::users::store::find_by_email(&mut tx, &email).await? {
+        Some(a) if a.role == Role::Citizen && !a.disabled => {
+            sqlx::query!(
+                "update app_user set role = $2, contractor_id = $3, updated_at = now() where user_id = $1",
+                a.id as UserId,
+                role as Role,
+                contractor.map(|c| c.0)
+            )
+            .execute(&mut *tx)
+            .await?;
+            crate::users::store::set_offices(&mut tx, a.id, &offices).await?;
+            invitations::role_granted(&mut tx, state, v, a.id).await?;
+            audit(
+                &mut tx,
+                v,
+                "promote_staff",
+                json!({ "user": a.id, "role": role.as_str() }),
+            )
+            .await?;
+            a.id
+        }
+        Some(_) => return Err(invalid(Field::Email, Rule::AlreadyStaff)),
+        None => {
+            let name = shared::user::DisplayName::parse(&form.name)?;
+            // No password until they choose one with the invitation's link: nobody can sign in as them before.
+            let id = crate::users::store::insert(
+                &mut tx,
+                &crate::users::store::NewUser {
+                    email: &email,
+                    name: name.as_str(),
+                    password_hash: None,
+                    confirmed: false,
+                    role,
+                    contractor,
+                    locale,
+                },
+            )
+            .await?;
+            crate::users::store::set_offices(&mut tx, id, &offices).await?;
+            invitations::send(&mut tx, state, v, id).await?;
+            audit(
+                &mut tx,
+                v,
+                "create_staff",
+                json!({ "user": id, "role": role.as_str() }),
+            )
+            .await?;
+            id
+        }
+    };
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -915,7 +776,7 @@ pub async fn update_staff(
     let (role, offices, contractor) = staff_parts(form)?;
     if user == v.id && (role != Role::Administrator || form.disabled) {
         // The last door out must not lock itself: an administrator cannot demote or disable themselves here.
-        return Err(invalid(Field::Role, Rule::Mismatch));
+        return Err(invalid(Field::Role, Rule::OwnAccount));
     }
     let n = sqlx::query!(
         r#"
@@ -949,31 +810,4 @@ pub async fn update_staff(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uploads_name_their_polygons_and_systems() {
-        let (g, srid) = polygons(
-            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3003"}},
-                "features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#,
-        )
-        .expect("a polygon");
-        assert_eq!(srid, Some(3003));
-        assert!(g.contains("MultiPolygon"));
-        let e = polygons(r#"{"type":"Point","coordinates":[11.8,45.4]}"#).unwrap_err();
-        assert!(matches!(e, Error::Invalid(v) if v.field == Field::Boundary));
-        assert!(polygons("not json").is_err());
-        assert!(polygons(r#"{"type":"FeatureCollection","features":[]}"#).is_err());
-        assert_eq!(
-            declared_srid(
-                &serde_json::json!({"crs":{"properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}})
-            )
-            .expect("ok"),
-            Some(4326)
-        );
-    }
 }

@@ -15,9 +15,10 @@ pub struct MapView {
     pub outline: Vec<Vec<(f64, f64)>>,
 }
 
-/// Italy, where the map opens before a municipality is loaded.
-fn italy() -> BBox {
-    BBox::new(6.6, 36.6, 18.5, 47.1).unwrap_or_else(|_| unreachable!("a valid constant"))
+/// Italy's extent (Lampedusa to the Vetta d'Italia, Sardinia to Otranto): where the map opens before a
+/// municipality is loaded, and where an uploaded boundary must lie.
+pub fn italy() -> BBox {
+    BBox::new(6.6, 35.4, 18.6, 47.1).unwrap_or_else(|_| unreachable!("a valid constant"))
 }
 
 /// The municipality's row, or `None` before any area is loaded.
@@ -74,7 +75,7 @@ pub async fn municipality_bbox(state: &State) -> Result<Option<BBox>> {
 }
 
 /// The exterior rings of a GeoJSON (Multi)Polygon as `(lat, lng)` pairs.
-fn outline_rings(geojson_text: &str) -> Result<Vec<Vec<(f64, f64)>>> {
+pub(crate) fn outline_rings(geojson_text: &str) -> Result<Vec<Vec<(f64, f64)>>> {
     let geometry: geojson::Geometry = geojson_text
         .parse()
         .map_err(|e| anyhow::anyhow!("PostGIS returned GeoJSON that does not parse: {e}"))?;

@@ -57,6 +57,8 @@ pub struct AreaRow {
     pub km2: f64,
     /// A district hidden from citizens (the municipality's boundary is never disabled).
     pub disabled: bool,
+    /// The boundary an upload replaced is kept: it can be put back.
+    pub restorable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +82,8 @@ pub struct StaffRow {
     pub offices: Vec<OfficeId>,
     pub contractor: Option<ContractorId>,
     pub disabled: bool,
+    /// An invitation not accepted yet (nor revoked).
+    pub invitation: Option<PendingInvitation>,
 }
 
 /// Everything the administration page shows.
@@ -92,6 +96,44 @@ pub struct AdminOverview {
     pub areas: Vec<AreaRow>,
     pub rules: Vec<RuleRow>,
     pub staff: Vec<StaffRow>,
+}
+
+/// An area upload checked but not applied: what it would load, for the administrator to confirm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaPreview {
+    /// The municipality's boundary (else districts).
+    pub municipality: bool,
+    /// The reference system the coordinates were read in.
+    pub srid: i32,
+    pub pieces: Vec<PreviewPiece>,
+    /// The municipality's current border, to compare (`(lat, lng)` rings), empty when none is loaded.
+    pub current: Vec<Vec<(f64, f64)>>,
+}
+
+/// One shape of a preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewPiece {
+    pub name: String,
+    pub km2: f64,
+    /// A point inside it.
+    pub lat: f64,
+    pub lng: f64,
+    /// Whether it replaces what is loaded (the boundary, or a district of the same name).
+    pub replaces: bool,
+    /// Its border, simplified for drawing (`(lat, lng)` rings).
+    pub outline: Vec<Vec<(f64, f64)>>,
+}
+
+/// How many days an invitation's link works.
+pub const INVITATION_VALID_DAYS: i64 = 7;
+
+/// An invitation waiting for its person to choose a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub invited_by: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Its link no longer works: it can be sent again.
+    pub expired: bool,
 }
 
 /// What the administrator can disable, enable again, or delete when nothing refers to it. Categories are

@@ -114,10 +114,14 @@ pub enum MailKind {
     ReportReopened,
     /// A monthly or annual report was written (to the administration's recipients).
     PeriodReport,
+    /// An administrator invited the recipient to work on the service: a link to choose their password.
+    StaffInvitation,
+    /// A citizen's account was given a staff role.
+    RoleGranted,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 14] = [
+    pub const ALL: [MailKind; 16] = [
         Self::ConfirmAccount,
         Self::AlreadyRegistered,
         Self::PasswordReset,
@@ -132,6 +136,8 @@ impl MailKind {
         Self::SatisfactionSurvey,
         Self::ReportReopened,
         Self::PeriodReport,
+        Self::StaffInvitation,
+        Self::RoleGranted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +156,8 @@ impl MailKind {
             Self::SatisfactionSurvey => "satisfaction_survey",
             Self::ReportReopened => "report_reopened",
             Self::PeriodReport => "period_report",
+            Self::StaffInvitation => "staff_invitation",
+            Self::RoleGranted => "role_granted",
         }
     }
 

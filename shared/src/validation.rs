@@ -96,6 +96,12 @@ pub enum Field {
     ExampleStreet,
     /// The setup as a whole (opening the service before its required steps are done).
     Setup,
+    /// The contractor (company) a contractor's account works for.
+    Company,
+    /// The GeoJSON property that names each district of a feature collection.
+    NameProperty,
+    /// A file of streets and house numbers.
+    Streets,
 }
 
 impl Field {
@@ -164,6 +170,9 @@ impl Field {
             Field::LegalNotes => "legal_notes",
             Field::ExampleStreet => "example_street",
             Field::Setup => "setup",
+            Field::Company => "contractor",
+            Field::NameProperty => "name_property",
+            Field::Streets => "streets",
         }
     }
 
@@ -294,6 +303,12 @@ impl Field {
             (Field::ExampleStreet, Locale::En) => "example street",
             (Field::Setup, Locale::It) => "configurazione",
             (Field::Setup, Locale::En) => "setup",
+            (Field::Company, Locale::It) => "ditta",
+            (Field::Company, Locale::En) => "company",
+            (Field::NameProperty, Locale::It) => "proprietà del nome",
+            (Field::NameProperty, Locale::En) => "name property",
+            (Field::Streets, Locale::It) => "file delle vie",
+            (Field::Streets, Locale::En) => "street file",
         }
     }
 }
@@ -379,6 +394,164 @@ pub enum Rule {
     NotOpenYet,
     /// Steps of the setup that must be done first (their names, in the viewer's language).
     StepsMissing { steps: String },
+    /// No invitation waits for this person (accepted, revoked, or never sent).
+    NoInvitation,
+    /// The address belongs to a member of staff already (or to a disabled account).
+    AlreadyStaff,
+    /// Nothing was replaced, so there is nothing to put back.
+    NothingToRestore,
+    /// An EPSG code PostGIS does not know.
+    UnknownSrid { code: i32 },
+    /// A shape that lies outside Italy but would lie inside it with latitude and longitude exchanged.
+    SwappedCoordinates,
+    /// A shape that lies outside Italy (the wrong file, or a reference system not declared).
+    OutsideItaly,
+    /// A contractor's account without the contractor it works for.
+    ContractorNeedsCompany,
+    /// A company given to an account that is not a contractor's.
+    CompanyOnlyForContractor,
+    /// An administrator demoting or disabling their own account.
+    OwnAccount,
+    /// Districts that do not fit: each one's problem.
+    DistrictProblems { problems: Vec<DistrictProblem> },
+}
+
+/// What is wrong with one district of an upload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum DistrictProblem {
+    /// A feature without a name in the chosen property (`index` counts from 1).
+    Unnamed { index: usize, property: String },
+    /// Two features with the same name.
+    Repeated { name: String },
+    /// Not a valid polygon.
+    Invalid { name: String, reason: String },
+    /// `percent` of it lies outside the municipality's boundary.
+    Outside { name: String, percent: u32 },
+    /// It overlaps `other` (a district of the upload or one already loaded) by `percent` of its area.
+    Overlaps {
+        name: String,
+        other: String,
+        percent: u32,
+    },
+}
+
+impl DistrictProblem {
+    pub fn message(&self, locale: Locale) -> String {
+        match (self, locale) {
+            (DistrictProblem::Unnamed { index, property }, Locale::It) => {
+                format!("l'elemento n. {index} non ha un nome nella proprietà «{property}»")
+            }
+            (DistrictProblem::Unnamed { index, property }, Locale::En) => {
+                format!("feature no. {index} has no name in the property “{property}”")
+            }
+            (DistrictProblem::Repeated { name }, Locale::It) => format!("«{name}» compare più volte"),
+            (DistrictProblem::Repeated { name }, Locale::En) => format!("“{name}” appears more than once"),
+            (DistrictProblem::Invalid { name, reason }, locale) => match locale {
+                Locale::It => format!(
+                    "«{name}» non è un poligono valido: {}",
+                    geometry_reason(reason, locale)
+                ),
+                Locale::En => format!(
+                    "“{name}” is not a valid polygon: {}",
+                    geometry_reason(reason, locale)
+                ),
+            },
+            (DistrictProblem::Outside { name, percent }, Locale::It) => {
+                format!("il {percent}% di «{name}» è fuori dal confine comunale")
+            }
+            (DistrictProblem::Outside { name, percent }, Locale::En) => {
+                format!("{percent}% of “{name}” lies outside the municipal boundary")
+            }
+            (DistrictProblem::Overlaps { name, other, percent }, Locale::It) => {
+                format!("«{name}» si sovrappone a «{other}» per il {percent}% della sua area")
+            }
+            (DistrictProblem::Overlaps { name, other, percent }, Locale::En) => {
+                format!("“{name}” overlaps “{other}” over {percent}% of its area")
+            }
+        }
+    }
+}
+
+/// Whether two names are the same to a person: case and spacing aside (" lavori  PUBBLICI " is "Lavori
+/// pubblici"). The database's `name_key` (migration 0018) is the same rule, for its unique indexes.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let key = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    key(a) == key(b)
+}
+
+/// PostGIS' and the parser's reasons for a shape's invalidity, said for people (the point PostGIS names kept);
+/// an unknown reason is given as it is.
+pub fn geometry_reason(reason: &str, locale: Locale) -> String {
+    let it = locale == Locale::It;
+    let at = reason
+        .find('[')
+        .map(|i| reason[i..].trim_matches(|c| c == '[' || c == ']').to_owned())
+        .filter(|p| !p.is_empty());
+    let near = |p: &Option<String>| match (p, it) {
+        (Some(p), true) => format!(" (vicino al punto {p})"),
+        (Some(p), false) => format!(" (near the point {p})"),
+        (None, _) => String::new(),
+    };
+    let lower = reason.to_lowercase();
+    let say = |i: &str, e: &str| if it { i.to_owned() } else { e.to_owned() };
+    if lower.starts_with("ring self-intersection") {
+        say(
+            "un anello del contorno tocca sé stesso",
+            "a ring of the outline touches itself",
+        ) + &near(&at)
+    } else if lower.starts_with("self-intersection") {
+        say(
+            "il contorno si interseca (due lati si incrociano: ridisegna quel punto)",
+            "the outline crosses itself (two edges cross: redraw that point)",
+        ) + &near(&at)
+    } else if lower.contains("closed linestring") || lower.contains("must be closed") {
+        say(
+            "un anello non è chiuso: il primo e l'ultimo punto di ogni anello devono coincidere",
+            "a ring is not closed: the first and last point of every ring must be the same",
+        )
+    } else if lower.starts_with("too few points") || lower.contains("at least four") {
+        say(
+            "un anello ha troppo pochi punti (ne servono almeno quattro, l'ultimo uguale al primo)",
+            "a ring has too few points (at least four, the last equal to the first)",
+        ) + &near(&at)
+    } else if lower.starts_with("hole lies outside shell") {
+        say(
+            "un buco è fuori dal contorno esterno",
+            "a hole lies outside the outer ring",
+        ) + &near(&at)
+    } else if lower.starts_with("nested shells") {
+        say("un poligono è dentro un altro", "one polygon lies inside another") + &near(&at)
+    } else if lower.starts_with("interior is disconnected") {
+        say(
+            "l'interno è diviso in parti separate",
+            "the interior is split into separate parts",
+        ) + &near(&at)
+    } else if lower.starts_with("invalid coordinate") {
+        say(
+            "una coordinata non è un numero valido",
+            "a coordinate is not a valid number",
+        ) + &near(&at)
+    } else if let Some(kind) = reason.strip_suffix(" is not a polygon") {
+        if it {
+            format!("«{kind}» non è un poligono: servono Polygon o MultiPolygon")
+        } else {
+            format!("“{kind}” is not a polygon: Polygon or MultiPolygon are needed")
+        }
+    } else if reason == "no polygon in the document" {
+        say(
+            "il documento non contiene poligoni",
+            "the document holds no polygon",
+        )
+    } else if let Some(detail) = reason.strip_prefix("JSON: ") {
+        if it {
+            format!("il testo non è JSON valido ({detail})")
+        } else {
+            format!("the text is not valid JSON ({detail})")
+        }
+    } else {
+        reason.to_owned()
+    }
 }
 
 /// A field and the rule its value broke.
@@ -556,10 +729,16 @@ impl ValidationError {
             (Rule::InThePast, Locale::It) => format!("Il campo «{field}» non può essere nel passato."),
             (Rule::InThePast, Locale::En) => format!("The field “{field}” cannot be in the past."),
             (Rule::InvalidGeometry { reason }, Locale::It) => {
-                format!("Il campo «{field}» non contiene un poligono valido: {reason}.")
+                format!(
+                    "Il campo «{field}» non contiene un poligono valido: {}.",
+                    geometry_reason(reason, locale)
+                )
             }
             (Rule::InvalidGeometry { reason }, Locale::En) => {
-                format!("The field “{field}” does not hold a valid polygon: {reason}.")
+                format!(
+                    "The field “{field}” does not hold a valid polygon: {}.",
+                    geometry_reason(reason, locale)
+                )
             }
             (Rule::Repeated, Locale::It) => {
                 format!("Il parametro «{field}» compare più di una volta: indicalo una volta sola.")
@@ -594,6 +773,73 @@ impl ValidationError {
             }
             (Rule::StepsMissing { steps }, Locale::En) => {
                 format!("Before opening the service, complete: {steps}.")
+            }
+            (Rule::NoInvitation, Locale::It) => {
+                "Nessun invito in attesa per questa persona: è già stato accettato o revocato.".to_owned()
+            }
+            (Rule::NoInvitation, Locale::En) => {
+                "No invitation is waiting for this person: it was accepted or revoked.".to_owned()
+            }
+            (Rule::AlreadyStaff, Locale::It) => format!(
+                "Il valore del campo «{field}» appartiene già a un account del personale (o disattivato): cambia ruolo, \
+                 uffici o stato nella sua riga dell'elenco del personale."
+            ),
+            (Rule::AlreadyStaff, Locale::En) => format!(
+                "The value of the field “{field}” already belongs to a staff account (or a disabled one): change its \
+                 role, offices or state in its row of the staff list."
+            ),
+            (Rule::NothingToRestore, Locale::It) => {
+                "Non c'è un confine precedente da ripristinare.".to_owned()
+            }
+            (Rule::NothingToRestore, Locale::En) => "There is no previous boundary to put back.".to_owned(),
+            (Rule::UnknownSrid { code }, Locale::It) => format!(
+                "Il sistema di riferimento EPSG:{code} non è noto. Indica il codice EPSG in cui sono scritte le \
+                 coordinate (per esempio 3003 Monte Mario / Italy zone 1, 6707 RDN2008 / UTM 32N, 32632 WGS 84 / \
+                 UTM 32N, 4326 per longitudine e latitudine), oppure togli la dichiarazione «crs» dal file."
+            ),
+            (Rule::UnknownSrid { code }, Locale::En) => format!(
+                "The reference system EPSG:{code} is not known. Give the EPSG code the coordinates are written in \
+                 (e.g. 3003 Monte Mario / Italy zone 1, 6707 RDN2008 / UTM 32N, 32632 WGS 84 / UTM 32N, 4326 for \
+                 longitude and latitude), or remove the “crs” declaration from the file."
+            ),
+            (Rule::SwappedCoordinates, Locale::It) => "La forma cade fuori dall'Italia, ma ci cadrebbe con \
+                 latitudine e longitudine scambiate: in GeoJSON ogni punto è [longitudine, latitudine]. Correggi \
+                 l'ordine nel file ed esporta di nuovo."
+                .to_owned(),
+            (Rule::SwappedCoordinates, Locale::En) => "The shape lies outside Italy, but would lie inside it with \
+                 latitude and longitude exchanged: in GeoJSON every point is [longitude, latitude]. Fix the order \
+                 in the file and export it again."
+                .to_owned(),
+            (Rule::OutsideItaly, Locale::It) => "La forma cade fuori dall'Italia: controlla che sia il file giusto \
+                 e che il sistema di riferimento (EPSG) sia quello in cui sono scritte le coordinate."
+                .to_owned(),
+            (Rule::OutsideItaly, Locale::En) => "The shape lies outside Italy: check that it is the right file and \
+                 that the reference system (EPSG) is the one the coordinates are written in."
+                .to_owned(),
+            (Rule::ContractorNeedsCompany, Locale::It) => {
+                "Un account di ditta esterna richiede la ditta: sceglila nel campo «Ditta».".to_owned()
+            }
+            (Rule::ContractorNeedsCompany, Locale::En) => {
+                "A contractor's account needs its company: choose it in the “Company” field.".to_owned()
+            }
+            (Rule::CompanyOnlyForContractor, Locale::It) => "Solo un account di ditta esterna ha una ditta: togli \
+                 la ditta o scegli il ruolo «Ditta esterna»."
+                .to_owned(),
+            (Rule::CompanyOnlyForContractor, Locale::En) => "Only a contractor's account has a company: remove the \
+                 company or choose the role “Contractor”."
+                .to_owned(),
+            (Rule::OwnAccount, Locale::It) => "Non puoi togliere a te stesso il ruolo di amministratore né \
+                 disattivare il tuo account: chiedilo a un altro amministratore."
+                .to_owned(),
+            (Rule::OwnAccount, Locale::En) => "You cannot take the administrator's role from yourself or disable \
+                 your own account: ask another administrator."
+                .to_owned(),
+            (Rule::DistrictProblems { problems }, locale) => {
+                let list = problems.iter().map(|p| p.message(locale)).collect::<Vec<_>>().join("; ");
+                match locale {
+                    Locale::It => format!("Nessun quartiere caricato: {list}."),
+                    Locale::En => format!("No district loaded: {list}."),
+                }
             }
         }
     }

@@ -37,19 +37,26 @@ pub fn popup_html(pin: &MapPin, now: DateTime<Utc>, locale: Locale) -> String {
 
 /// Draws `rings` of `(lat, lng)` as the municipality's dashed border (not clickable: clicks go to the map).
 pub fn draw_outline(m: &leaflet::Map, rings: &[Vec<(f64, f64)>]) {
+    draw_rings(m, rings, "#0b5cad", Some("6 4"), "municipality-outline");
+}
+
+/// Draws `rings` of `(lat, lng)` as lines of `colour` (dashed by `dash`), not clickable.
+fn draw_rings(m: &leaflet::Map, rings: &[Vec<(f64, f64)>], colour: &str, dash: Option<&str>, class: &str) {
     for ring in rings {
         let points = js_sys::Array::new();
         for (lat, lng) in ring {
             points.push(&leaflet::LatLng::new(*lat, *lng));
         }
         let o = leaflet::PolylineOptions::new();
-        o.set_color("#0b5cad".into());
+        o.set_color(colour.into());
         o.set_weight(2.0);
         o.set_opacity(0.8);
-        o.set_dash_array("6 4".into());
+        if let Some(d) = dash {
+            o.set_dash_array(d.into());
+        }
         o.set_fill(false);
         o.set_interactive(false);
-        o.set_class_name("municipality-outline".into());
+        o.set_class_name(class.into());
         leaflet::Polygon::new_with_options(&points, &o).add_to(m);
     }
 }
@@ -88,6 +95,9 @@ pub fn ReportMap(
     /// Rings of `(lat, lng)` drawn as a dashed outline (the municipality's border).
     #[prop(optional)]
     outline: Vec<Vec<(f64, f64)>>,
+    /// Rings drawn in orange beside `outline`, to compare (a boundary about to be replaced).
+    #[prop(optional)]
+    compare: Vec<Vec<(f64, f64)>>,
     #[prop(into, optional)] class: String,
     #[prop(optional, default = 13.0)] max_zoom_on_fit: f64,
     /// Bind a popup to each pin (the report page's small map has none).
@@ -108,6 +118,7 @@ pub fn ReportMap(
                 tile_attribution=tile_attribution.clone()
                 on_move=on_move
                 outline=outline.clone()
+                compare=compare.clone()
                 class=class.clone()
                 max_zoom_on_fit=max_zoom_on_fit
                 popups=popups
@@ -125,6 +136,7 @@ fn LeafletMap(
     tile_attribution: String,
     on_move: Option<Callback<String>>,
     outline: Vec<Vec<(f64, f64)>>,
+    compare: Vec<Vec<(f64, f64)>>,
     class: String,
     max_zoom_on_fit: f64,
     popups: bool,
@@ -151,6 +163,7 @@ fn LeafletMap(
             && !fitted.get_value()
         {
             fitted.set_value(true);
+            draw_rings(&m, &compare, "#b35c00", None, "compare-outline");
             draw_outline(&m, &outline);
             let bounds = leaflet::LatLngBounds::new(
                 &leaflet::LatLng::new(fit.south(), fit.west()),

@@ -202,16 +202,23 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                         <tr class=if a.disabled { "disabled" } else { "" }><td>{a.name.clone()}</td>
                             <td>{if a.municipality { t(W::Municipality) } else { t(W::District) }}</td>
                             <td>{format!("{:.2}", a.km2)}</td>
-                            <td>{(!a.municipality).then(|| view! {
-                                <RetireButtons kind=Retirable::District id=a.id.0 name=a.name.clone() disabled=Some(a.disabled) />
-                            })}</td></tr>
+                            <td>{if a.municipality {
+                                a.restorable.then(|| view! {
+                                    <form method="post" class="inline" action="/amministrazione/confine/ripristina#aree">
+                                        <button type="submit" class="link-button">{t(W::RestoreBoundary)}</button>
+                                    </form>
+                                }).into_any()
+                            } else {
+                                view! { <RetireButtons kind=Retirable::District id=a.id.0 name=a.name.clone() disabled=Some(a.disabled) /> }.into_any()
+                            }}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
             <h3>{t(W::UploadArea)}</h3>
             <p class="field-hint">{t(W::UploadHint)}</p>
             <FormError error=fb.error_of("area") />
-            <form method="post" action="/amministrazione/aree" enctype="multipart/form-data" class="stack">
+            {fb.preview.clone().filter(|_| fb.form == "area").map(|p| view! { <AreaPreviewView preview=p /> })}
+            <form method="post" action="/amministrazione/aree#aree" enctype="multipart/form-data" class="stack">
                 <label for="area-tipo">{t(W::Kind)}</label>
                 <select id="area-tipo" name="kind">
                     <option value="district" selected=fb.value("area", "kind") != "municipality">{t(W::District)}</option>
@@ -221,11 +228,18 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                 <input id="area-nome" name="name" required value=fb.value("area", "name") />
                 <label for="area-srid">{t(W::Srid)}</label>
                 <input id="area-srid" name="srid" inputmode="numeric" size="6" value=fb.value("area", "srid") />
+                <label for="area-proprieta">{t(W::NameProperty)}</label>
+                <input id="area-proprieta" name="name_property" size="20" value=fb.value("area", "name_property") />
                 <label for="area-file">{t(W::File)}</label>
                 <input id="area-file" name="file" type="file" accept=".geojson,.json,application/geo+json,application/json" />
                 <label for="area-testo">{t(W::OrPaste)}</label>
-                <textarea id="area-testo" name="geojson" rows="4"></textarea>
-                <button type="submit" class="button">{t(W::Add)}</button>
+                <textarea id="area-testo" name="geojson" rows="4">{fb.value("area", "geojson")}</textarea>
+                <div class="button-row">
+                    <button type="submit" class="button" name="preview" value="1">{t(W::PreviewArea)}</button>
+                    <button type="submit" class="button primary">{
+                        if fb.preview.is_some() && fb.form == "area" { t(W::ConfirmLoad) } else { t(W::LoadArea) }
+                    }</button>
+                </div>
             </form>
         </section>
 
@@ -278,7 +292,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                 </tbody>
             </table>
             <h3>{t(W::NewStaff)}</h3>
-            <p class="field-hint">{t(W::NewStaffHint)}</p>
+            <p class="field-hint">{t(W::NewStaffHint).replace("{days}", &shared::admin::INVITATION_VALID_DAYS.to_string())}</p>
             <FormError error=fb.error_of("staff") />
             <form method="post" action="/amministrazione/personale" class="inline-fields">
                 <label for="persona-nome">{t(W::Name)}</label>
@@ -346,7 +360,30 @@ fn StaffLine(
     let mine: Vec<String> = p.offices.iter().map(|o| o.to_string()).collect();
     view! {
         <tr class=if p.disabled { "disabled" } else { "" }>
-            <td>{p.name.clone()} <br /> <span class="muted">{p.email.clone()}</span></td>
+            <td>{p.name.clone()} <br /> <span class="muted">{p.email.clone()}</span>
+                {p.invitation.clone().map(|i| {
+                    let until = shared::i18n::date_label(i.expires_at, locale);
+                    let status = if i.expired {
+                        t(W::InvitationExpired).replace("{date}", &until)
+                    } else {
+                        t(W::InvitationPending).replace("{date}", &until).replace("{by}", &i.invited_by)
+                    };
+                    let action = format!("/amministrazione/personale/{}#personale", p.id);
+                    view! {
+                        <br /><span class="invitation-status">{status}</span>
+                        <span class="retire">
+                            <form method="post" class="inline" action=action.clone()>
+                                <input type="hidden" name="invito" value="reinvia" />
+                                <button type="submit" class="link-button">{t(W::ResendInvitation)}</button>
+                            </form>
+                            <form method="post" class="inline" action=action>
+                                <input type="hidden" name="invito" value="revoca" />
+                                <button type="submit" class="link-button">{t(W::RevokeInvitation)}</button>
+                            </form>
+                        </span>
+                    }
+                })}
+            </td>
             <td><select form=form.clone() name="role" aria-label=t(W::Role)>{role_options(locale, p.role.as_str())}</select></td>
             <td><select form=form.clone() name="office" multiple aria-label=locale.t(Msg::Office)>
                 {offices.iter().map(|(v, l)| view! { <option value=v.clone() selected=mine.contains(v)>{l.clone()}</option> }).collect_view()}
@@ -389,5 +426,61 @@ fn RetireButtons(kind: Retirable, id: i32, name: String, disabled: Option<bool>)
                 <button type="submit" class="link-button" aria-label=format!("{delete} {name}")>{delete}</button>
             </form>
         </span>
+    }
+}
+
+/// What an area upload would load: each shape's name, surface and a point inside it, and a map with the shapes
+/// over the current boundary. Nothing is loaded until the form is sent again without "preview".
+#[component]
+fn AreaPreviewView(preview: shared::admin::AreaPreview) -> impl IntoView {
+    use crate::components::report_map::ReportMap;
+    use crate::server_fns::reports::get_tiles;
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let rings: Vec<Vec<(f64, f64)>> = preview.pieces.iter().flat_map(|p| p.outline.clone()).collect();
+    let all = rings.iter().chain(preview.current.iter()).flatten();
+    let (mut south, mut west, mut north, mut east) = (90.0_f64, 180.0_f64, -90.0_f64, -180.0_f64);
+    for (lat, lng) in all {
+        south = south.min(*lat);
+        north = north.max(*lat);
+        west = west.min(*lng);
+        east = east.max(*lng);
+    }
+    let fit = shared::BBox::new(west, south, east, north).ok();
+    let tiles = Resource::new(|| (), |_| get_tiles());
+    let current = preview.current.clone();
+    view! {
+        <div class="area-preview" role="status">
+            <h3>{t(W::PreviewTitle)}</h3>
+            <p class="field-hint">{t(W::PreviewHint)} " " {format!("{} EPSG:{}.", t(W::ReadIn), preview.srid)}</p>
+            <table class="admin-table">
+                <thead><tr><th scope="col">{t(W::Name)}</th><th scope="col">"km²"</th>
+                    <th scope="col">{t(W::PointInside)}</th><th scope="col"></th></tr></thead>
+                <tbody>
+                    {preview.pieces.iter().map(|p| view! {
+                        <tr>
+                            <td>{p.name.clone()}</td>
+                            <td>{format!("{:.2}", p.km2)}</td>
+                            <td>{format!("{:.5}, {:.5}", p.lat, p.lng)}</td>
+                            <td>{if p.replaces { t(W::ReplacesCurrent) } else { t(W::IsNew) }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {fit.map(|fit| view! {
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let (rings, current) = (rings.clone(), current.clone());
+                        Suspend::new(async move {
+                            tiles.await.ok().map(|tl| view! {
+                                <ReportMap fit=fit pins=Signal::stored(Vec::new()) now=Signal::stored(chrono::Utc::now())
+                                    tile_url=tl.url tile_attribution=tl.attribution outline=rings compare=current
+                                    class="preview-map" max_zoom_on_fit=16.0 popups=false />
+                            })
+                        })
+                    }}
+                </Suspense>
+            })}
+        </div>
     }
 }

@@ -88,6 +88,24 @@ pub enum Message {
         comment: Option<String>,
         link: String,
     },
+    /// An invitation to work on the service. `role` and `offices` are in the recipient's language (`offices`:
+    /// " per l'ufficio Lavori pubblici", or empty); `until`: the last day the link works.
+    StaffInvitation {
+        name: String,
+        by: String,
+        role: String,
+        offices: String,
+        until: String,
+        link: String,
+    },
+    /// A citizen's account was given a staff role (they keep their password).
+    RoleGranted {
+        name: String,
+        by: String,
+        role: String,
+        offices: String,
+        link: String,
+    },
     /// A periodic report was written.
     PeriodReport {
         label: String,
@@ -123,6 +141,8 @@ impl Message {
             Message::SatisfactionSurvey { .. } => MailKind::SatisfactionSurvey,
             Message::ReportReopened { .. } => MailKind::ReportReopened,
             Message::PeriodReport { .. } => MailKind::PeriodReport,
+            Message::StaffInvitation { .. } => MailKind::StaffInvitation,
+            Message::RoleGranted { .. } => MailKind::RoleGranted,
         }
     }
 }
@@ -219,6 +239,48 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
                 It => format!("Il collegamento vale {minutes} minuti e si usa una volta sola. Se non l'hai chiesto tu, ignora questo messaggio: la password resta quella di prima."),
                 En => format!("The link works for {minutes} minutes, once. If you did not ask for it, ignore this message: your password stays as it was."),
             }],
+        },
+        Message::StaffInvitation {
+            name,
+            by,
+            role,
+            offices,
+            until,
+            link,
+        } => Content {
+            subject: s("Invito a lavorare su Segnala", "Invitation to work on Segnala"),
+            greeting: hello(name, locale),
+            paragraphs: vec![
+                match locale {
+                    It => format!("{by} ti ha invitato a lavorare sul servizio di segnalazioni {org} come {role}{offices}."),
+                    En => format!("{by} invited you to work on {org}'s reporting service as {role}{offices}."),
+                },
+                s("Per accettare, scegli la tua password:", "To accept, choose your password:"),
+            ],
+            action: Some((s("Scegli la password", "Choose your password"), link.clone())),
+            after: vec![match locale {
+                It => format!("L'invito vale fino al {until} e si usa una volta sola. Se non te l'aspettavi, ignora questo messaggio o scrivi a chi ti ha invitato."),
+                En => format!("The invitation works until {until}, once. If you did not expect it, ignore this message or write to whoever invited you."),
+            }],
+        },
+        Message::RoleGranted {
+            name,
+            by,
+            role,
+            offices,
+            link,
+        } => Content {
+            subject: s("Nuovo ruolo su Segnala", "A new role on Segnala"),
+            greeting: hello(name, locale),
+            paragraphs: vec![match locale {
+                It => format!("{by} ti ha assegnato il ruolo di {role}{offices} sul servizio di segnalazioni {org}. Accedi con la password di sempre: le segnalazioni da gestire sono nella pagina «Ufficio»."),
+                En => format!("{by} gave you the role of {role}{offices} on {org}'s reporting service. Sign in with your usual password: the reports to handle are on the “Office” page."),
+            }],
+            action: Some((s("Apri l'ufficio", "Open the office"), link.clone())),
+            after: vec![s(
+                "Se pensi che sia un errore, scrivi all'amministratore del servizio.",
+                "If you think this is a mistake, write to the service's administrator.",
+            )],
         },
         Message::PasswordChanged { name, reset } => Content {
             subject: s("La tua password è stata cambiata", "Your password was changed"),
@@ -603,6 +665,21 @@ pub fn samples() -> Vec<Message> {
                 office: "Lavori pubblici".into(),
                 comment: Some("<script>alert(1)</script> la buca è ancora lì".into()),
                 link: "https://segnala.example/ufficio/segnalazioni/SEG-2026-000123".into(),
+            },
+            MailKind::StaffInvitation => Message::StaffInvitation {
+                name: "Maria <Rossi>".into(),
+                by: "Anna Bianchi".into(),
+                role: "personale d'ufficio".into(),
+                offices: " per l'ufficio Lavori pubblici".into(),
+                until: "14/12/2026".into(),
+                link: link.clone(),
+            },
+            MailKind::RoleGranted => Message::RoleGranted {
+                name: "Maria <Rossi>".into(),
+                by: "Anna Bianchi".into(),
+                role: "personale d'ufficio".into(),
+                offices: String::new(),
+                link: "https://segnala.example/ufficio".into(),
             },
             MailKind::PeriodReport => Message::PeriodReport {
                 label: "2026-10".into(),

@@ -179,13 +179,13 @@ async fn send_confirmation(
 
 /// The address a confirmation or reset link is for (masked), if the link can still be used. Changes nothing.
 pub async fn peek_link(state: &State, reset: bool, token: &str) -> Result<String> {
-    let purpose = if reset {
-        Purpose::ResetPassword
+    let purposes: &[Purpose] = if reset {
+        &tokens::PASSWORD_LINKS
     } else {
-        Purpose::ConfirmAccount
+        &[Purpose::ConfirmAccount]
     };
     let mut conn = state.pool.acquire().await?;
-    let t = tokens::peek(&mut conn, purpose, token).await?;
+    let (_, t) = tokens::peek_any(&mut conn, purposes, token).await?;
     Ok(Email::parse(&t.email)?.masked())
 }
 
@@ -401,18 +401,21 @@ pub async fn reset_password(
     new_password: &str,
     client: &ClientInfo,
 ) -> Result<Option<LoginOutcome>> {
-    let email = {
+    // A reset link, or an invitation's: both let the person choose their password.
+    let (purpose, email) = {
         let mut conn = state.pool.acquire().await?;
-        tokens::peek(&mut conn, Purpose::ResetPassword, token)
-            .await?
-            .email
+        let (p, t) = tokens::peek_any(&mut conn, &tokens::PASSWORD_LINKS, token).await?;
+        (p, t.email)
     };
     // Checked before the link is used, so a refused password does not cost the person their link.
     check_new_password(new_password, Some(&email))?;
     let hash = state.passwords.hash(new_password).await?;
     let mut tx = state.pool.begin().await?;
-    let t = tokens::consume(&mut tx, Purpose::ResetPassword, token).await?;
+    let t = tokens::consume(&mut tx, purpose, token).await?;
     let user = t.user.ok_or(Error::LinkInvalid)?;
+    if purpose == Purpose::Invitation {
+        crate::admin::invitations::accepted(&mut tx, user).await?;
+    }
     let account = store::find_by_id(&mut tx, user)
         .await?
         .ok_or(Error::LinkInvalid)?;

@@ -17,7 +17,12 @@ pub enum Purpose {
     ConfirmAccount,
     ResetPassword,
     ConfirmAction,
+    /// A member of staff invited by an administrator chooses their password (valid for days, not an hour).
+    Invitation,
 }
+
+/// The purposes whose link lets a person choose a password (the same page, `/nuova-password/{token}`).
+pub const PASSWORD_LINKS: [Purpose; 2] = [Purpose::ResetPassword, Purpose::Invitation];
 
 /// A link's row.
 #[derive(Debug, Clone)]
@@ -106,6 +111,21 @@ async fn find(conn: &mut PgConnection, purpose: Purpose, token: &str, lock: bool
         action,
         expires_at,
     })
+}
+
+/// The first of `purposes` the link is for, with its row (as [`peek`]).
+pub async fn peek_any(
+    conn: &mut PgConnection,
+    purposes: &[Purpose],
+    token: &str,
+) -> Result<(Purpose, Token)> {
+    for p in purposes {
+        match find(conn, *p, token, false).await {
+            Err(Error::LinkInvalid) => continue,
+            other => return other.map(|t| (*p, t)),
+        }
+    }
+    Err(Error::LinkInvalid)
 }
 
 /// The link's row if it can still be used; `LinkInvalid`, `LinkUsed` or `LinkExpired` otherwise. Changes nothing.

@@ -24,6 +24,7 @@ pub fn doors() -> Doors {
         .post("/amministrazione/categorie", category)
         .post("/amministrazione/modelli", template)
         .post("/amministrazione/{kind}/{id}/{action}", retire)
+        .post("/amministrazione/confine/ripristina", restore_boundary)
         .post("/amministrazione/ditte", contractor)
         .post("/amministrazione/regole", rule)
         .post("/amministrazione/regole/elimina", delete_rule)
@@ -192,14 +193,28 @@ async fn create_staff(State(state): State<AppState>, post: FormPost) -> Response
     .await
 }
 
+/// `POST /amministrazione/personale/{id}`: the row's changes, or `invito=reinvia|revoca` for a pending
+/// invitation.
 async fn update_staff(State(state): State<AppState>, Path(user): Path<i64>, post: FormPost) -> Response {
-    let form = staff_form(&post);
-    let r = admin::update_staff(&state.backend, post.viewer(), UserId(user), &form).await;
+    let r = match post.get("invito").as_str() {
+        "reinvia" => admin::invitations::resend(&state.backend, post.viewer(), UserId(user)).await,
+        "revoca" => admin::invitations::revoke(&state.backend, post.viewer(), UserId(user)).await,
+        "" => {
+            let form = staff_form(&post);
+            admin::update_staff(&state.backend, post.viewer(), UserId(user), &form).await
+        }
+        _ => Err(backend::Error::NotFound),
+    };
     answer(post, "staff-edit", "personale", r, &[]).await
 }
 
-/// `POST /amministrazione/aree` (multipart): `kind` (`municipality` or `district`), `name`, `srid`, and the
-/// GeoJSON as a file (`file`) or as text (`geojson`).
+/// A pasted or uploaded GeoJSON up to this size comes back in the form after a refusal or a preview (larger
+/// ones are chosen again).
+const MAX_KEPT_GEOJSON: usize = 2 * 1024 * 1024;
+
+/// `POST /amministrazione/aree` (multipart): `kind` (`municipality` or `district`), `name`, `srid`,
+/// `name_property` (districts from a feature collection), the GeoJSON as a file (`file`) or as text (`geojson`),
+/// and `preview=1` to see what it would load without loading it.
 async fn area(State(state): State<AppState>, req: Request) -> Response {
     let (parts, req_body) = req.into_parts();
     let mut post = FormPost::from_parts(&state, parts.clone());
@@ -217,23 +232,44 @@ async fn area(State(state): State<AppState>, req: Request) -> Response {
         Err(backend::Error::TooLarge(_)) => Err(body::too_large_field(Field::Boundary, MAX_AREA_BYTES)),
         Err(e) => Err(e),
     };
-    match read {
-        Err(e) => post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await,
-        Ok(fields) => {
-            post.fields = fields;
-            let file = post.get("file");
-            let upload = AreaUpload {
-                municipality: post.get("kind") == "municipality",
-                name: post.get("name"),
-                geojson: if file.trim().is_empty() {
-                    post.get("geojson")
-                } else {
-                    file
-                },
-                srid: post.get("srid"),
-            };
-            let r = admin::upload_area(&state.backend, post.viewer(), &upload).await;
-            answer(post, "area", "aree", r, &["kind", "name", "srid"]).await
-        }
+    let fields = match read {
+        Err(e) => return post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await,
+        Ok(fields) => fields,
+    };
+    post.fields = fields;
+    let file = post.get("file");
+    let geojson = if file.trim().is_empty() {
+        post.get("geojson")
+    } else {
+        file
+    };
+    // The document travels back in the text box (a file input cannot be refilled).
+    post.fields.retain(|(k, _)| k != "file" && k != "geojson");
+    let keep: &[&str] = if geojson.len() <= MAX_KEPT_GEOJSON {
+        post.fields.push(("geojson".into(), geojson.clone()));
+        &["kind", "name", "srid", "name_property", "geojson"]
+    } else {
+        &["kind", "name", "srid", "name_property"]
+    };
+    let upload = AreaUpload {
+        municipality: post.get("kind") == "municipality",
+        name: post.get("name"),
+        geojson,
+        srid: post.get("srid"),
+        name_property: post.get("name_property"),
+    };
+    if post.get("preview") == "1" {
+        return match admin::preview_area(&state.backend, post.viewer(), &upload).await {
+            Ok(p) => post.preview_on(Uri::from_static(PAGE), "area", p, keep).await,
+            Err(e) => post.fail_on(Uri::from_static(PAGE), "area", e, keep).await,
+        };
     }
+    let r = admin::upload_area(&state.backend, post.viewer(), &upload).await;
+    answer(post, "area", "aree", r, keep).await
+}
+
+/// `POST /amministrazione/confine/ripristina`: the boundary the last upload replaced comes back.
+async fn restore_boundary(State(state): State<AppState>, post: FormPost) -> Response {
+    let r = admin::restore_boundary(&state.backend, post.viewer()).await;
+    answer(post, "area", "aree", r, &[]).await
 }

@@ -106,6 +106,7 @@ impl FormPost {
             form: form.to_owned(),
             error: Some(AppError::classify(error)),
             values,
+            preview: None,
         };
         let mut res = render_page(self.parts, feedback).await;
         *res.status_mut() = status;
@@ -114,6 +115,25 @@ impl FormPost {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
+    }
+
+    /// The page at `page` rendered again with `preview` shown at `form` (nothing was changed), and what was
+    /// typed, to confirm it.
+    pub(crate) async fn preview_on(
+        mut self,
+        page: Uri,
+        form: &str,
+        preview: shared::admin::AreaPreview,
+        keep: &[&str],
+    ) -> Response {
+        self.parts.uri = page;
+        let feedback = FormFeedback {
+            form: form.to_owned(),
+            error: None,
+            values: self.keep(keep),
+            preview: Some(preview),
+        };
+        render_page(self.parts, feedback).await
     }
 
     /// Checks the per-IP limit of the guessing and mail-sending forms; over it, returns the answer, a small fixed

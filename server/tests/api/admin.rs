@@ -267,12 +267,12 @@ async fn boundaries_are_checked_and_reprojected() {
     let point = r#"{"type":"Point","coordinates":[11.86,45.40]}"#;
     let bowtie = r#"{"type":"Polygon","coordinates":[[[11.85,45.40],[11.87,45.42],[11.87,45.40],[11.85,45.42],[11.85,45.40]]]}"#;
     for (geojson, srid, needle) in [
-        (point, "", "Point is not a polygon"),
-        (bowtie, "", "Self-intersection"),
+        (point, "", "«Point» non è un poligono"),
+        (bowtie, "", "il contorno si interseca"),
         (
             square(11.86, 45.40, 0.01).as_str(),
             "999999",
-            "sistema di riferimento (EPSG)",
+            "Il sistema di riferimento EPSG:999999 non è noto",
         ),
         ("{ not json", "", "non contiene un poligono valido"),
     ] {
@@ -321,7 +321,7 @@ async fn boundaries_are_checked_and_reprojected() {
     );
     // The system declared in the file (a feature collection in Monte Mario / Italy zone 1) is honoured.
     let declared = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3003"}},
-        "features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1725000,5030000],[1727000,5030000],[1727000,5032000],[1725000,5032000],[1725000,5030000]]]}}]}"#;
+        "features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1725000,5034000],[1727000,5034000],[1727000,5036000],[1725000,5036000],[1725000,5034000]]]}}]}"#;
     let res = upload(
         &a,
         &[("kind", "district"), ("name", "Arcella"), ("geojson", declared)],
@@ -378,7 +378,7 @@ async fn staff_are_created_with_a_link_and_disabled_with_their_sessions() {
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(
-        app.count("outbox_mail where recipient = 'bianchi@comune.example' and kind = 'password_reset'")
+        app.count("outbox_mail where recipient = 'bianchi@comune.example' and kind = 'staff_invitation'")
             .await,
         1
     );
@@ -545,4 +545,330 @@ async fn mistakes_are_disabled_or_deleted_when_nothing_uses_them() {
     // An address that names nothing administered.
     let res = a.post("/amministrazione/personale/1/elimina", &[]).await;
     assert_eq!(res.status(), 404);
+}
+
+/// Lat/lng swapped: a square around Padova written as [lat, lng].
+fn swapped_square(lng: f64, lat: f64, size: f64) -> String {
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[[{s},{w}],[{s},{e}],[{n},{e}],[{n},{w}],[{s},{w}]]]}}"#,
+        w = lng,
+        s = lat,
+        e = lng + size,
+        n = lat + size
+    )
+}
+
+/// A feature: a square named `name` in the property `prop`.
+fn feature(prop: &str, name: &str, w: f64, s: f64, size: f64) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"{prop}":"{name}"}},"geometry":{}}}"#,
+        square(w, s, size)
+    )
+}
+
+fn collection(features: &[String]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+/// A swapped boundary is caught before it replaces anything, as is one outside Italy; a preview loads nothing;
+/// a replaced boundary comes back with one click; districts come many from one collection, adjacent ones
+/// accepted, and each problem of a bad collection is named.
+#[tokio::test]
+async fn boundaries_are_previewed_sanity_checked_and_put_back() {
+    let app = spawn_app().await;
+    let a = admin(&app).await;
+    let admin_ref = &a;
+    let municipality = |geojson: String| async move {
+        upload(
+            admin_ref,
+            &[
+                ("kind", "municipality"),
+                ("name", "Comune di Prova"),
+                ("geojson", &geojson),
+            ],
+        )
+        .await
+    };
+    let res = municipality(square(11.8, 45.35, 0.15)).await;
+    assert_eq!(res.status(), 303);
+    let east = || async {
+        sqlx::query_scalar::<_, f64>("select ST_XMax(boundary) from area where kind = 'municipality'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("boundary")
+    };
+    let before = east().await;
+
+    // Swapped, then outside Italy: refused, the boundary untouched.
+    let res = municipality(swapped_square(11.8, 45.35, 0.2)).await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("latitudine e longitudine scambiate")
+    );
+    let res = municipality(square(2.30, 48.80, 0.1)).await;
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("La forma cade fuori dall") && page.contains("Italia: controlla"),
+        "{page}"
+    );
+    assert_eq!(east().await, before);
+
+    // A preview says what would be loaded and loads nothing; the document stays in the form to confirm.
+    let bigger = square(11.8, 45.35, 0.2);
+    let res = upload(
+        &a,
+        &[
+            ("kind", "municipality"),
+            ("name", "Comune di Prova"),
+            ("geojson", &bigger),
+            ("preview", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("Anteprima: non è stato ancora caricato nulla"),
+        "{page}"
+    );
+    assert!(page.contains("sostituisce quello attuale") && page.contains("Conferma e carica"));
+    assert!(page.contains("11.8,45.35"), "the document comes back in the form");
+    assert_eq!(east().await, before);
+
+    // Applied, then put back with one click (and the rollback undone the same way).
+    let res = municipality(bigger).await;
+    assert_eq!(res.status(), 303);
+    assert!((east().await - 12.0).abs() < 1e-9);
+    let res = a.post("/amministrazione/confine/ripristina", &[]).await;
+    assert_eq!(res.status(), 303);
+    assert!((east().await - before).abs() < 1e-9);
+    assert_eq!(app.count("audit_log where action = 'restore_boundary'").await, 1);
+
+    // Two adjacent districts from one collection, named by "nome".
+    let two = collection(&[
+        feature("nome", "Nord", 11.8, 45.425, 0.075),
+        feature("nome", "Sud", 11.8, 45.35, 0.075),
+    ]);
+    let res = upload(
+        &a,
+        &[("kind", "district"), ("name_property", "nome"), ("geojson", &two)],
+    )
+    .await;
+    assert_eq!(res.status(), 303, "{:?}", res.text().await);
+    assert_eq!(app.count("area where kind = 'district'").await, 2);
+
+    // A collection with a district overlapping Nord, one half outside the boundary and one unnamed: each named,
+    // nothing loaded.
+    let bad = collection(&[
+        feature("nome", "Centro", 11.8, 45.44, 0.05),
+        feature("nome", "Fuori", 11.92, 45.36, 0.06),
+        feature("altro", "Senza nome", 11.82, 45.36, 0.01),
+    ]);
+    let res = upload(
+        &a,
+        &[("kind", "district"), ("name_property", "nome"), ("geojson", &bad)],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.expect("page");
+    let error = page.find("class=\"form-error\"").map_or("", |i| &page[i..]);
+    for needle in [
+        "«Centro» si sovrappone a «Nord»",
+        "di «Fuori» è fuori dal confine comunale",
+        "elemento n. 3 non ha un nome nella proprietà «nome»",
+    ] {
+        assert!(error.contains(needle), "{needle}: {error:.2000}");
+    }
+    assert_eq!(app.count("area where kind = 'district'").await, 2);
+}
+
+/// A real invitation: who invited, as what, valid for days; sent again (the old link stops working), accepted by
+/// choosing a password; another revoked (link dead, account disabled). A citizen already registered is given the
+/// role instead of "address in use", and told by email; a contractor's account without its company is named.
+#[tokio::test]
+async fn staff_are_invited_resent_revoked_and_citizens_promoted() {
+    use crate::helpers::{path_of, spawn_app_with};
+    use backend::testing::SmtpSink;
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url())]).await;
+    let a = admin(&app).await;
+    let office = backend::testing::create_office(&app.db.pool, "Lavori pubblici").await;
+    let invite = |email: &'static str, name: &'static str| {
+        let office = office.to_string();
+        let a = &a;
+        async move {
+            a.post(
+                "/amministrazione/personale",
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("role", "office_staff"),
+                    ("office", &office),
+                ],
+            )
+            .await
+        }
+    };
+    let user_of = |email: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select user_id from app_user where email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .expect("user")
+        }
+    };
+
+    let res = invite("bianchi@comune.example", "Luca Bianchi").await;
+    assert_eq!(res.status(), 303);
+    let first = sink.wait_for("bianchi@comune.example", 1, 20).await;
+    assert_eq!(first[0].subject, "Invito a lavorare su Segnala");
+    let text = &first[0].text;
+    assert!(
+        text.contains("ti ha invitato a lavorare") && text.contains("per l'ufficio Lavori pubblici"),
+        "{text}"
+    );
+    assert!(text.contains("L'invito vale fino al"), "{text}");
+    let old_link = path_of(
+        &first[0]
+            .link(&format!("{}/nuova-password/", app.base))
+            .expect("link"),
+    );
+    let page = a.get("/amministrazione").await.text().await.expect("page");
+    assert!(
+        page.contains("in attesa, valido fino al"),
+        "the list shows the pending invitation"
+    );
+
+    // Sent again: a new link; the first one no longer works.
+    let bianchi = user_of("bianchi@comune.example").await;
+    let res = a
+        .post(
+            &format!("/amministrazione/personale/{bianchi}"),
+            &[("invito", "reinvia")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let both = sink.wait_for("bianchi@comune.example", 2, 20).await;
+    let new_link = path_of(
+        &both[1]
+            .link(&format!("{}/nuova-password/", app.base))
+            .expect("link"),
+    );
+    assert_ne!(old_link, new_link);
+    let visitor = app.browser();
+    assert_eq!(
+        visitor
+            .post(&old_link, &[("password", "una frase nuova e lunga")])
+            .await
+            .status(),
+        410
+    );
+    let res = visitor
+        .post(&new_link, &[("password", "una frase nuova e lunga")])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(visitor.me().await.0, 200, "signed in once the password is chosen");
+    assert_eq!(
+        app.count(&format!(
+            "staff_invitation where user_id = {bianchi} and accepted_at is not null"
+        ))
+        .await,
+        1
+    );
+    let res = a
+        .post(
+            &format!("/amministrazione/personale/{bianchi}"),
+            &[("invito", "revoca")],
+        )
+        .await;
+    assert_eq!(res.status(), 400, "an accepted invitation cannot be revoked");
+
+    // Another invitation, revoked: its link is dead and the account disabled.
+    let res = invite("verdi@comune.example", "Anna Verdi").await;
+    assert_eq!(res.status(), 303);
+    let mail = sink.wait_for("verdi@comune.example", 1, 20).await;
+    let link = path_of(
+        &mail[0]
+            .link(&format!("{}/nuova-password/", app.base))
+            .expect("link"),
+    );
+    let verdi = user_of("verdi@comune.example").await;
+    let res = a
+        .post(
+            &format!("/amministrazione/personale/{verdi}"),
+            &[("invito", "revoca")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.browser()
+            .post(&link, &[("password", "una frase nuova e lunga")])
+            .await
+            .status(),
+        410
+    );
+    assert_eq!(
+        app.count(&format!(
+            "app_user where user_id = {verdi} and disabled_at is not null"
+        ))
+        .await,
+        1
+    );
+
+    // A citizen already registered becomes staff, keeps their password, and is told.
+    app.account("rossi@esempio.it", PASSWORD, Role::Citizen).await;
+    let res = invite("rossi@esempio.it", "Mario Rossi").await;
+    assert_eq!(res.status(), 303);
+    let told = sink.wait_for("rossi@esempio.it", 1, 20).await;
+    assert_eq!(told[0].subject, "Nuovo ruolo su Segnala");
+    assert!(
+        told[0].text.contains("ti ha assegnato il ruolo"),
+        "{}",
+        told[0].text
+    );
+    assert_eq!(
+        app.count("app_user where email = 'rossi@esempio.it' and role = 'office_staff'")
+            .await,
+        1
+    );
+    let rossi = app.browser();
+    rossi.sign_in("rossi@esempio.it", PASSWORD).await;
+    assert_eq!(rossi.get("/ufficio").await.status(), 200);
+    // Again: they are staff already.
+    let res = invite("rossi@esempio.it", "Mario Rossi").await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("appartiene già a un account del personale")
+    );
+
+    // A contractor's account without its company: the page says what is missing.
+    let res = a
+        .post(
+            "/amministrazione/personale",
+            &[
+                ("name", "Ditta Uno"),
+                ("email", "ditta@esempio.it"),
+                ("role", "contractor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.expect("page").contains("richiede la ditta"));
+    assert_eq!(
+        app.count("audit_log where action in ('create_staff', 'resend_invitation', 'revoke_invitation', 'promote_staff')")
+            .await,
+        5
+    );
 }
