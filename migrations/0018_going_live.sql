@@ -107,3 +107,27 @@ create table staff_invitation (
     revoked_at timestamptz,
     check (accepted_at is null or revoked_at is null)
 );
+
+-- The town's streets and house numbers, imported from the national registry's CSV (ANNCSU) or a GeoJSON of
+-- street lines and address points: "via Arrigoni 10" is found at its door.
+alter table place add column code text check (code is null or char_length(code) <= 40);
+create unique index place_street_code_idx on place (code) where code is not null;
+create table house_number (
+    house_number_id bigint generated always as identity primary key,
+    place_id integer not null references place on delete cascade,
+    -- As it is written ("10", "10/A"), and as it is compared ("10a": lower case, letters and digits only).
+    number text not null check (char_length(number) between 1 and 20),
+    number_key text not null check (number_key ~ '^[0-9a-z]+$'),
+    location geometry(Point, 4326) not null,
+    unique (place_id, number_key)
+);
+
+-- Offices hear of new reports: each at once, in a daily digest (07:00, Italian time), or not by email; each
+-- member of staff can turn them off for themselves.
+alter type notification_kind add value 'new_reports';
+alter type mail_kind add value 'new_report';
+alter type mail_kind add value 'new_reports_digest';
+alter table office
+    add column new_report_mail text not null default 'immediate'
+        check (new_report_mail in ('immediate', 'daily', 'none')),
+    add column digest_sent_at timestamptz;

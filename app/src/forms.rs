@@ -20,9 +20,9 @@ pub struct FormFeedback {
     pub error: Option<AppError>,
     /// What was typed, to fill the form in again (passwords are never kept).
     pub values: Vec<(String, String)>,
-    /// A form answered with a preview instead of a change (the area upload): what it would load.
+    /// What a form answered besides an error (an area upload's preview, a street import's report).
     #[serde(default)]
-    pub preview: Option<shared::admin::AreaPreview>,
+    pub outcome: Option<shared::admin::FormOutcome>,
 }
 
 impl FormFeedback {
@@ -183,7 +183,7 @@ mod tests {
                 shared::Rule::Required,
             ))),
             values: vec![("email".into(), "maria@esempio.it".into())],
-            preview: None,
+            outcome: None,
         };
         assert_eq!(f.value("login", "email"), "maria@esempio.it");
         assert_eq!(f.value("register", "email"), "");

@@ -4,8 +4,8 @@
 
 use serde_json::json;
 use shared::admin::{
-    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeRow, PendingInvitation, Retirable, Retire,
-    RuleRow, StaffRow, TemplateRow,
+    AdminOverview, AreaRow, CategoryRow, ContractorRow, OfficeMail, OfficeRow, PendingInvitation, Retirable,
+    Retire, RuleRow, StaffRow, TemplateRow,
 };
 use shared::permission::{Action, Target};
 use shared::report::work::check_template;
@@ -75,7 +75,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
     let mut conn = state.pool.acquire().await?;
     let offices = sqlx::query!(
         r#"
-        select o.office_id, o.name, o.email, o.disabled_at is not null as "disabled!",
+        select o.office_id, o.name, o.email, o.disabled_at is not null as "disabled!", o.new_report_mail,
                (select count(*) from report r where r.office_id = o.office_id
                 and report_state_is_open(r.state)) as "open!"
         from office o order by o.disabled_at is not null, o.name
@@ -90,6 +90,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         email: o.email,
         open: o.open,
         disabled: o.disabled,
+        new_report_mail: OfficeMail::parse(&o.new_report_mail).unwrap_or_default(),
     })
     .collect();
     let categories = sqlx::query!(
@@ -217,6 +218,12 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         }),
     })
     .collect();
+    let gazetteer = sqlx::query!(
+        r#"select (select count(*) from place where kind = 'street') as "streets!",
+                  (select count(*) from house_number) as "numbers!""#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(AdminOverview {
         offices,
         categories,
@@ -225,6 +232,8 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         areas,
         rules,
         staff,
+        streets: gazetteer.streets,
+        house_numbers: gazetteer.numbers,
     })
 }
 
@@ -239,24 +248,37 @@ pub async fn save_office(
     id: Option<OfficeId>,
     office_name: &str,
     email: &str,
+    new_report_mail: &str,
 ) -> Result<OfficeId> {
     let (v, mut tx) = begin(state, viewer, Action::ManageOffices).await?;
     let n = name(office_name)?;
     let email = optional_email(email)?;
+    let mode = if new_report_mail.trim().is_empty() {
+        OfficeMail::default()
+    } else {
+        OfficeMail::parse(new_report_mail.trim())
+            .ok_or_else(|| invalid(Field::Notifications, Rule::UnknownValue))?
+    };
     let id = match id {
         None => sqlx::query_scalar!(
-            "insert into office (name, email) values ($1, $2) returning office_id",
+            "insert into office (name, email, new_report_mail, digest_sent_at) values ($1, $2, $3, now())
+             returning office_id",
             n,
-            email
+            email,
+            mode.as_str()
         )
         .fetch_one(&mut *tx)
         .await
         .map_err(taken)?,
         Some(o) => sqlx::query_scalar!(
-            "update office set name = $2, email = $3, updated_at = now() where office_id = $1 returning office_id",
+            // Switching to the digest: the first one covers what comes from now (what came before was sent).
+            "update office set name = $2, email = $3, new_report_mail = $4, updated_at = now(),
+                    digest_sent_at = case when new_report_mail <> $4 then now() else digest_sent_at end
+             where office_id = $1 returning office_id",
             o.0,
             n,
-            email
+            email,
+            mode.as_str()
         )
         .fetch_optional(&mut *tx)
         .await
@@ -267,7 +289,7 @@ pub async fn save_office(
         &mut tx,
         v,
         "save_office",
-        json!({ "office": id, "name": n, "email": email }),
+        json!({ "office": id, "name": n, "email": email, "new_report_mail": mode.as_str() }),
     )
     .await?;
     tx.commit().await?;

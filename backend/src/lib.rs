@@ -18,6 +18,7 @@ pub mod seed;
 pub mod settings;
 pub mod site;
 pub mod stats;
+pub mod streets;
 pub mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;

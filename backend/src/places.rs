@@ -37,18 +37,33 @@ pub async fn search(state: &State, q: &str) -> Result<Vec<PlaceHit>> {
     search_local(&mut conn, q, MAX_HITS).await
 }
 
-/// The gazetteer: trigram similarity of the lower-cased name, plus names that contain what was typed.
+/// The gazetteer: trigram similarity of the lower-cased name, plus names that contain what was typed. A house
+/// number typed after the street ("via Arrigoni 10", "arrigoni 10/a") puts that door first, where the imported
+/// house numbers place it.
 pub async fn search_local(conn: &mut PgConnection, q: &str, limit: i64) -> Result<Vec<PlaceHit>> {
-    // The house number people type after the street ("via Roma 12") is not part of a street's name.
-    let words: Vec<&str> = q
-        .split_whitespace()
-        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
-        .collect();
-    let q = if words.is_empty() {
-        q.to_lowercase()
-    } else {
-        words.join(" ").to_lowercase()
-    };
+    let (street, number) = split_number(q);
+    let mut hits = Vec::new();
+    if let Some(key) = number {
+        let rows = sqlx::query!(
+            r#"
+            select p.name || ' ' || h.number as "name!", ST_Y(h.location) as "lat!", ST_X(h.location) as "lng!"
+            from place p join house_number h using (place_id)
+            where (lower(p.name) % $1 or lower(p.name) like '%' || $1 || '%') and h.number_key = $2
+            order by similarity(lower(p.name), $1) desc, p.name
+            limit $3
+            "#,
+            street,
+            key,
+            limit
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        hits.extend(rows.into_iter().map(|r| PlaceHit {
+            name: r.name,
+            lat: r.lat,
+            lng: r.lng,
+        }));
+    }
     let rows = sqlx::query!(
         r#"
         select name, ST_Y(ST_PointOnSurface(geom)) as "lat!", ST_X(ST_PointOnSurface(geom)) as "lng!"
@@ -57,19 +72,40 @@ pub async fn search_local(conn: &mut PgConnection, q: &str, limit: i64) -> Resul
         order by similarity(lower(name), $1) desc, name
         limit $2
         "#,
-        q,
-        limit
+        street,
+        limit - hits.len() as i64
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| PlaceHit {
-            name: r.name,
-            lat: r.lat,
-            lng: r.lng,
-        })
-        .collect())
+    hits.extend(rows.into_iter().map(|r| PlaceHit {
+        name: r.name,
+        lat: r.lat,
+        lng: r.lng,
+    }));
+    Ok(hits)
+}
+
+/// "via Arrigoni 10/a" → ("via arrigoni", Some("10a")): the street as the gazetteer compares it, and the house
+/// number typed at its end (a number, and perhaps a letter: "12 b"), as house numbers are compared
+/// (`streets::house_number`). Numbers inside a name ("via 4 Novembre") stay in it.
+fn split_number(q: &str) -> (String, Option<String>) {
+    let words: Vec<&str> = q.split_whitespace().collect();
+    let starts_with_digit = |w: &&str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if let Some(i) = words.iter().rposition(starts_with_digit) {
+        let tail = &words[i + 1..];
+        let letter = |t: &&str| t.chars().count() <= 3 && t.chars().all(char::is_alphabetic);
+        if i > 0 && tail.len() <= 1 && tail.iter().all(letter) {
+            let street = words[..i].join(" ").trim_end_matches(',').to_lowercase();
+            let key = crate::streets::house_number(&words[i..].join(""), "").map(|(_, k)| k);
+            return (street, key);
+        }
+    }
+    // No house number at the end: numbers before the name ("12 via Roma") are not part of it.
+    let street = match words.iter().position(|w| !starts_with_digit(w)) {
+        Some(first) => words[first..].join(" "),
+        None => words.join(" "),
+    };
+    (street.to_lowercase(), None)
 }
 
 #[derive(Deserialize)]
@@ -291,4 +327,32 @@ pub async fn districts(state: &State) -> Result<Vec<(AreaId, String)>> {
 pub async fn all_categories(state: &State) -> Result<Vec<CategoryChoice>> {
     let mut conn = state.pool.acquire().await?;
     offered(&mut conn, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_number;
+
+    #[test]
+    fn the_house_number_is_read_at_the_end() {
+        assert_eq!(
+            split_number("via Arrigoni 10"),
+            ("via arrigoni".into(), Some("10".into()))
+        );
+        assert_eq!(
+            split_number("Via Roma, 12/b"),
+            ("via roma".into(), Some("12b".into()))
+        );
+        assert_eq!(
+            split_number("via Roma 12 b"),
+            ("via roma".into(), Some("12b".into()))
+        );
+        assert_eq!(split_number("via Roma"), ("via roma".into(), None));
+        assert_eq!(
+            split_number("via 4 Novembre 10"),
+            ("via 4 novembre".into(), Some("10".into()))
+        );
+        assert_eq!(split_number("via 4 Novembre"), ("via 4 novembre".into(), None));
+        assert_eq!(split_number("12 via Roma"), ("via roma".into(), None));
+    }
 }

@@ -476,8 +476,8 @@ async fn backlog(conn: &mut PgConnection, window: Month, now: DateTime<Utc>) -> 
     Ok(())
 }
 
-/// The job: refreshes every `refresh_every`, then sends the satisfaction questionnaires that are due and writes
-/// the periodic reports of the periods just ended. Stops with the server.
+/// The job: refreshes every `refresh_every`, then sends the satisfaction questionnaires that are due, writes
+/// the periodic reports of the periods just ended and queues the offices' daily digests. Stops with the server.
 pub async fn run(state: State, mut stop: tokio::sync::watch::Receiver<bool>) {
     // The first run one period after start: start-up is busy enough (`seed-demo` computes its own figures).
     let every = state.settings.stats.refresh_every;
@@ -499,6 +499,11 @@ pub async fn run(state: State, mut stop: tokio::sync::watch::Receiver<bool>) {
         }
         if let Err(e) = period::generate_due(&state, Utc::now()).await {
             tracing::warn!(error = %e, "statistics: cannot write the periodic reports");
+        }
+        match crate::reports::notify::send_digests(&state, Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(offices = n, "daily digests of new reports queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot queue the daily digests of new reports"),
         }
     }
 }

@@ -15,6 +15,47 @@ pub struct OfficeRow {
     pub open: i64,
     /// Hidden from the choices (assignment, new categories), kept for history and statistics.
     pub disabled: bool,
+    /// How its address and people hear of new reports.
+    pub new_report_mail: OfficeMail,
+}
+
+/// How an office hears of the reports that reach it: each at once, all of a day in one message (at 07:00), or
+/// not by email (its people watch the inbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum OfficeMail {
+    #[default]
+    Immediate,
+    Daily,
+    None,
+}
+
+impl OfficeMail {
+    pub const ALL: [OfficeMail; 3] = [OfficeMail::Immediate, OfficeMail::Daily, OfficeMail::None];
+
+    /// As the database and the form write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfficeMail::Immediate => "immediate",
+            OfficeMail::Daily => "daily",
+            OfficeMail::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label(self, locale: crate::Locale) -> &'static str {
+        use crate::Locale::{En, It};
+        match (self, locale) {
+            (OfficeMail::Immediate, It) => "Nuove segnalazioni: subito, una per email",
+            (OfficeMail::Immediate, En) => "New reports: at once, one email each",
+            (OfficeMail::Daily, It) => "Nuove segnalazioni: un riepilogo al giorno (alle 7)",
+            (OfficeMail::Daily, En) => "New reports: one digest a day (at 7)",
+            (OfficeMail::None, It) => "Nuove segnalazioni: nessuna email",
+            (OfficeMail::None, En) => "New reports: no email",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +137,9 @@ pub struct AdminOverview {
     pub areas: Vec<AreaRow>,
     pub rules: Vec<RuleRow>,
     pub staff: Vec<StaffRow>,
+    /// The gazetteer: streets, and house numbers.
+    pub streets: i64,
+    pub house_numbers: i64,
 }
 
 /// An area upload checked but not applied: what it would load, for the administrator to confirm.
@@ -122,6 +166,102 @@ pub struct PreviewPiece {
     pub replaces: bool,
     /// Its border, simplified for drawing (`(lat, lng)` rings).
     pub outline: Vec<Vec<(f64, f64)>>,
+}
+
+/// What a street import did: counts, and the lines it skipped with the reason of each (the first
+/// [`MAX_REPORTED_PROBLEMS`]; `skipped` counts them all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreetImportReport {
+    /// Data lines read (features, for GeoJSON).
+    pub lines: u32,
+    pub streets_added: u32,
+    pub streets_updated: u32,
+    pub numbers: u32,
+    pub skipped: u32,
+    pub problems: Vec<LineProblem>,
+    /// The whole gazetteer after the import.
+    pub total_streets: i64,
+    pub total_numbers: i64,
+}
+
+/// At most this many skipped lines are described one by one.
+pub const MAX_REPORTED_PROBLEMS: usize = 50;
+
+/// A line of a street file that was skipped, and why (`line`: its number in the file, the header being 1; for
+/// GeoJSON, the feature's, from 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineProblem {
+    pub line: u32,
+    pub problem: StreetProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum StreetProblem {
+    /// The line does not read as CSV (a stray quote), or has fewer fields than the header.
+    Unreadable,
+    NoName,
+    /// A house number without coordinates, or coordinates that are not numbers.
+    BadCoordinates {
+        value: String,
+    },
+    /// A house number that is not one ("-", "s.n.c.").
+    BadNumber {
+        value: String,
+    },
+    /// Outside the municipality's boundary.
+    Outside,
+    /// A GeoJSON feature that is neither a street line nor an address point.
+    NotStreet,
+}
+
+impl LineProblem {
+    pub fn message(&self, locale: crate::Locale) -> String {
+        use crate::Locale::{En, It};
+        let line = self.line;
+        match (&self.problem, locale) {
+            (StreetProblem::Unreadable, It) => {
+                format!("riga {line}: non si legge come CSV (virgolette o campi mancanti)")
+            }
+            (StreetProblem::Unreadable, En) => {
+                format!("line {line}: does not read as CSV (quotes or missing fields)")
+            }
+            (StreetProblem::NoName, It) => format!("riga {line}: manca il nome della via"),
+            (StreetProblem::NoName, En) => format!("line {line}: the street has no name"),
+            (StreetProblem::BadCoordinates { value }, It) => {
+                format!("riga {line}: coordinate non valide «{value}»")
+            }
+            (StreetProblem::BadCoordinates { value }, En) => {
+                format!("line {line}: invalid coordinates “{value}”")
+            }
+            (StreetProblem::BadNumber { value }, It) => {
+                format!("riga {line}: numero civico non valido «{value}»")
+            }
+            (StreetProblem::BadNumber { value }, En) => {
+                format!("line {line}: invalid house number “{value}”")
+            }
+            (StreetProblem::Outside, It) => format!("riga {line}: fuori dal confine comunale"),
+            (StreetProblem::Outside, En) => format!("line {line}: outside the municipal boundary"),
+            (StreetProblem::NotStreet, It) => {
+                format!(
+                    "elemento {line}: né una via (linea con nome) né un civico (punto con addr:street e addr:housenumber)"
+                )
+            }
+            (StreetProblem::NotStreet, En) => {
+                format!(
+                    "feature {line}: neither a street (a named line) nor a house number (a point with addr:street and addr:housenumber)"
+                )
+            }
+        }
+    }
+}
+
+/// What a form post of the administration page answers besides an error: an area upload's preview, a street
+/// import's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FormOutcome {
+    AreaPreview(AreaPreview),
+    StreetImport(StreetImportReport),
 }
 
 /// How many days an invitation's link works.

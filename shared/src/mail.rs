@@ -26,16 +26,19 @@ pub enum NotificationKind {
     PeriodicReports,
     /// The questionnaire after one of my reports is resolved.
     Satisfaction,
+    /// Staff: new reports for my offices (at once or in the office's daily digest).
+    NewReports,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         Self::MyReports,
         Self::FollowedReports,
         Self::Comments,
         Self::Assignments,
         Self::PeriodicReports,
         Self::Satisfaction,
+        Self::NewReports,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl NotificationKind {
             Self::Assignments => "assignments",
             Self::PeriodicReports => "periodic_reports",
             Self::Satisfaction => "satisfaction",
+            Self::NewReports => "new_reports",
         }
     }
 
@@ -55,7 +59,7 @@ impl NotificationKind {
 
     /// Only staff receive these.
     pub fn staff_only(self) -> bool {
-        matches!(self, Self::Assignments | Self::PeriodicReports)
+        matches!(self, Self::Assignments | Self::PeriodicReports | Self::NewReports)
     }
 
     pub fn label(self, locale: Locale) -> &'static str {
@@ -72,6 +76,8 @@ impl NotificationKind {
             (Self::PeriodicReports, Locale::En) => "Monthly and annual reports",
             (Self::Satisfaction, Locale::It) => "Questionario di gradimento dopo la risoluzione",
             (Self::Satisfaction, Locale::En) => "Satisfaction questionnaire after resolution",
+            (Self::NewReports, Locale::It) => "Nuove segnalazioni dei miei uffici",
+            (Self::NewReports, Locale::En) => "New reports for my offices",
         }
     }
 }
@@ -118,10 +124,14 @@ pub enum MailKind {
     StaffInvitation,
     /// A citizen's account was given a staff role.
     RoleGranted,
+    /// A new report reached the recipient's office.
+    NewReport,
+    /// The day's new reports of the recipient's office.
+    NewReportsDigest,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 16] = [
+    pub const ALL: [MailKind; 18] = [
         Self::ConfirmAccount,
         Self::AlreadyRegistered,
         Self::PasswordReset,
@@ -138,6 +148,8 @@ impl MailKind {
         Self::PeriodReport,
         Self::StaffInvitation,
         Self::RoleGranted,
+        Self::NewReport,
+        Self::NewReportsDigest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +170,8 @@ impl MailKind {
             Self::PeriodReport => "period_report",
             Self::StaffInvitation => "staff_invitation",
             Self::RoleGranted => "role_granted",
+            Self::NewReport => "new_report",
+            Self::NewReportsDigest => "new_reports_digest",
         }
     }
 
@@ -171,6 +185,7 @@ impl MailKind {
             Self::ReportComment => Some(NotificationKind::Comments),
             Self::SatisfactionSurvey => Some(NotificationKind::Satisfaction),
             Self::PeriodReport => Some(NotificationKind::PeriodicReports),
+            Self::NewReport | Self::NewReportsDigest => Some(NotificationKind::NewReports),
             _ => None,
         }
     }

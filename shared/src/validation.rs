@@ -102,6 +102,8 @@ pub enum Field {
     NameProperty,
     /// A file of streets and house numbers.
     Streets,
+    /// How an office hears of new reports.
+    Notifications,
 }
 
 impl Field {
@@ -173,6 +175,7 @@ impl Field {
             Field::Company => "contractor",
             Field::NameProperty => "name_property",
             Field::Streets => "streets",
+            Field::Notifications => "notifiche",
         }
     }
 
@@ -309,6 +312,8 @@ impl Field {
             (Field::NameProperty, Locale::En) => "name property",
             (Field::Streets, Locale::It) => "file delle vie",
             (Field::Streets, Locale::En) => "street file",
+            (Field::Notifications, Locale::It) => "avvisi di nuove segnalazioni",
+            (Field::Notifications, Locale::En) => "new report notices",
         }
     }
 }
@@ -394,6 +399,8 @@ pub enum Rule {
     NotOpenYet,
     /// Steps of the setup that must be done first (their names, in the viewer's language).
     StepsMissing { steps: String },
+    /// A file without the columns it needs (their names, as the file should call them).
+    MissingColumns { columns: String },
     /// No invitation waits for this person (accepted, revoked, or never sent).
     NoInvitation,
     /// The address belongs to a member of staff already (or to a disabled account).
@@ -774,6 +781,14 @@ impl ValidationError {
             (Rule::StepsMissing { steps }, Locale::En) => {
                 format!("Before opening the service, complete: {steps}.")
             }
+            (Rule::MissingColumns { columns }, Locale::It) => format!(
+                "Il campo «{field}» non ha le colonne necessarie: {columns}. La prima riga deve avere i nomi delle \
+                 colonne (vedi la guida all'importazione delle vie)."
+            ),
+            (Rule::MissingColumns { columns }, Locale::En) => format!(
+                "The field “{field}” lacks the columns it needs: {columns}. The first line must name the columns \
+                 (see the street import guide)."
+            ),
             (Rule::NoInvitation, Locale::It) => {
                 "Nessun invito in attesa per questa persona: è già stato accettato o revocato.".to_owned()
             }

@@ -297,6 +297,7 @@ pub fn AdminHome() -> impl IntoView {
                 <a href="#modelli">{locale.t(W::Templates)}</a> " · "
                 <a href="#ditte">{locale.t(W::Contractors)}</a> " · "
                 <a href="#aree">{locale.t(W::Areas)}</a> " · "
+                <a href="#vie">{locale.t(W::StreetsTitle)}</a> " · "
                 <a href="#regole">{locale.t(W::Rules)}</a> " · "
                 <a href="#personale">{locale.t(W::Staff)}</a> " · "
                 <a href="/amministrazione/registro">{locale.t(W::Audit)}</a> " · "

@@ -72,7 +72,10 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                         view! {
                             <tr class=if o.disabled { "disabled" } else { "" }>
                                 <td><input form=form.clone() name="name" value=o.name.clone() aria-label=t(W::Name) /></td>
-                                <td><input form=form.clone() name="email" type="email" value=o.email.clone().unwrap_or_default() aria-label=t(W::Email) /></td>
+                                <td><input form=form.clone() name="email" type="email" value=o.email.clone().unwrap_or_default() aria-label=t(W::Email) />
+                                    <select form=form.clone() name="notifiche" aria-label=t(W::NewReportMail)>
+                                        {mail_options(locale, o.new_report_mail)}
+                                    </select></td>
                                 <td>{o.open}</td>
                                 <td><form id=form method="post" action="/amministrazione/uffici">
                                     <input type="hidden" name="id" value=o.id.to_string() />
@@ -91,6 +94,10 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                 <input id="nuovo-ufficio-nome" name="name" required value=fb.value("office", "name") />
                 <label for="nuovo-ufficio-email">{t(W::Email)}</label>
                 <input id="nuovo-ufficio-email" name="email" type="email" value=fb.value("office", "email") />
+                <label for="nuovo-ufficio-notifiche">{t(W::NewReportMail)}</label>
+                <select id="nuovo-ufficio-notifiche" name="notifiche">
+                    {mail_options(locale, shared::admin::OfficeMail::parse(&fb.value("office", "notifiche")).unwrap_or_default())}
+                </select>
                 <button type="submit" class="button">{t(W::Add)}</button>
             </form>
         </section>
@@ -217,7 +224,10 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
             <h3>{t(W::UploadArea)}</h3>
             <p class="field-hint">{t(W::UploadHint)}</p>
             <FormError error=fb.error_of("area") />
-            {fb.preview.clone().filter(|_| fb.form == "area").map(|p| view! { <AreaPreviewView preview=p /> })}
+            {match fb.outcome.clone().filter(|_| fb.form == "area") {
+                Some(shared::admin::FormOutcome::AreaPreview(p)) => Some(view! { <AreaPreviewView preview=p /> }),
+                _ => None,
+            }}
             <form method="post" action="/amministrazione/aree#aree" enctype="multipart/form-data" class="stack">
                 <label for="area-tipo">{t(W::Kind)}</label>
                 <select id="area-tipo" name="kind">
@@ -237,9 +247,32 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                 <div class="button-row">
                     <button type="submit" class="button" name="preview" value="1">{t(W::PreviewArea)}</button>
                     <button type="submit" class="button primary">{
-                        if fb.preview.is_some() && fb.form == "area" { t(W::ConfirmLoad) } else { t(W::LoadArea) }
+                        if fb.outcome.is_some() && fb.form == "area" { t(W::ConfirmLoad) } else { t(W::LoadArea) }
                     }</button>
                 </div>
+            </form>
+        </section>
+
+        <section id="vie" class="admin-section">
+            <h2>{t(W::StreetsTitle)}</h2>
+            <p>{t(W::StreetsCount).replace("{streets}", &overview.streets.to_string()).replace("{numbers}", &overview.house_numbers.to_string())}</p>
+            <FormError error=fb.error_of("streets") />
+            {match fb.outcome.clone().filter(|_| fb.form == "streets") {
+                Some(shared::admin::FormOutcome::StreetImport(r)) => Some(view! { <StreetReport report=r /> }),
+                _ => None,
+            }}
+            <p class="field-hint">{t(W::StreetsHint)}</p>
+            <form method="post" action="/amministrazione/vie#vie" enctype="multipart/form-data" class="stack">
+                <label for="vie-file">{t(W::StreetsFile)}</label>
+                <input id="vie-file" name="file" type="file" required accept=".csv,.txt,.geojson,.json,text/csv,application/geo+json,application/json" />
+                <label for="vie-srid">{t(W::StreetsSrid)}</label>
+                <input id="vie-srid" name="srid" inputmode="numeric" size="6" value=fb.value("streets", "srid") />
+                <fieldset class="choices">
+                    <legend class="visually-hidden">{t(W::StreetsTitle)}</legend>
+                    <label><input type="radio" name="mode" value="merge" checked=fb.value("streets", "mode") != "replace" /> " " {t(W::MergeStreets)}</label>
+                    <label><input type="radio" name="mode" value="replace" checked=fb.value("streets", "mode") == "replace" /> " " {t(W::ReplaceStreets)}</label>
+                </fieldset>
+                <button type="submit" class="button primary">{t(W::ImportStreets)}</button>
             </form>
         </section>
 
@@ -312,6 +345,13 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+fn mail_options(locale: Locale, selected: shared::admin::OfficeMail) -> impl IntoView + use<> {
+    shared::admin::OfficeMail::ALL
+        .into_iter()
+        .map(|m| view! { <option value=m.as_str() selected=m == selected>{m.label(locale)}</option> })
+        .collect_view()
 }
 
 fn role_options(locale: Locale, selected: &str) -> impl IntoView + use<> {
@@ -480,6 +520,29 @@ fn AreaPreviewView(preview: shared::admin::AreaPreview) -> impl IntoView {
                         })
                     }}
                 </Suspense>
+            })}
+        </div>
+    }
+}
+
+/// What a street import did, and the lines it skipped with the reason of each.
+#[component]
+fn StreetReport(report: shared::admin::StreetImportReport) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |m: W| locale.t(m);
+    let done = t(W::ImportDone)
+        .replace("{lines}", &report.lines.to_string())
+        .replace("{added}", &report.streets_added.to_string())
+        .replace("{updated}", &report.streets_updated.to_string())
+        .replace("{numbers}", &report.numbers.to_string());
+    view! {
+        <div class="notice import-report" role="status">
+            <p>{done}</p>
+            {(report.skipped > 0).then(|| view! {
+                <p>{t(W::ImportSkipped).replace("{skipped}", &report.skipped.to_string())}</p>
+                <ul>
+                    {report.problems.iter().map(|p| view! { <li>{p.message(locale)}</li> }).collect_view()}
+                </ul>
             })}
         </div>
     }

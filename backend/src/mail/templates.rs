@@ -106,6 +106,21 @@ pub enum Message {
         offices: String,
         link: String,
     },
+    /// A new report reached the recipient's office. `place`: its district or nearest street, may be empty.
+    NewReport {
+        code: String,
+        title: String,
+        category: String,
+        office: String,
+        place: String,
+        link: String,
+    },
+    /// The new reports of a day, for an office that chose the digest: `(code, title, category)`.
+    NewReportsDigest {
+        office: String,
+        reports: Vec<(String, String, String)>,
+        link: String,
+    },
     /// A periodic report was written.
     PeriodReport {
         label: String,
@@ -143,6 +158,8 @@ impl Message {
             Message::PeriodReport { .. } => MailKind::PeriodReport,
             Message::StaffInvitation { .. } => MailKind::StaffInvitation,
             Message::RoleGranted { .. } => MailKind::RoleGranted,
+            Message::NewReport { .. } => MailKind::NewReport,
+            Message::NewReportsDigest { .. } => MailKind::NewReportsDigest,
         }
     }
 }
@@ -281,6 +298,46 @@ fn content(m: &Message, locale: Locale, org: &str) -> Content {
                 "Se pensi che sia un errore, scrivi all'amministratore del servizio.",
                 "If you think this is a mistake, write to the service's administrator.",
             )],
+        },
+        Message::NewReport {
+            code,
+            title,
+            category,
+            office,
+            place,
+            link,
+        } => Content {
+            subject: match locale {
+                It => format!("Nuova segnalazione {code}: {title}"),
+                En => format!("New report {code}: {title}"),
+            },
+            greeting: hello("", locale),
+            paragraphs: vec![match (locale, place.is_empty()) {
+                (It, false) => format!("all'ufficio {office} è arrivata la segnalazione «{title}» ({code}), categoria {category}, in {place}."),
+                (It, true) => format!("all'ufficio {office} è arrivata la segnalazione «{title}» ({code}), categoria {category}."),
+                (En, false) => format!("the report “{title}” ({code}), category {category}, in {place}, reached the office {office}."),
+                (En, true) => format!("the report “{title}” ({code}), category {category}, reached the office {office}."),
+            }],
+            action: Some((s("Prendi in carico", "Take it in charge"), link.clone())),
+            after: vec![s(
+                "L'ufficio può scegliere un riepilogo giornaliero invece di un messaggio per segnalazione (Amministrazione › Uffici); ognuno può spegnere queste email nella propria pagina.",
+                "The office can choose a daily digest instead of one message per report (Administration › Offices); anyone can turn these emails off on their own page.",
+            )],
+        },
+        Message::NewReportsDigest { office, reports, link } => Content {
+            subject: match locale {
+                It => format!("{} nuove segnalazioni per l'ufficio {office}", reports.len()),
+                En => format!("{} new reports for the office {office}", reports.len()),
+            },
+            greeting: hello("", locale),
+            paragraphs: std::iter::once(match locale {
+                It => format!("ecco le segnalazioni arrivate all'ufficio {office} dall'ultimo riepilogo:"),
+                En => format!("these reports reached the office {office} since the last digest:"),
+            })
+            .chain(reports.iter().map(|(code, title, category)| format!("• {code} — {title} ({category})")))
+            .collect(),
+            action: Some((s("Apri le segnalazioni dell'ufficio", "Open the office's reports"), link.clone())),
+            after: Vec::new(),
         },
         Message::PasswordChanged { name, reset } => Content {
             subject: s("La tua password è stata cambiata", "Your password was changed"),
@@ -679,6 +736,30 @@ pub fn samples() -> Vec<Message> {
                 by: "Anna Bianchi".into(),
                 role: "personale d'ufficio".into(),
                 offices: String::new(),
+                link: "https://segnala.example/ufficio".into(),
+            },
+            MailKind::NewReport => Message::NewReport {
+                code: "SEG-2026-000123".into(),
+                title: "Buca in <via> Roma".into(),
+                category: "Buche stradali".into(),
+                office: "Lavori pubblici".into(),
+                place: "Centro".into(),
+                link: "https://segnala.example/ufficio/segnalazioni/SEG-2026-000123".into(),
+            },
+            MailKind::NewReportsDigest => Message::NewReportsDigest {
+                office: "Lavori pubblici".into(),
+                reports: vec![
+                    (
+                        "SEG-2026-000123".into(),
+                        "Buca in <via> Roma".into(),
+                        "Buche stradali".into(),
+                    ),
+                    (
+                        "SEG-2026-000124".into(),
+                        "Lampione spento".into(),
+                        "Illuminazione".into(),
+                    ),
+                ],
                 link: "https://segnala.example/ufficio".into(),
             },
             MailKind::PeriodReport => Message::PeriodReport {

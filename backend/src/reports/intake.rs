@@ -361,6 +361,10 @@ async fn record(
         }
         (None, None) => return Err(invalid(Field::Email, Rule::Required)),
     }
+    // Received now when someone signed in filed it; an address to confirm first makes it wait for the link.
+    if let Some(v) = viewer {
+        super::notify::new_report(&mut tx, state, id, Some(&v.email)).await?;
+    }
     tx.commit().await?;
     Ok(Recorded::New(id))
 }
@@ -551,6 +555,7 @@ pub async fn confirm(state: &State, token: &str, locale: Locale) -> Result<Strin
                 link: state.link(&format!("/segnalazioni/{}", row.receipt_code)),
             };
             mail::enqueue(&mut tx, state, &Recipient::address(&email, locale), &message).await?;
+            super::notify::new_report(&mut tx, state, id, Some(email.as_str())).await?;
             row.receipt_code
         }
     };

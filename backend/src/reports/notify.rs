@@ -305,3 +305,137 @@ pub async fn comment(
     }
     Ok(())
 }
+
+/// The office's address and its people (managers and staff, not disabled): `(email, user, locale)`. Each person's
+/// own switch ("new reports for my offices") is applied by the outbox.
+async fn office_audience(
+    conn: &mut PgConnection,
+    office: OfficeId,
+) -> Result<Vec<(String, Option<UserId>, Locale)>> {
+    let rows = sqlx::query!(
+        r#"
+        select distinct on (email) email as "email!", user_id, locale as "locale!" from (
+            select lower(o.email) as email, null::bigint as user_id, 'it' as locale, 1 as k
+            from office o where o.office_id = $1 and o.email is not null
+            union all
+            select u.email, u.user_id, u.locale, 0 from app_user u join user_office uo using (user_id)
+            where uo.office_id = $1 and u.role in ('office_manager', 'office_staff') and u.disabled_at is null
+        ) a
+        order by email, k
+        "#,
+        office as OfficeId
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.email, r.user_id.map(UserId), locale_of(&r.locale)))
+        .collect())
+}
+
+/// A report reached its office (filed with an account or by staff, or its address confirmed): the office's
+/// address and people are told at once — unless the office chose the daily digest or no email. Not the person who
+/// filed it.
+pub async fn new_report(
+    conn: &mut PgConnection,
+    state: &State,
+    report: shared::ReportId,
+    filed_by: Option<&str>,
+) -> Result<()> {
+    let r = sqlx::query!(
+        r#"
+        select r.receipt_code, r.title, c.name as category, o.office_id, o.name as office, o.new_report_mail,
+               a.name as "district?"
+        from report r join category c using (category_id) join office o on o.office_id = r.office_id
+        left join area a on a.area_id = r.area_id
+        where r.report_id = $1
+        "#,
+        report as shared::ReportId
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if r.new_report_mail != shared::admin::OfficeMail::Immediate.as_str() {
+        return Ok(());
+    }
+    let link = state.link(&format!("/ufficio/segnalazioni/{}", r.receipt_code));
+    for (email, user, locale) in office_audience(conn, OfficeId(r.office_id)).await? {
+        if filed_by.is_some_and(|f| f.eq_ignore_ascii_case(&email)) {
+            continue;
+        }
+        let message = Message::NewReport {
+            code: r.receipt_code.clone(),
+            title: r.title.clone(),
+            category: r.category.clone(),
+            office: r.office.clone(),
+            place: r.district.clone().unwrap_or_default(),
+            link: link.clone(),
+        };
+        mail::enqueue(conn, state, &Recipient { email, user, locale }, &message).await?;
+    }
+    Ok(())
+}
+
+/// The daily digests: each office that chose one gets, once a day from 07:00 Italian time, the reports that reached
+/// it since its last digest (nothing when there were none). Safe on several instances: an office being sent is
+/// locked and skipped by the others. Returns how many offices were sent one.
+pub async fn send_digests(state: &State, now: chrono::DateTime<chrono::Utc>) -> Result<u32> {
+    let mut sent = 0;
+    loop {
+        let mut tx = state.pool.begin().await?;
+        let due = sqlx::query!(
+            r#"
+            select office_id, name, digest_sent_at from office
+            where new_report_mail = 'daily' and disabled_at is null
+              and ($1::timestamptz at time zone 'Europe/Rome')::time >= time '07:00'
+              and (digest_sent_at is null
+                   or (digest_sent_at at time zone 'Europe/Rome')::date < ($1::timestamptz at time zone 'Europe/Rome')::date)
+            order by office_id
+            limit 1
+            for update skip locked
+            "#,
+            now
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(office) = due else {
+            return Ok(sent);
+        };
+        let reports: Vec<(String, String, String)> = sqlx::query!(
+            r#"
+            select r.receipt_code, r.title, c.name as category
+            from report r join category c using (category_id)
+            where r.office_id = $1 and r.confirmed_at is not null
+              and r.confirmed_at > coalesce($2, $3::timestamptz - interval '1 day') and r.confirmed_at <= $3
+            order by r.confirmed_at
+            "#,
+            office.office_id,
+            office.digest_sent_at,
+            now
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.receipt_code, r.title, r.category))
+        .collect();
+        if !reports.is_empty() {
+            let link = state.link(&format!("/ufficio?ufficio={}", office.office_id));
+            for (email, user, locale) in office_audience(&mut tx, OfficeId(office.office_id)).await? {
+                let message = Message::NewReportsDigest {
+                    office: office.name.clone(),
+                    reports: reports.clone(),
+                    link: link.clone(),
+                };
+                mail::enqueue(&mut tx, state, &Recipient { email, user, locale }, &message).await?;
+            }
+            sent += 1;
+        }
+        sqlx::query!(
+            "update office set digest_sent_at = $2 where office_id = $1",
+            office.office_id,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+}

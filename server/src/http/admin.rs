@@ -6,7 +6,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use backend::admin::{self, AreaUpload, CategoryForm, StaffForm};
-use shared::admin::{Retirable, Retire};
+use shared::admin::{FormOutcome, Retirable, Retire};
 use shared::{CategoryId, ContractorId, Field, OfficeId, UserId};
 
 use super::body::{self, Files};
@@ -25,6 +25,11 @@ pub fn doors() -> Doors {
         .post("/amministrazione/modelli", template)
         .post("/amministrazione/{kind}/{id}/{action}", retire)
         .post("/amministrazione/confine/ripristina", restore_boundary)
+        .route(
+            "/amministrazione/vie",
+            Method::POST,
+            axum::routing::post(streets).layer(DefaultBodyLimit::max(MAX_STREETS_BYTES)),
+        )
         .post("/amministrazione/ditte", contractor)
         .post("/amministrazione/regole", rule)
         .post("/amministrazione/regole/elimina", delete_rule)
@@ -64,6 +69,7 @@ async fn office(State(state): State<AppState>, post: FormPost) -> Response {
         id(&post, OfficeId),
         &post.get("name"),
         &post.get("email"),
+        &post.get("notifiche"),
     )
     .await;
     let form = if post.get("id").is_empty() {
@@ -71,7 +77,7 @@ async fn office(State(state): State<AppState>, post: FormPost) -> Response {
     } else {
         "office-edit"
     };
-    answer(post, form, "uffici", r, &["name", "email"]).await
+    answer(post, form, "uffici", r, &["name", "email", "notifiche"]).await
 }
 
 async fn category(State(state): State<AppState>, post: FormPost) -> Response {
@@ -260,12 +266,64 @@ async fn area(State(state): State<AppState>, req: Request) -> Response {
     };
     if post.get("preview") == "1" {
         return match admin::preview_area(&state.backend, post.viewer(), &upload).await {
-            Ok(p) => post.preview_on(Uri::from_static(PAGE), "area", p, keep).await,
+            Ok(p) => {
+                post.outcome_on(Uri::from_static(PAGE), "area", FormOutcome::AreaPreview(p), keep)
+                    .await
+            }
             Err(e) => post.fail_on(Uri::from_static(PAGE), "area", e, keep).await,
         };
     }
     let r = admin::upload_area(&state.backend, post.viewer(), &upload).await;
     answer(post, "area", "aree", r, keep).await
+}
+
+/// The largest street file (a city's ANNCSU export: a few hundred thousand lines).
+const MAX_STREETS_BYTES: usize = 100 * 1024 * 1024;
+
+/// `POST /amministrazione/vie` (multipart): the file (`file`, CSV or GeoJSON), `srid` for CSV coordinates that
+/// are not longitude and latitude, `mode` (`replace` or `merge`). Answered with the page and the import's report
+/// (what was added, what was skipped and why, by line).
+async fn streets(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, req_body) = req.into_parts();
+    let mut post = FormPost::from_parts(&state, parts.clone());
+    post.fields.clear();
+    let read = match body::read_multipart(
+        Request::from_parts(parts, req_body),
+        &state,
+        MAX_STREETS_BYTES,
+        Files::Text,
+    )
+    .await
+    {
+        Ok(r) => Ok(r.fields),
+        Err(backend::Error::TooLarge(_)) => Err(body::too_large_field(Field::Streets, MAX_STREETS_BYTES)),
+        Err(e) => Err(e),
+    };
+    let keep: &[&str] = &["srid", "mode"];
+    match read {
+        Err(e) => post.fail_on(Uri::from_static(PAGE), "streets", e, keep).await,
+        Ok(fields) => {
+            post.fields = fields;
+            let upload = backend::streets::StreetImport {
+                text: post.get("file"),
+                srid: post.get("srid"),
+                replace: post.get("mode") == "replace",
+            };
+            post.fields.retain(|(k, _)| k != "file");
+            match backend::streets::import(&state.backend, post.viewer(), &upload).await {
+                Ok(r) => {
+                    post.outcome_on(
+                        Uri::from_static(PAGE),
+                        "streets",
+                        FormOutcome::StreetImport(r),
+                        keep,
+                    )
+                    .await
+                }
+                Err(e) => post.fail_on(Uri::from_static(PAGE), "streets", e, keep).await,
+            }
+        }
+    }
 }
 
 /// `POST /amministrazione/confine/ripristina`: the boundary the last upload replaced comes back.

@@ -106,7 +106,7 @@ impl FormPost {
             form: form.to_owned(),
             error: Some(AppError::classify(error)),
             values,
-            preview: None,
+            outcome: None,
         };
         let mut res = render_page(self.parts, feedback).await;
         *res.status_mut() = status;
@@ -117,13 +117,13 @@ impl FormPost {
         res
     }
 
-    /// The page at `page` rendered again with `preview` shown at `form` (nothing was changed), and what was
-    /// typed, to confirm it.
-    pub(crate) async fn preview_on(
+    /// The page at `page` rendered again with `outcome` shown at `form` (a preview: nothing was changed; a
+    /// report of what was done), and what was typed.
+    pub(crate) async fn outcome_on(
         mut self,
         page: Uri,
         form: &str,
-        preview: shared::admin::AreaPreview,
+        outcome: shared::admin::FormOutcome,
         keep: &[&str],
     ) -> Response {
         self.parts.uri = page;
@@ -131,7 +131,7 @@ impl FormPost {
             form: form.to_owned(),
             error: None,
             values: self.keep(keep),
-            preview: Some(preview),
+            outcome: Some(outcome),
         };
         render_page(self.parts, feedback).await
     }

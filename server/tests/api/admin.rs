@@ -872,3 +872,139 @@ async fn staff_are_invited_resent_revoked_and_citizens_promoted() {
         5
     );
 }
+
+/// The town's streets from an ANNCSU-style CSV: counted, skipped lines named by number, "via Arrigoni 10" found
+/// at its door; a GeoJSON merged in (a street's line, an OpenStreetMap address point); projected coordinates
+/// with their EPSG code; a file without the needed columns named; "replace" leaves only the file's streets.
+#[tokio::test]
+async fn streets_and_house_numbers_are_imported_and_found_by_address() {
+    let app = spawn_app().await;
+    backend::testing::reporting_town(&app.db.pool).await;
+    let a = admin(&app).await;
+    let import = |text: String, fields: Vec<(&'static str, &'static str)>| {
+        let b = &a;
+        async move {
+            let mut form = Form::new().part(
+                "file",
+                reqwest::multipart::Part::text(text).file_name("stradario.csv"),
+            );
+            for (k, v) in fields {
+                form = form.text(k, v);
+            }
+            b.app
+                .client
+                .post(format!("{}/amministrazione/vie", b.app.base))
+                .header("origin", &b.app.base)
+                .header(
+                    "cookie",
+                    format!(
+                        "segnala_session={}",
+                        b.cookie("segnala_session").unwrap_or_default()
+                    ),
+                )
+                .multipart(form)
+                .send()
+                .await
+                .expect("import")
+        }
+    };
+    let csv = "CODICE_VIA;DUG;DENOMINAZIONE;CIVICO;ESPONENTE;LONGITUDINE;LATITUDINE\n\
+               701;VIA;ARRIGONI;10;;11,8712;45,4023\n\
+               701;VIA;ARRIGONI;12;B;11,8715;45,4025\n\
+               702;PIAZZA;DEI SIGNORI;1;;11.8750;45.4080\n\
+               703;VIA;LONTANA;5;;12.5000;45.9000\n\
+               704;VIA;ROMA;snc;;11.86;45.40\n\
+               705;VIA;;7;;11.86;45.40\n"
+        .to_owned();
+    let res = import(csv, vec![("mode", "merge")]).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("Importazione completata: 6 righe lette, 2 vie nuove, 0 aggiornate, 3 numeri civici."),
+        "{}",
+        page.find("import-report")
+            .map_or("no report", |i| &page[i..i + 600])
+    );
+    for needle in [
+        "3 righe saltate",
+        "riga 5: fuori dal confine comunale",
+        "riga 6: numero civico non valido «snc»",
+        "riga 7: manca il nome della via",
+    ] {
+        assert!(page.contains(needle), "{needle}");
+    }
+    let state = app.db.state();
+    let hits = backend::places::search(&state, "via Arrigoni 10")
+        .await
+        .expect("search");
+    assert_eq!(hits[0].name, "Via Arrigoni 10");
+    assert!((hits[0].lat - 45.4023).abs() < 1e-6 && (hits[0].lng - 11.8712).abs() < 1e-6);
+    let hits = backend::places::search(&state, "arrigoni 12/b")
+        .await
+        .expect("search");
+    assert_eq!(hits[0].name, "Via Arrigoni 12/B");
+    let hits = backend::places::search(&state, "piazza dei signori")
+        .await
+        .expect("search");
+    assert_eq!(hits[0].name, "Piazza dei Signori");
+    assert_eq!(app.count("audit_log where action = 'import_streets'").await, 1);
+
+    // Merged: a street line for via Arrigoni (kept as its geometry) and an address point on the town's
+    // "via Roma" (the same street, written with a capital).
+    let geojson = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"name":"Via Arrigoni","highway":"residential"},
+         "geometry":{"type":"LineString","coordinates":[[11.8710,45.4020],[11.8720,45.4030]]}},
+        {"type":"Feature","properties":{"addr:street":"Via Roma","addr:housenumber":"3"},
+         "geometry":{"type":"Point","coordinates":[11.8650,45.4001]}},
+        {"type":"Feature","properties":{"amenity":"bench"},"geometry":{"type":"Point","coordinates":[11.86,45.40]}}]}"#;
+    let res = import(geojson.to_owned(), vec![("mode", "merge")]).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("0 vie nuove, 2 aggiornate, 1 numeri civici"),
+        "{}",
+        page.find("import-report")
+            .map_or("no report", |i| &page[i..i + 600])
+    );
+    assert!(page.contains("elemento 3: né una via"));
+    assert_eq!(
+        app.count("place where name = 'Via Arrigoni' and ST_Dimension(geom) = 1")
+            .await,
+        1
+    );
+    assert_eq!(app.count("place where name_key(name) = 'via roma'").await, 1);
+    let hits = backend::places::search(&state, "via roma 3")
+        .await
+        .expect("search");
+    assert_eq!(hits[0].name, "via Roma 3");
+
+    // Coordinates in UTM 32N with their EPSG code; a file without a name column.
+    let utm = "DENOMINAZIONE;CIVICO;COORD_X;COORD_Y\nVia Nuova;1;726000;5030500\n".to_owned();
+    let res = import(utm, vec![("mode", "merge"), ("srid", "32632")]).await;
+    assert_eq!(res.status(), 200);
+    let x: f64 = sqlx::query_scalar(
+        "select ST_X(location) from house_number h join place p using (place_id) where p.name = 'Via Nuova'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("via nuova");
+    assert!((11.8..11.95).contains(&x), "{x}");
+    let res = import("A;B\n1;2\n".to_owned(), vec![("mode", "merge")]).await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .expect("page")
+            .contains("non ha le colonne necessarie")
+    );
+
+    // Replace: only the file's streets remain (places that are not streets stay).
+    let res = import(
+        "DENOMINAZIONE;CIVICO;LONGITUDINE;LATITUDINE\nVia Sola;1;11.87;45.40\n".to_owned(),
+        vec![("mode", "replace")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.count("place where kind = 'street'").await, 1);
+    assert_eq!(app.count("place where kind = 'place'").await, 1);
+}

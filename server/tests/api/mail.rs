@@ -338,3 +338,165 @@ async fn wait_outbox_sent_or_suppressed(app: &TestApp) {
     })
     .await;
 }
+
+/// An office hears of each new report at once (its address and its people, but not whoever filed it; a person who
+/// turned "new reports for my offices" off is spared), or once a day in a digest from 07:00 Italian time, or not at
+/// all; an anonymous report reaches the office when its address is confirmed.
+#[tokio::test]
+async fn offices_hear_of_new_reports_at_once_or_in_a_daily_digest() {
+    use crate::helpers::{PASSWORD, staff};
+    use shared::Role;
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SEGNALA_SMTP_URL", &sink.url())]).await;
+    let (pothole, _, _) = backend::testing::reporting_town(&app.db.pool).await;
+    let office: i32 = sqlx::query_scalar(
+        "update office set email = 'lavori@comune.example' where name = 'Lavori pubblici' returning office_id",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("office");
+    staff(
+        &app,
+        "capo@comune.example",
+        "Capo Ufficio",
+        Role::OfficeManager,
+        vec![shared::OfficeId(office)],
+        None,
+    )
+    .await;
+    staff(
+        &app,
+        "zitto@comune.example",
+        "Non Disturbare",
+        Role::OfficeStaff,
+        vec![shared::OfficeId(office)],
+        None,
+    )
+    .await;
+    sqlx::query("insert into mail_optout (email, kind) values ('zitto@comune.example', 'new_reports')")
+        .execute(&app.db.pool)
+        .await
+        .expect("opt-out");
+    app.account("maria@esempio.it", PASSWORD, Role::Citizen).await;
+    let maria = app.browser();
+    maria.sign_in("maria@esempio.it", PASSWORD).await;
+    let report = |title: &str| {
+        serde_json::json!({
+            "kind": "problem", "category_id": pothole, "lat": 45.40, "lng": 11.865,
+            "title": title, "description": "Davanti al civico 12, pericolosa per le bici."
+        })
+    };
+
+    // At once: the office's address and its manager; not the person who opted out.
+    let res = maria
+        .file_report(&report("Buca profonda in via Roma"), vec![])
+        .await;
+    assert_eq!(res.status(), 201);
+    let to_office = sink.wait_for("lavori@comune.example", 1, 20).await;
+    assert!(
+        to_office[0].subject.starts_with("Nuova segnalazione SEG-"),
+        "{}",
+        to_office[0].subject
+    );
+    assert!(
+        to_office[0]
+            .text
+            .contains("è arrivata la segnalazione «Buca profonda in via Roma»")
+    );
+    sink.wait_for("capo@comune.example", 1, 20).await;
+    assert_eq!(
+        app.count("outbox_mail where recipient = 'zitto@comune.example' and kind = 'new_report' and status = 'suppressed'")
+            .await,
+        1,
+        "the person who turned them off gets none"
+    );
+
+    // The administrator chooses the daily digest: nothing at once; the next morning one message with what came
+    // since the switch, once.
+    app.account("admin@comune.example", PASSWORD, Role::Administrator)
+        .await;
+    let admin = app.browser();
+    admin.sign_in("admin@comune.example", PASSWORD).await;
+    let res = admin
+        .post(
+            "/amministrazione/uffici",
+            &[
+                ("id", &office.to_string()),
+                ("name", "Lavori pubblici"),
+                ("email", "lavori@comune.example"),
+                ("notifiche", "daily"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    for title in ["Lampione spento in via Roma", "Tombino rotto in via Roma"] {
+        let res = maria.file_report(&report(title), vec![]).await;
+        assert_eq!(res.status(), 201);
+    }
+    assert_eq!(
+        app.count("outbox_mail where kind = 'new_report'").await,
+        3,
+        "no new immediate message"
+    );
+    let state = app.db.state();
+    let tomorrow_8 = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(7, 0, 0)
+        .expect("time")
+        .and_utc();
+    assert_eq!(
+        backend::reports::notify::send_digests(&state, tomorrow_8)
+            .await
+            .expect("digests"),
+        1
+    );
+    assert_eq!(
+        backend::reports::notify::send_digests(&state, tomorrow_8)
+            .await
+            .expect("digests"),
+        0,
+        "once a day"
+    );
+    let digest = sink.wait_for("lavori@comune.example", 2, 20).await;
+    assert_eq!(
+        digest[1].subject,
+        "2 nuove segnalazioni per l'ufficio Lavori pubblici"
+    );
+    assert!(digest[1].text.contains("Lampione spento") && digest[1].text.contains("Tombino rotto"));
+    assert!(
+        !digest[1].text.contains("Buca profonda"),
+        "only what came since the last digest"
+    );
+    // Before 07:00 Italian time nothing is sent.
+    let day_after_5 = tomorrow_8 + chrono::Duration::hours(21);
+    assert_eq!(
+        backend::reports::notify::send_digests(&state, day_after_5)
+            .await
+            .expect("digests"),
+        0
+    );
+
+    // No email: nothing at once, no digest.
+    let res = admin
+        .post(
+            "/amministrazione/uffici",
+            &[
+                ("id", &office.to_string()),
+                ("name", "Lavori pubblici"),
+                ("email", "lavori@comune.example"),
+                ("notifiche", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = maria
+        .file_report(&report("Marciapiede rotto in via Roma"), vec![])
+        .await;
+    assert_eq!(res.status(), 201);
+    // The office's address, its manager, and the (suppressed) row of the person who opted out: per message.
+    assert_eq!(
+        app.count("outbox_mail where kind in ('new_report', 'new_reports_digest')")
+            .await,
+        3 + 3
+    );
+}

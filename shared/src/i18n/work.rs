@@ -115,6 +115,7 @@ messages! {
     EnableIt => "Riattiva", "Enable again";
     RetireHint => "Disattivato, un elemento non è più proposto (ai cittadini, nelle assegnazioni, nelle risposte) ma resta nella storia e nelle statistiche. Si può eliminare solo ciò che nessuna segnalazione, categoria, persona o regola usa.", "Disabled, an item is no longer offered (to citizens, in assignments, in answers) but stays in the history and the statistics. Only what no report, category, person or rule uses can be deleted.";
     NewOffice => "Nuovo ufficio", "New office";
+    NewReportMail => "Avvisi di nuove segnalazioni all'ufficio", "New report notices to the office";
     OpenReports => "Aperte", "Open";
     Categories => "Categorie", "Categories";
     NewCategory2 => "Nuova categoria", "New category";
@@ -144,6 +145,16 @@ messages! {
     IsNew => "nuovo", "new";
     PointInside => "punto interno", "point inside";
     ReadIn => "Coordinate lette in", "Coordinates read in";
+    StreetsTitle => "Vie e numeri civici", "Streets and house numbers";
+    StreetsCount => "Nello stradario: {streets} vie, {numbers} numeri civici. I cittadini li trovano scrivendo l'indirizzo («via Roma 10»).", "In the gazetteer: {streets} streets, {numbers} house numbers. Citizens find them by typing the address (“via Roma 10”).";
+    StreetsHint => "L'esportazione CSV dell'ANNCSU (codice via, DUG, denominazione, civico, esponente, coordinate) o un GeoJSON di vie (linee con «name») e civici (punti con «addr:street» e «addr:housenumber»). Le colonne accettate sono nella guida (docs/streets.md).", "The ANNCSU CSV export (street code, DUG, name, house number, exponent, coordinates) or a GeoJSON of streets (lines with “name”) and house numbers (points with “addr:street” and “addr:housenumber”). The accepted columns are in the guide (docs/streets.md).";
+    StreetsFile => "File (CSV o GeoJSON)", "File (CSV or GeoJSON)";
+    StreetsSrid => "Codice EPSG delle coordinate, se non sono longitudine e latitudine", "EPSG code of the coordinates, if they are not longitude and latitude";
+    MergeStreets => "Unisci allo stradario (le vie con lo stesso nome vengono aggiornate)", "Merge into the gazetteer (streets of the same name are updated)";
+    ReplaceStreets => "Sostituisci tutte le vie dello stradario", "Replace every street of the gazetteer";
+    ImportStreets => "Importa", "Import";
+    ImportDone => "Importazione completata: {lines} righe lette, {added} vie nuove, {updated} aggiornate, {numbers} numeri civici.", "Import done: {lines} lines read, {added} new streets, {updated} updated, {numbers} house numbers.";
+    ImportSkipped => "{skipped} righe saltate:", "{skipped} lines skipped:";
     RestoreBoundary => "Ripristina il confine precedente", "Put the previous boundary back";
     Rules => "Regole di instradamento", "Routing rules";
     RulesHint => "Per una categoria in un quartiere: un altro ufficio risponde, oppure la categoria non è offerta lì.", "For a category in a district: another office answers, or the category is not offered there.";
