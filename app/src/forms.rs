@@ -20,9 +20,10 @@ pub struct FormFeedback {
     pub error: Option<AppError>,
     /// What was typed, to fill the form in again (passwords are never kept).
     pub values: Vec<(String, String)>,
-    /// What a form answered besides an error (an area upload's preview, a street import's report).
+    /// What a form answered besides an error (an area upload's preview, a street import's report), as JSON: read
+    /// only by the page that shows it ([`FormFeedback::outcome`]), so the other pages' bundles carry no code for it.
     #[serde(default)]
-    pub outcome: Option<shared::admin::FormOutcome>,
+    pub outcome: Option<String>,
 }
 
 impl FormFeedback {
@@ -36,6 +37,14 @@ impl FormFeedback {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    /// The outcome of `form`, if the feedback is about it and carries one of this type.
+    pub fn outcome<T: serde::de::DeserializeOwned>(&self, form: &str) -> Option<T> {
+        (self.form == form)
+            .then_some(self.outcome.as_deref())
+            .flatten()
+            .and_then(|json| serde_json::from_str(json).ok())
     }
 
     /// The error of `form`, if the feedback is about it.

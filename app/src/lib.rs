@@ -48,7 +48,6 @@ pub fn App() -> impl IntoView {
         <Title text="" formatter=move |t: String| title_text(site.title(&t)) />
         <Router>
             {page_table::routes()}
-            <components::footer::Footer />
         </Router>
     }
 }

@@ -109,6 +109,11 @@ pub fn shell(assets: Assets) -> impl IntoView {
         .as_ref()
         .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
         .unwrap_or_default();
+    let site = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<std::sync::Arc<backend::site::SiteRecord>>())
+        .map(|r| r.site.clone())
+        .unwrap_or_default();
     let bundle = crate::bundle_for(&path);
     let (js, wasm) = match bundle {
         crate::Bundle::Public | crate::Bundle::Static => (assets.js.clone(), assets.wasm.clone()),
@@ -152,6 +157,8 @@ pub fn shell(assets: Assets) -> impl IntoView {
             </head>
             <body>
                 <App />
+                // After the application, outside hydration: the server's alone (no WASM for it).
+                <crate::components::footer::Footer site=site />
             </body>
         </html>
     }

@@ -398,9 +398,15 @@ pub enum Rule {
     /// The service is not open to citizens yet (the municipality is still setting it up).
     NotOpenYet,
     /// Steps of the setup that must be done first (their names, in the viewer's language).
-    StepsMissing { steps: String },
+    StepsMissing {
+        #[cfg(any(feature = "ssr", feature = "staff"))]
+        steps: String,
+    },
     /// A file without the columns it needs (their names, as the file should call them).
-    MissingColumns { columns: String },
+    MissingColumns {
+        #[cfg(any(feature = "ssr", feature = "staff"))]
+        columns: String,
+    },
     /// No invitation waits for this person (accepted, revoked, or never sent).
     NoInvitation,
     /// The address belongs to a member of staff already (or to a disabled account).
@@ -408,7 +414,10 @@ pub enum Rule {
     /// Nothing was replaced, so there is nothing to put back.
     NothingToRestore,
     /// An EPSG code PostGIS does not know.
-    UnknownSrid { code: i32 },
+    UnknownSrid {
+        #[cfg(any(feature = "ssr", feature = "staff"))]
+        code: i32,
+    },
     /// A shape that lies outside Italy but would lie inside it with latitude and longitude exchanged.
     SwappedCoordinates,
     /// A shape that lies outside Italy (the wrong file, or a reference system not declared).
@@ -419,11 +428,16 @@ pub enum Rule {
     CompanyOnlyForContractor,
     /// An administrator demoting or disabling their own account.
     OwnAccount,
-    /// Districts that do not fit: each one's problem.
-    DistrictProblems { problems: Vec<DistrictProblem> },
+    /// Districts that do not fit: each one's problem. The public bundles carry none of these rules' details (the
+    /// `staff` feature): they never show them.
+    DistrictProblems {
+        #[cfg(any(feature = "ssr", feature = "staff"))]
+        problems: Vec<DistrictProblem>,
+    },
 }
 
 /// What is wrong with one district of an upload.
+#[cfg(any(feature = "ssr", feature = "staff"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum DistrictProblem {
@@ -443,6 +457,7 @@ pub enum DistrictProblem {
     },
 }
 
+#[cfg(any(feature = "ssr", feature = "staff"))]
 impl DistrictProblem {
     pub fn message(&self, locale: Locale) -> String {
         match (self, locale) {
@@ -489,6 +504,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
 
 /// PostGIS' and the parser's reasons for a shape's invalidity, said for people (the point PostGIS names kept);
 /// an unknown reason is given as it is.
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub fn geometry_reason(reason: &str, locale: Locale) -> String {
     let it = locale == Locale::It;
     let at = reason
@@ -517,7 +533,10 @@ pub fn geometry_reason(reason: &str, locale: Locale) -> String {
             "un anello non è chiuso: il primo e l'ultimo punto di ogni anello devono coincidere",
             "a ring is not closed: the first and last point of every ring must be the same",
         )
-    } else if lower.starts_with("too few points") || lower.contains("at least four") {
+    } else if lower.starts_with("too few points")
+        || lower.contains("at least four")
+        || lower.contains("requires more points")
+    {
         say(
             "un anello ha troppo pochi punti (ne servono almeno quattro, l'ultimo uguale al primo)",
             "a ring has too few points (at least four, the last equal to the first)",
@@ -735,12 +754,14 @@ impl ValidationError {
             }
             (Rule::InThePast, Locale::It) => format!("Il campo «{field}» non può essere nel passato."),
             (Rule::InThePast, Locale::En) => format!("The field “{field}” cannot be in the past."),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::InvalidGeometry { reason }, Locale::It) => {
                 format!(
                     "Il campo «{field}» non contiene un poligono valido: {}.",
                     geometry_reason(reason, locale)
                 )
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::InvalidGeometry { reason }, Locale::En) => {
                 format!(
                     "The field “{field}” does not hold a valid polygon: {}.",
@@ -763,9 +784,11 @@ impl ValidationError {
             (Rule::TooManyRows { max }, Locale::En) => format!(
                 "The request exceeds the maximum of {max} rows ({field}): narrow the filters or the area."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::InUse, Locale::It) => format!(
                 "Il valore del campo «{field}» è ancora in uso (segnalazioni, categorie o regole lo usano): disattivalo invece di eliminarlo."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::InUse, Locale::En) => format!(
                 "The value of the field “{field}” is still in use (reports, categories or rules refer to it): disable it instead of deleting it."
             ),
@@ -775,80 +798,103 @@ impl ValidationError {
             (Rule::NotOpenYet, Locale::En) => {
                 "The reporting service opens soon: the municipality is still setting it up.".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::StepsMissing { steps }, Locale::It) => {
                 format!("Prima di aprire il servizio completa: {steps}.")
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::StepsMissing { steps }, Locale::En) => {
                 format!("Before opening the service, complete: {steps}.")
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::MissingColumns { columns }, Locale::It) => format!(
                 "Il campo «{field}» non ha le colonne necessarie: {columns}. La prima riga deve avere i nomi delle \
                  colonne (vedi la guida all'importazione delle vie)."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::MissingColumns { columns }, Locale::En) => format!(
                 "The field “{field}” lacks the columns it needs: {columns}. The first line must name the columns \
                  (see the street import guide)."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::NoInvitation, Locale::It) => {
                 "Nessun invito in attesa per questa persona: è già stato accettato o revocato.".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::NoInvitation, Locale::En) => {
                 "No invitation is waiting for this person: it was accepted or revoked.".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::AlreadyStaff, Locale::It) => format!(
                 "Il valore del campo «{field}» appartiene già a un account del personale (o disattivato): cambia ruolo, \
                  uffici o stato nella sua riga dell'elenco del personale."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::AlreadyStaff, Locale::En) => format!(
                 "The value of the field “{field}” already belongs to a staff account (or a disabled one): change its \
                  role, offices or state in its row of the staff list."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::NothingToRestore, Locale::It) => {
                 "Non c'è un confine precedente da ripristinare.".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::NothingToRestore, Locale::En) => "There is no previous boundary to put back.".to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::UnknownSrid { code }, Locale::It) => format!(
                 "Il sistema di riferimento EPSG:{code} non è noto. Indica il codice EPSG in cui sono scritte le \
                  coordinate (per esempio 3003 Monte Mario / Italy zone 1, 6707 RDN2008 / UTM 32N, 32632 WGS 84 / \
                  UTM 32N, 4326 per longitudine e latitudine), oppure togli la dichiarazione «crs» dal file."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::UnknownSrid { code }, Locale::En) => format!(
                 "The reference system EPSG:{code} is not known. Give the EPSG code the coordinates are written in \
                  (e.g. 3003 Monte Mario / Italy zone 1, 6707 RDN2008 / UTM 32N, 32632 WGS 84 / UTM 32N, 4326 for \
                  longitude and latitude), or remove the “crs” declaration from the file."
             ),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::SwappedCoordinates, Locale::It) => "La forma cade fuori dall'Italia, ma ci cadrebbe con \
                  latitudine e longitudine scambiate: in GeoJSON ogni punto è [longitudine, latitudine]. Correggi \
                  l'ordine nel file ed esporta di nuovo."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::SwappedCoordinates, Locale::En) => "The shape lies outside Italy, but would lie inside it with \
                  latitude and longitude exchanged: in GeoJSON every point is [longitude, latitude]. Fix the order \
                  in the file and export it again."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::OutsideItaly, Locale::It) => "La forma cade fuori dall'Italia: controlla che sia il file giusto \
                  e che il sistema di riferimento (EPSG) sia quello in cui sono scritte le coordinate."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::OutsideItaly, Locale::En) => "The shape lies outside Italy: check that it is the right file and \
                  that the reference system (EPSG) is the one the coordinates are written in."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::ContractorNeedsCompany, Locale::It) => {
                 "Un account di ditta esterna richiede la ditta: sceglila nel campo «Ditta».".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::ContractorNeedsCompany, Locale::En) => {
                 "A contractor's account needs its company: choose it in the “Company” field.".to_owned()
             }
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::CompanyOnlyForContractor, Locale::It) => "Solo un account di ditta esterna ha una ditta: togli \
                  la ditta o scegli il ruolo «Ditta esterna»."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::CompanyOnlyForContractor, Locale::En) => "Only a contractor's account has a company: remove the \
                  company or choose the role “Contractor”."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::OwnAccount, Locale::It) => "Non puoi togliere a te stesso il ruolo di amministratore né \
                  disattivare il tuo account: chiedilo a un altro amministratore."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::OwnAccount, Locale::En) => "You cannot take the administrator's role from yourself or disable \
                  your own account: ask another administrator."
                 .to_owned(),
+            #[cfg(any(feature = "ssr", feature = "staff"))]
             (Rule::DistrictProblems { problems }, locale) => {
                 let list = problems.iter().map(|p| p.message(locale)).collect::<Vec<_>>().join("; ");
                 match locale {
@@ -856,6 +902,11 @@ impl ValidationError {
                     Locale::En => format!("No district loaded: {list}."),
                 }
             }
+            // The public bundles never show these rules (they carry no text for them).
+            #[cfg(not(any(feature = "ssr", feature = "staff")))]
+            (_, Locale::It) => format!("Il campo «{field}» non è corretto."),
+            #[cfg(not(any(feature = "ssr", feature = "staff")))]
+            (_, Locale::En) => format!("The field “{field}” is not correct."),
         }
     }
 }
@@ -918,6 +969,29 @@ pub fn text(field: Field, s: &str, min: usize, max: usize) -> Result<String, Val
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(any(feature = "ssr", feature = "staff"))]
+    fn postgis_reasons_are_said_for_people_with_their_point() {
+        let it = geometry_reason("Self-intersection[11.86 45.41]", Locale::It);
+        assert!(
+            it.starts_with("il contorno si interseca") && it.ends_with("(vicino al punto 11.86 45.41)"),
+            "{it}"
+        );
+        let en = geometry_reason(
+            "IllegalArgumentException: Points of LinearRing do not form a closed linestring",
+            Locale::En,
+        );
+        assert!(en.starts_with("a ring is not closed"), "{en}");
+        assert!(!geometry_reason("geometry requires more points", Locale::It).contains("geometry"));
+        assert_eq!(
+            geometry_reason("Point is not a polygon", Locale::It),
+            "«Point» non è un poligono: servono Polygon o MultiPolygon"
+        );
+        assert_eq!(geometry_reason("something new", Locale::It), "something new");
+        assert!(same_name(" lavori  PUBBLICI ", "Lavori pubblici"));
+        assert!(!same_name("Lavori pubblici", "Lavori pubblici 2"));
+    }
 
     #[test]
     fn text_refuses_control_characters_naming_the_field() {

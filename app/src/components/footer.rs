@@ -1,17 +1,16 @@
 //! The foot of every page: the municipality, how to reach its URP, and the legal links every page of an Italian
 //! public administration's site carries (privacy notice, accessibility statement and its feedback, legal notes).
-//! Plain links, so it works without WASM.
+//! Plain links, so it works without WASM — and rendered by the server alone, outside the hydrated application
+//! (`shell`), so it costs the browser bundles nothing.
 
 use leptos::prelude::*;
 use shared::i18n::Msg;
 
-use crate::auth::use_site;
 use crate::i18n::use_locale;
 
 #[component]
-pub fn Footer() -> impl IntoView {
+pub fn Footer(site: shared::site::Site) -> impl IntoView {
     let locale = use_locale();
-    let site = use_site();
     let c = site.contacts.clone();
     let line = |label: Option<&'static str>, value: String, href: Option<String>| {
         (!value.is_empty()).then(|| {

@@ -224,7 +224,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
             <h3>{t(W::UploadArea)}</h3>
             <p class="field-hint">{t(W::UploadHint)}</p>
             <FormError error=fb.error_of("area") />
-            {match fb.outcome.clone().filter(|_| fb.form == "area") {
+            {match fb.outcome::<shared::admin::FormOutcome>("area") {
                 Some(shared::admin::FormOutcome::AreaPreview(p)) => Some(view! { <AreaPreviewView preview=p /> }),
                 _ => None,
             }}
@@ -235,7 +235,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
                     <option value="municipality" selected=fb.value("area", "kind") == "municipality">{t(W::Municipality)}</option>
                 </select>
                 <label for="area-nome">{t(W::Name)}</label>
-                <input id="area-nome" name="name" required value=fb.value("area", "name") />
+                <input id="area-nome" name="name" value=fb.value("area", "name") />
                 <label for="area-srid">{t(W::Srid)}</label>
                 <input id="area-srid" name="srid" inputmode="numeric" size="6" value=fb.value("area", "srid") />
                 <label for="area-proprieta">{t(W::NameProperty)}</label>
@@ -257,7 +257,7 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
             <h2>{t(W::StreetsTitle)}</h2>
             <p>{t(W::StreetsCount).replace("{streets}", &overview.streets.to_string()).replace("{numbers}", &overview.house_numbers.to_string())}</p>
             <FormError error=fb.error_of("streets") />
-            {match fb.outcome.clone().filter(|_| fb.form == "streets") {
+            {match fb.outcome::<shared::admin::FormOutcome>("streets") {
                 Some(shared::admin::FormOutcome::StreetImport(r)) => Some(view! { <StreetReport report=r /> }),
                 _ => None,
             }}
@@ -513,7 +513,7 @@ fn AreaPreviewView(preview: shared::admin::AreaPreview) -> impl IntoView {
                         let (rings, current) = (rings.clone(), current.clone());
                         Suspend::new(async move {
                             tiles.await.ok().map(|tl| view! {
-                                <ReportMap fit=fit pins=Signal::stored(Vec::new()) now=Signal::stored(chrono::Utc::now())
+                                <ReportMap fit=fit pins=Signal::stored(Vec::new()) now=Signal::stored(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
                                     tile_url=tl.url tile_attribution=tl.attribution outline=rings compare=current
                                     class="preview-map" max_zoom_on_fit=16.0 popups=false />
                             })

@@ -131,7 +131,7 @@ impl FormPost {
             form: form.to_owned(),
             error: None,
             values: self.keep(keep),
-            outcome: Some(outcome),
+            outcome: serde_json::to_string(&outcome).ok(),
         };
         render_page(self.parts, feedback).await
     }

@@ -1000,3 +1000,35 @@ async fn a_reporter_sees_the_photos_of_their_private_report_and_nobody_else_does
         assert_eq!(luca.get(url).await.status(), 404, "another citizen does not");
     }
 }
+
+/// The address search with a house number reads each matching street's door through the (street, number) key —
+/// 200,000 house numbers are never scanned. (The streets themselves, a few thousand in a city, are matched by
+/// trigrams; at that size the planner may read them all, which takes about a millisecond.)
+#[tokio::test]
+async fn the_house_number_search_uses_the_indexes() {
+    let app = spawn_app().await;
+    reporting_town(&app.db.pool).await;
+    sqlx::raw_sql(
+        "insert into place (kind, name, geom)
+         select 'street', 'Via ' || md5(g::text), ST_SetSRID(ST_MakePoint(11.80 + random() * 0.15, 45.35 + random() * 0.1), 4326)
+         from generate_series(1, 5000) g;
+         insert into house_number (place_id, number, number_key, location)
+         select p.place_id, n::text, n::text, p.geom from place p, generate_series(1, 40) n where p.kind = 'street'
+           and ST_GeometryType(p.geom) = 'ST_Point';
+         analyze place; analyze house_number;",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("rows");
+    let sql = backend::testing::offline_query(&["join house_number h using (place_id)", "h.number_key = $2"]);
+    let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {sql}")))
+        .bind("via arrigoni")
+        .bind("10")
+        .bind(8_i64)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("explain");
+    let plan = plan.join("\n");
+    assert!(plan.contains("house_number_place_id_number_key_key"), "{plan}");
+    assert!(!plan.contains("Seq Scan on house_number"), "{plan}");
+}
