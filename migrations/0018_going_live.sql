@@ -131,3 +131,6 @@ alter table office
     add column new_report_mail text not null default 'immediate'
         check (new_report_mail in ('immediate', 'daily', 'none')),
     add column digest_sent_at timestamptz;
+
+-- A routing rule disabled: kept (to enable again), ignored by routing.
+alter table category_area_rule add column disabled_at timestamptz;

@@ -168,7 +168,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
     let rules = sqlx::query!(
         r#"
         select r.category_id, c.name as category_name, r.area_id, a.name as area_name, r.office_id,
-               o.name as "office_name?", r.offered
+               o.name as "office_name?", r.offered, r.disabled_at is not null as "disabled!"
         from category_area_rule r join category c using (category_id) join area a using (area_id)
         left join office o on o.office_id = r.office_id
         order by c.name, a.name
@@ -185,6 +185,7 @@ pub async fn overview(state: &State, viewer: Option<&Viewer>) -> Result<AdminOve
         office: r.office_id.map(OfficeId),
         office_name: r.office_name,
         offered: r.offered,
+        disabled: r.disabled,
     })
     .collect();
     let staff = sqlx::query!(
@@ -604,6 +605,41 @@ pub async fn save_rule(
         v,
         "save_rule",
         json!({ "category": category, "district": area, "office": office, "offered": offered }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables a routing rule (routing ignores it; it stays, to enable again) or enables it again.
+pub async fn set_rule_disabled(
+    state: &State,
+    viewer: Option<&Viewer>,
+    category: i32,
+    area: i32,
+    disabled: bool,
+) -> Result<()> {
+    let (v, mut tx) = begin(state, viewer, Action::ManageRoutingRules).await?;
+    let n = sqlx::query!(
+        "update category_area_rule set disabled_at = case when $3 then coalesce(disabled_at, now()) end,
+                updated_at = now()
+         where category_id = $1 and area_id = $2",
+        category,
+        area,
+        disabled
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound);
+    }
+    let action = if disabled { "disable_rule" } else { "enable_rule" };
+    audit(
+        &mut tx,
+        v,
+        action,
+        json!({ "category": category, "district": area }),
     )
     .await?;
     tx.commit().await?;

@@ -219,7 +219,7 @@ async fn routes(
         select c.category_id, c.name as category_name, c.enabled, coalesce(r.offered, true) as "offered!",
                o.office_id, o.name as office_name, c.sla_days
         from category c
-        left join category_area_rule r on r.category_id = c.category_id and r.area_id = $1
+        left join category_area_rule r on r.category_id = c.category_id and r.area_id = $1 and r.disabled_at is null
         join office o on o.office_id = coalesce(r.office_id, c.office_id)
         where ($2::int is null or c.category_id = $2)
           and (not $3 or (c.enabled and coalesce(r.offered, true)))

@@ -112,6 +112,8 @@ pub struct RuleRow {
     pub office: Option<OfficeId>,
     pub office_name: Option<String>,
     pub offered: bool,
+    /// Ignored by routing, kept to enable again.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

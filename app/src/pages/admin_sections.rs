@@ -281,18 +281,29 @@ pub fn Sections(overview: AdminOverview) -> impl IntoView {
             <p class="field-hint">{t(W::RulesHint)}</p>
             <FormError error=fb.error_of("rule") />
             <ul>
-                {overview.rules.iter().map(|r| view! {
-                    <li>
-                        {format!("{} · {} → {}", r.category_name, r.area_name,
-                            if r.offered { r.office_name.clone().unwrap_or_else(|| t(W::CategoryOffice).to_owned()) }
-                            else { t(W::NotOffered).to_owned() })}
-                        " "
-                        <form method="post" class="inline" action="/amministrazione/regole/elimina">
+                {overview.rules.iter().map(|r| {
+                    let toggle = if r.disabled { Retire::Enable } else { Retire::Disable };
+                    let label = format!("{} · {}", r.category_name, r.area_name);
+                    let form = move |action: Retire, text: &'static str| view! {
+                        <form method="post" class="inline" action=format!("/amministrazione/regole/{}#regole", action.slug())>
                             <input type="hidden" name="category" value=r.category.to_string() />
                             <input type="hidden" name="area" value=r.area.to_string() />
-                            <button type="submit" class="link-button">{t(W::Delete)}</button>
+                            <button type="submit" class="link-button" aria-label=format!("{text} {label}")>{text}</button>
                         </form>
-                    </li>
+                    };
+                    view! {
+                        <li class=if r.disabled { "disabled" } else { "" }>
+                            {format!("{} · {} → {}", r.category_name, r.area_name,
+                                if r.offered { r.office_name.clone().unwrap_or_else(|| t(W::CategoryOffice).to_owned()) }
+                                else { t(W::NotOffered).to_owned() })}
+                            {r.disabled.then(|| format!(" · {}", t(W::Disabled)))}
+                            " "
+                            <span class="retire">
+                                {form(toggle, if r.disabled { t(W::EnableIt) } else { t(W::DisableIt) })}
+                                {form(Retire::Delete, t(W::Delete))}
+                            </span>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <h3>{t(W::NewRule)}</h3>

@@ -32,7 +32,7 @@ pub fn doors() -> Doors {
         )
         .post("/amministrazione/ditte", contractor)
         .post("/amministrazione/regole", rule)
-        .post("/amministrazione/regole/elimina", delete_rule)
+        .post("/amministrazione/regole/{action}", rule_action)
         .post("/amministrazione/personale", create_staff)
         .post("/amministrazione/personale/{id}", update_staff)
         .route(
@@ -168,10 +168,17 @@ async fn rule(State(state): State<AppState>, post: FormPost) -> Response {
     .await
 }
 
-async fn delete_rule(State(state): State<AppState>, post: FormPost) -> Response {
+/// `POST /amministrazione/regole/{elimina|disattiva|riattiva}` with `category` and `area`.
+async fn rule_action(State(state): State<AppState>, Path(action): Path<String>, post: FormPost) -> Response {
     let category = post.get("category").parse().unwrap_or_default();
     let area = post.get("area").parse().unwrap_or_default();
-    let r = admin::delete_rule(&state.backend, post.viewer(), category, area).await;
+    let (b, v) = (&state.backend, post.viewer());
+    let r = match Retire::from_slug(&action) {
+        Some(Retire::Delete) => admin::delete_rule(b, v, category, area).await,
+        Some(Retire::Disable) => admin::set_rule_disabled(b, v, category, area, true).await,
+        Some(Retire::Enable) => admin::set_rule_disabled(b, v, category, area, false).await,
+        None => Err(backend::Error::NotFound),
+    };
     answer(post, "rule", "regole", r, &[]).await
 }
 

@@ -542,6 +542,32 @@ async fn mistakes_are_disabled_or_deleted_when_nothing_uses_them() {
         5
     );
 
+    // A routing rule disabled: routing ignores it (Rifiuti is offered in Est again), enabled: it applies.
+    let est = id_of("select area_id from area where name = 'Est'").await;
+    let rifiuti = id_of("select category_id from category where name = 'Rifiuti'").await;
+    let offered_in_est = || async {
+        let mut conn = app.db.pool.acquire().await.expect("conn");
+        backend::places::offered(&mut conn, Some(shared::AreaId(est)))
+            .await
+            .expect("offered")
+            .iter()
+            .any(|c| c.name == "Rifiuti")
+    };
+    assert!(!offered_in_est().await);
+    let rule = [("category", rifiuti.to_string()), ("area", est.to_string())];
+    let rule: Vec<(&str, &str)> = rule.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = a.post("/amministrazione/regole/disattiva", &rule).await;
+    assert_eq!(res.status(), 303);
+    assert!(offered_in_est().await);
+    let res = a.post("/amministrazione/regole/riattiva", &rule).await;
+    assert_eq!(res.status(), 303);
+    assert!(!offered_in_est().await);
+    assert_eq!(
+        app.count("audit_log where action in ('disable_rule', 'enable_rule')")
+            .await,
+        2
+    );
+
     // An address that names nothing administered.
     let res = a.post("/amministrazione/personale/1/elimina", &[]).await;
     assert_eq!(res.status(), 404);
