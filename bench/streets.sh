@@ -18,8 +18,9 @@ STREETS="${STREETS:-3000}"
 NUMBERS="${NUMBERS:-60}"
 
 # One anchor per street inside the boundary; its numbers lie within about 100 m of it.
-q -F' ' -c "select ST_X(g), ST_Y(g) from (select (ST_Dump(ST_GeneratePoints(boundary, $STREETS, 7))).geom as g
-            from area where kind = 'municipality' order by area_id limit 1) p" > "$WORK/anchors.txt"
+q -F' ' -c "select ST_X(d.geom), ST_Y(d.geom)
+            from (select boundary from area where kind = 'municipality' order by area_id limit 1) a,
+                 ST_Dump(ST_GeneratePoints(a.boundary, $STREETS, 7)) d" > "$WORK/anchors.txt"
 python3 - "$WORK/anchors.txt" "$NUMBERS" "$WORK/anncsu.csv" "$WORK/queries.lua" <<'PY'
 import random, sys
 anchors = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
@@ -46,7 +47,7 @@ start_server
 sign_in bench.vie@segnala.example --role administrator
 T0=$(date +%s.%N)
 curl -fsS -o "$WORK/import.html" -H "Cookie: $COOKIE" -H "Origin: $BASE" -F mode=replace \
-  -F "file=@$WORK/anncsu.csv;type=text/csv" "$BASE/amministrazione/vie"
+  -F "file=@$WORK/anncsu.csv;type=text/csv" "$BASE/amministrazione/vie" || { tail -20 "$WORK/server.log"; exit 1; }
 T1=$(date +%s.%N)
 python3 -c "import sys; print(f'   import: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$T0" "$T1"
 grep -o 'Importazione completata[^<]*' "$WORK/import.html" | sed 's/^/   /'

@@ -472,17 +472,18 @@ pub async fn import(
         with s as (
             select n, c, l from unnest($1::text[], $2::text[], $3::text[]) as t(n, c, l)
         ), h as (
-            select name_key(st) as k, ST_SetSRID(ST_MakePoint(x, y), 4326) as g
+            -- The points of each street's numbers, collected once per street (a join, not a scan per street).
+            select name_key(st) as k, ST_Collect(ST_SetSRID(ST_MakePoint(x, y), 4326)) as g
             from unnest($4::text[], $5::float8[], $6::float8[]) as t(st, x, y)
+            group by 1
+        ), existing as (
+            select distinct on (name_key(name)) name_key(name) as k, name from place
+            where kind = 'street' order by name_key(name), place_id
         ), g as (
             -- A street already in the gazetteer under another case or spacing keeps its name.
-            select coalesce((select p.name from place p where p.kind = 'street' and name_key(p.name) = name_key(s.n)
-                             order by p.place_id limit 1), s.n) as n,
-                   s.c,
-                   coalesce(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(s.l), 4326)),
-                            (select ST_Collect(h.g) from h where h.k = name_key(s.n))) as geom,
-                   s.l is not null as is_line
-            from s
+            select coalesce(e.name, s.n) as n, s.c,
+                   coalesce(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(s.l), 4326)), h.g) as geom
+            from s left join h on h.k = name_key(s.n) left join existing e on e.k = name_key(s.n)
         ), ins as (
             insert into place (kind, name, code, geom)
             select 'street', g.n, g.c, g.geom from g where g.geom is not null

@@ -122,7 +122,8 @@ test('a report goes from the citizen to the URP, the roads office and a contract
 
     // Exactly the expected mail: the citizen's receipt and one message per public step (taken in charge, given to
     // the office, assigned to the contractor, work started, resolved); the contractor's person the assignment;
-    // the roads office the assignment and the contractor's completion.
+    // the roads office (its address and its manager) the new report, the assignment and the contractor's
+    // completion.
     // (The satisfaction questionnaire, sent at once in scripts/test, is the transparency test's business.)
     const about = (to) => mailTo(to)
       .filter((m) => m.subject.includes(code) && !m.subject.startsWith("Com'è andata?"))
@@ -135,8 +136,13 @@ test('a report goes from the citizen to the URP, the roads office and a contract
       `Segnalazione ricevuta: ${code}`,
     ]);
     assert.deepEqual(about(CONTRACTOR.email), [`Segnalazione assegnata: ${code}`]);
-    assert.deepEqual(about(MANAGER.email), [`Nuovo commento sulla segnalazione ${code}`, `Segnalazione assegnata: ${code}`]);
+    assert.deepEqual(about(MANAGER.email), [
+      `Nuova segnalazione ${code}: ${title}`,
+      `Nuovo commento sulla segnalazione ${code}`,
+      `Segnalazione assegnata: ${code}`,
+    ]);
     assert.deepEqual(about('lavori.pubblici@comune.example.it'), [
+      `Nuova segnalazione ${code}: ${title}`,
       `Nuovo commento sulla segnalazione ${code}`,
       `Segnalazione assegnata: ${code}`,
     ]);
