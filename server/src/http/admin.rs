@@ -229,27 +229,12 @@ const MAX_KEPT_GEOJSON: usize = 2 * 1024 * 1024;
 /// `name_property` (districts from a feature collection), the GeoJSON as a file (`file`) or as text (`geojson`),
 /// and `preview=1` to see what it would load without loading it.
 async fn area(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, req_body) = req.into_parts();
-    let mut post = FormPost::from_parts(&state, parts.clone());
-    post.fields.clear();
     // The GeoJSON comes as a file or as text: both are text fields here.
-    let read = match body::read_multipart(
-        Request::from_parts(parts, req_body),
-        &state,
-        MAX_AREA_BYTES,
-        Files::Text,
-    )
-    .await
-    {
-        Ok(r) => Ok(r.fields),
-        Err(backend::Error::TooLarge(_)) => Err(body::too_large_field(Field::Boundary, MAX_AREA_BYTES)),
-        Err(e) => Err(e),
-    };
-    let fields = match read {
-        Err(e) => return post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await,
-        Ok(fields) => fields,
-    };
-    post.fields = fields;
+    let too_large = body::too_large_field(Field::Boundary, MAX_AREA_BYTES);
+    let (mut post, read) = FormPost::multipart(&state, req, MAX_AREA_BYTES, Files::Text, too_large).await;
+    if let Err(e) = read {
+        return post.fail_on(Uri::from_static(PAGE), "area", e, &[]).await;
+    }
     let file = post.get("file");
     let geojson = if file.trim().is_empty() {
         post.get("geojson")
@@ -291,26 +276,12 @@ const MAX_STREETS_BYTES: usize = 100 * 1024 * 1024;
 /// are not longitude and latitude, `mode` (`replace` or `merge`). Answered with the page and the import's report
 /// (what was added, what was skipped and why, by line).
 async fn streets(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, req_body) = req.into_parts();
-    let mut post = FormPost::from_parts(&state, parts.clone());
-    post.fields.clear();
-    let read = match body::read_multipart(
-        Request::from_parts(parts, req_body),
-        &state,
-        MAX_STREETS_BYTES,
-        Files::Text,
-    )
-    .await
-    {
-        Ok(r) => Ok(r.fields),
-        Err(backend::Error::TooLarge(_)) => Err(body::too_large_field(Field::Streets, MAX_STREETS_BYTES)),
-        Err(e) => Err(e),
-    };
+    let too_large = body::too_large_field(Field::Streets, MAX_STREETS_BYTES);
+    let (mut post, read) = FormPost::multipart(&state, req, MAX_STREETS_BYTES, Files::Text, too_large).await;
     let keep: &[&str] = &["srid", "mode"];
     match read {
         Err(e) => post.fail_on(Uri::from_static(PAGE), "streets", e, keep).await,
-        Ok(fields) => {
-            post.fields = fields;
+        Ok(_) => {
             let upload = backend::streets::StreetImport {
                 text: post.get("file"),
                 srid: post.get("srid"),

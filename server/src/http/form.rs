@@ -59,6 +59,28 @@ impl FormPost {
         }
     }
 
+    /// A multipart form post of the administration (an area, the streets, the logo): the post with the body's
+    /// text fields, and its files — or why the body could not be read, a body over `max` being `too_large`.
+    pub(crate) async fn multipart(
+        state: &AppState,
+        req: Request,
+        max: usize,
+        files: super::body::Files,
+        too_large: backend::Error,
+    ) -> (Self, Result<Vec<backend::photos::Upload>, backend::Error>) {
+        let (parts, body) = req.into_parts();
+        let mut post = Self::from_parts(state, parts.clone());
+        post.fields.clear();
+        match super::body::read_multipart(Request::from_parts(parts, body), state, max, files).await {
+            Ok(read) => {
+                post.fields = read.fields;
+                (post, Ok(read.photos))
+            }
+            Err(backend::Error::TooLarge(_)) => (post, Err(too_large)),
+            Err(e) => (post, Err(e)),
+        }
+    }
+
     pub(crate) fn get(&self, name: &str) -> String {
         self.fields
             .iter()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use backend::site::{self, IdentityForm};
 use shared::{Field, Rule};
 
-use super::body::{self, Files};
+use super::body::Files;
 use super::doors::Doors;
 use super::extract::Path;
 use super::form::{FormPost, see_other};
@@ -42,32 +42,16 @@ async fn identity(State(state): State<AppState>, post: FormPost) -> Response {
 
 /// `POST /amministrazione/stemma` (multipart): the image as `logo`, or `remove=1` to take it away.
 async fn logo_upload(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, req_body) = req.into_parts();
-    let mut post = FormPost::from_parts(&state, parts.clone());
-    post.fields.clear();
-    let read = match body::read_multipart(
-        Request::from_parts(parts, req_body),
-        &state,
-        MAX_LOGO_BODY,
-        Files::Logo,
-    )
-    .await
-    {
-        Err(backend::Error::TooLarge(_)) => Err(backend::error::invalid(
-            Field::Logo,
-            Rule::FileTooLarge { max_mb: 2 },
-        )),
-        other => other,
-    };
+    let too_large = backend::error::invalid(Field::Logo, Rule::FileTooLarge { max_mb: 2 });
+    let (post, read) = FormPost::multipart(&state, req, MAX_LOGO_BODY, Files::Logo, too_large).await;
     let result = match read {
         Err(e) => Err(e),
-        Ok(read) => {
-            post.fields = read.fields;
+        Ok(files) => {
             let bytes = if post.get("remove") == "1" {
                 None
             } else {
                 Some(
-                    read.photos
+                    files
                         .into_iter()
                         .next()
                         .map(|u| u.bytes.to_vec())
