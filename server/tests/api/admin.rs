@@ -20,21 +20,7 @@ async fn upload(b: &Browser<'_>, fields: &[(&str, &str)]) -> reqwest::Response {
     for (k, v) in fields {
         form = form.text((*k).to_owned(), (*v).to_owned());
     }
-    b.app
-        .client
-        .post(format!("{}/amministrazione/aree", b.app.base))
-        .header("origin", &b.app.base)
-        .header(
-            "cookie",
-            format!(
-                "segnala_session={}",
-                b.cookie("segnala_session").unwrap_or_default()
-            ),
-        )
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload")
+    b.post_multipart("/amministrazione/aree", form).await
 }
 
 #[tokio::test]
@@ -917,21 +903,7 @@ async fn streets_and_house_numbers_are_imported_and_found_by_address() {
             for (k, v) in fields {
                 form = form.text(k, v);
             }
-            b.app
-                .client
-                .post(format!("{}/amministrazione/vie", b.app.base))
-                .header("origin", &b.app.base)
-                .header(
-                    "cookie",
-                    format!(
-                        "segnala_session={}",
-                        b.cookie("segnala_session").unwrap_or_default()
-                    ),
-                )
-                .multipart(form)
-                .send()
-                .await
-                .expect("import")
+            b.post_multipart("/amministrazione/vie", form).await
         }
     };
     let csv = "CODICE_VIA;DUG;DENOMINAZIONE;CIVICO;ESPONENTE;LONGITUDINE;LATITUDINE\n\

@@ -296,6 +296,22 @@ impl Browser<'_> {
         res
     }
 
+    /// A multipart form post (a file upload) from this site's own page.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        let res = self
+            .app
+            .client
+            .post(format!("{}{path}", self.app.base))
+            .header("cookie", self.cookie_header())
+            .header("origin", &self.app.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        self.keep(&res);
+        res
+    }
+
     /// A form post from this site's own page.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.post_from(path, form, Some(&self.app.base.clone())).await

@@ -34,21 +34,7 @@ async fn post_logo(b: &Browser<'_>, path: &str, part: Option<Part>) -> reqwest::
         Some(p) => Form::new().part("logo", p),
         None => Form::new().text("remove", "1"),
     };
-    b.app
-        .client
-        .post(format!("{}{path}", b.app.base))
-        .header("origin", &b.app.base)
-        .header(
-            "cookie",
-            format!(
-                "segnala_session={}",
-                b.cookie("segnala_session").unwrap_or_default()
-            ),
-        )
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload")
+    b.post_multipart(path, form).await
 }
 
 #[tokio::test]
