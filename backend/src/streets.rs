@@ -418,12 +418,7 @@ pub async fn import(
     let mut streets: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for r in &rows {
-        let key = r
-            .street
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let key = shared::validation::name_key(&r.street);
         match index.get(&key) {
             Some(&i) => {
                 let s = &mut streets[i];

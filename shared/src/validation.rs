@@ -498,8 +498,15 @@ impl DistrictProblem {
 /// Whether two names are the same to a person: case and spacing aside (" lavori  PUBBLICI " is "Lavori
 /// pubblici"). The database's `name_key` (migration 0018) is the same rule, for its unique indexes.
 pub fn same_name(a: &str, b: &str) -> bool {
-    let key = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    key(a) == key(b)
+    name_key(a) == name_key(b)
+}
+
+/// A name as [`same_name`] compares it: trimmed, its spaces collapsed, lower case.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// PostGIS' and the parser's reasons for a shape's invalidity, said for people (the point PostGIS names kept);
